@@ -1,0 +1,49 @@
+"""Table exports: CSV and XLSX bytes (xlsxwriter) and JSON, shared by pages and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date, datetime
+
+import polars as pl
+
+
+def to_csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM so Excel opens Chinese names correctly."""
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+
+
+def to_xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """One worksheet per frame (names cut to Excel's 31 characters), with autofit columns."""
+    buffer = io.BytesIO()
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True}) as workbook:
+        for name, frame in sheets.items():
+            frame.write_excel(workbook, worksheet=name[:31], autofit=True, float_precision=2)
+    return buffer.getvalue()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def to_json_text(payload: dict[str, object]) -> str:
+    """JSON with frames as lists of records and dates as ISO strings."""
+
+    def convert(obj: object) -> object:
+        if isinstance(obj, pl.DataFrame):
+            return [{k: _plain(v) for k, v in row.items()} for row in obj.iter_rows(named=True)]
+        if isinstance(obj, dict):
+            return {k: convert(v) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [convert(v) for v in obj]
+        return _plain(obj)
+
+    return json.dumps(convert(payload), indent=2, ensure_ascii=False)

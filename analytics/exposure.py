@@ -1,0 +1,344 @@
+"""Portfolio exposure computations (DOMAIN.md, Exposure): pure functions on Polars frames.
+
+Input grain: one row per customer at one as-of date (sql/queries/exposure_customers.sql).
+Amounts are in reporting currency; `_pct` columns are in percent (0-100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from analytics.policy import Policy
+
+UNRATED = "unrated"
+NO_LIMIT = "no limit"
+BREAKDOWN_DIMENSIONS = ("grade", "industry", "region", "segment")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Sidebar filters; an empty tuple means 'all'."""
+
+    segments: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    managers: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, list[str]]:
+        """Bound parameters for the filtered queries."""
+        return {
+            "segments": list(self.segments),
+            "industries": list(self.industries),
+            "regions": list(self.regions),
+            "managers": list(self.managers),
+            "groups": list(self.groups),
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.params().values())
+
+
+def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Add PD, expected loss, utilization, over-limit amount and headroom per customer.
+
+    PD: the rating's own PD when given, else the policy PD of the grade (unrated
+    customers get the policy's unrated_grade). EL = PD x LGD x net exposure.
+    Utilization = gross exposure / limit (null without a limit).
+    """
+    pd_of_grade = pl.col("grade").fill_null(policy.unrated_grade).replace_strict(
+        policy.pd_pct, default=policy.pd_pct[policy.unrated_grade], return_dtype=pl.Float64)
+    has_limit = pl.col("limit_amt").is_not_null()
+    return customers.with_columns(
+        pl.col("grade").fill_null(UNRATED).alias("grade"),
+        pl.coalesce(pl.col("rating_pd") * 100, pd_of_grade).alias("pd_pct"),
+        has_limit.alias("has_limit"),
+    ).with_columns(
+        (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("net_exposure_amt")).alias("expected_loss_amt"),
+        pl.when(has_limit & (pl.col("limit_amt") > 0))
+        .then(pl.col("gross_exposure_amt") / pl.col("limit_amt") * 100)
+        .when(has_limit & (pl.col("gross_exposure_amt") > 0))
+        .then(float("inf"))
+        .when(has_limit)
+        .then(0.0)
+        .alias("utilization_pct"),
+        pl.when(has_limit).then((pl.col("gross_exposure_amt") - pl.col("limit_amt")).clip(lower_bound=0))
+        .otherwise(0.0).alias("over_limit_amt"),
+        pl.when(has_limit).then(pl.col("limit_amt") - pl.col("gross_exposure_amt")).alias("headroom_amt"),
+    )
+
+
+@dataclass(frozen=True)
+class ExposureKpis:
+    """Headline figures of the portfolio at one date (amounts in reporting currency)."""
+
+    gross_exposure_amt: float
+    net_exposure_amt: float
+    open_ar_amt: float
+    open_orders_amt: float
+    limit_amt: float
+    utilization_pct: float | None
+    overdue_amt: float
+    overdue_share_pct: float | None
+    expected_loss_amt: float
+    customers_over_limit: int
+    over_limit_amt: float
+    customers_with_exposure: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return dict(self.__dict__)
+
+
+def _ratio_pct(num: float, den: float) -> float | None:
+    return None if den == 0 else num / den * 100
+
+
+def kpis(enriched: pl.DataFrame) -> ExposureKpis:
+    """Portfolio KPIs. Utilization = exposure of customers with a limit / their limits."""
+    s = enriched.select(
+        pl.col("gross_exposure_amt").sum(),
+        pl.col("net_exposure_amt").sum(),
+        pl.col("open_ar_amt").sum(),
+        pl.col("open_orders_amt").sum(),
+        pl.col("limit_amt").sum(),
+        pl.col("gross_exposure_amt").filter(pl.col("has_limit")).sum().alias("limited_exposure_amt"),
+        pl.col("overdue_amt").sum(),
+        pl.col("expected_loss_amt").sum(),
+        (pl.col("over_limit_amt") > 0).sum().alias("customers_over_limit"),
+        pl.col("over_limit_amt").sum(),
+        (pl.col("gross_exposure_amt") > 0).sum().alias("customers_with_exposure"),
+    ).row(0, named=True)
+    return ExposureKpis(
+        gross_exposure_amt=float(s["gross_exposure_amt"]),
+        net_exposure_amt=float(s["net_exposure_amt"]),
+        open_ar_amt=float(s["open_ar_amt"]),
+        open_orders_amt=float(s["open_orders_amt"]),
+        limit_amt=float(s["limit_amt"] or 0.0),
+        utilization_pct=_ratio_pct(float(s["limited_exposure_amt"]), float(s["limit_amt"] or 0.0)),
+        overdue_amt=float(s["overdue_amt"]),
+        overdue_share_pct=_ratio_pct(float(s["overdue_amt"]), float(s["open_ar_amt"])),
+        expected_loss_amt=float(s["expected_loss_amt"]),
+        customers_over_limit=int(s["customers_over_limit"]),
+        over_limit_amt=float(s["over_limit_amt"]),
+        customers_with_exposure=int(s["customers_with_exposure"]),
+    )
+
+
+def breakdown(enriched: pl.DataFrame, by: str, order: list[str] | None = None) -> pl.DataFrame:
+    """Exposure, limits and EL by one dimension, with each value's share of gross exposure."""
+    total = enriched["gross_exposure_amt"].sum()
+    frame = (
+        enriched.group_by(by)
+        .agg(
+            pl.len().alias("customers"),
+            pl.col("open_ar_amt").sum(),
+            pl.col("overdue_amt").sum(),
+            pl.col("gross_exposure_amt").sum(),
+            pl.col("net_exposure_amt").sum(),
+            pl.col("limit_amt").sum(),
+            pl.col("expected_loss_amt").sum(),
+        )
+        .with_columns(
+            (pl.col("gross_exposure_amt") / total * 100 if total else pl.lit(None, pl.Float64))
+            .alias("share_pct"),
+            pl.col(by).fill_null("Unknown"),
+        )
+    )
+    if order:
+        rank = {value: i for i, value in enumerate(order)}
+        return frame.with_columns(
+            pl.col(by).replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("_o")
+        ).sort("_o", by).drop("_o")
+    return frame.sort("gross_exposure_amt", descending=True)
+
+
+def grade_order(policy: Policy) -> list[str]:
+    """Grades best to worst, then unrated."""
+    return [*policy.scale, UNRATED]
+
+
+def concentration_shares(enriched: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Positive gross exposure per `key` (customer or group) and its share (fraction)."""
+    per = (
+        enriched.filter(pl.col("gross_exposure_amt") > 0)
+        .group_by(key)
+        .agg(pl.col("gross_exposure_amt").sum())
+    )
+    total = per["gross_exposure_amt"].sum()
+    return per.with_columns((pl.col("gross_exposure_amt") / total if total else pl.lit(0.0)).alias("share"))
+
+
+def hhi(enriched: pl.DataFrame, key: str) -> float:
+    """Herfindahl-Hirschman index of gross exposure by `key`: sum of squared shares (0-1)."""
+    shares = concentration_shares(enriched, key)
+    return float((shares["share"] ** 2).sum()) if shares.height else 0.0
+
+
+def top_names(enriched: pl.DataFrame, key: str, label: str, n: int) -> pl.DataFrame:
+    """The n largest names (customers or groups) by gross exposure, with share and cumulative share."""
+    labels = enriched.group_by(key).agg(pl.col(label).first(), pl.len().alias("members"),
+                                        pl.col("limit_amt").sum(), pl.col("net_exposure_amt").sum())
+    shares = concentration_shares(enriched, key)
+    return (
+        shares.join(labels, on=key, how="left")
+        .sort(["gross_exposure_amt", key], descending=[True, False])
+        .head(n)
+        .with_columns((pl.col("share") * 100).alias("share_pct"))
+        .with_columns(pl.col("share_pct").cum_sum().alias("cumulative_share_pct"))
+        .select(key, label, "members", "gross_exposure_amt", "net_exposure_amt", "limit_amt", "share_pct",
+                "cumulative_share_pct")
+    )
+
+
+def band_labels(bands_pct: tuple[float, ...]) -> list[str]:
+    """'< 50 %', '50-80 %', '80-100 %', '> 100 %' for bands (50, 80, 100)."""
+    labels = [f"< {bands_pct[0]:g} %"]
+    labels += [f"{lo:g}-{hi:g} %" for lo, hi in zip(bands_pct, bands_pct[1:])]
+    labels.append(f"> {bands_pct[-1]:g} %")
+    return labels
+
+
+def utilization_bands(enriched: pl.DataFrame, bands_pct: tuple[float, ...]) -> pl.DataFrame:
+    """Customers, exposure and limits per utilization band; customers with exposure but no limit apart.
+
+    A customer at exactly a bound falls in the lower band (80 % is in '50-80 %');
+    customers with neither a limit nor exposure are left out.
+    """
+    labels = band_labels(bands_pct)
+    band = pl.when(~pl.col("has_limit")).then(pl.lit(NO_LIMIT))
+    for bound, label in zip(bands_pct, labels):
+        band = band.when(pl.col("utilization_pct") < bound if label == labels[0]
+                         else pl.col("utilization_pct") <= bound).then(pl.lit(label))
+    band = band.otherwise(pl.lit(labels[-1]))
+    relevant = enriched.filter(pl.col("has_limit") | (pl.col("gross_exposure_amt") > 0))
+    order = [*labels, NO_LIMIT]
+    counted = (
+        relevant.with_columns(band.alias("band"))
+        .group_by("band")
+        .agg(pl.len().alias("customers"), pl.col("gross_exposure_amt").sum(), pl.col("limit_amt").sum())
+    )
+    skeleton = pl.DataFrame({"band": order})
+    return (
+        skeleton.join(counted, on="band", how="left")
+        .with_columns(pl.col("customers").fill_null(0).cast(pl.Int64),
+                      pl.col("gross_exposure_amt").fill_null(0.0), pl.col("limit_amt").fill_null(0.0))
+    )
+
+
+def mitigation(enriched: pl.DataFrame) -> pl.DataFrame:
+    """Gross to net exposure in steps: collateral applied first, then insurance, capped per customer."""
+    steps = enriched.select(
+        pl.col("gross_exposure_amt").clip(lower_bound=0).alias("gross"),
+        pl.col("collateral_amt"),
+        pl.col("insured_amt"),
+    ).with_columns(
+        pl.min_horizontal("collateral_amt", "gross").alias("collateral_used"),
+    ).with_columns(
+        pl.min_horizontal("insured_amt", pl.col("gross") - pl.col("collateral_used")).alias("insurance_used"),
+    )
+    gross = float(steps["gross"].sum())
+    col_used = float(steps["collateral_used"].sum())
+    ins_used = float(steps["insurance_used"].sum())
+    return pl.DataFrame({
+        "step": ["gross exposure", "collateral (guarantees, L/C)", "credit insurance", "net exposure"],
+        "amount": [gross, -col_used, -ins_used, gross - col_used - ins_used],
+        "measure": ["absolute", "relative", "relative", "total"],
+    })
+
+
+LARGEST_COLUMNS = [
+    "customer_id", "name", "group_name", "grade", "segment", "industry", "open_ar_amt", "overdue_amt",
+    "max_days_past_due", "open_orders_amt", "gross_exposure_amt", "limit_amt", "utilization_pct",
+    "is_limit_expired", "collateral_amt", "insured_amt", "net_exposure_amt", "pd_pct", "expected_loss_amt",
+]
+
+
+def largest_exposures(enriched: pl.DataFrame, n: int = 50) -> pl.DataFrame:
+    """The n customers with the largest gross exposure, with their risk columns."""
+    return (
+        enriched.sort(["gross_exposure_amt", "customer_id"], descending=[True, False])
+        .head(n)
+        .select(LARGEST_COLUMNS)
+    )
+
+
+@dataclass(frozen=True)
+class ExposureView:
+    """Everything the Portfolio exposure page and `report exposure` show."""
+
+    as_of: str
+    currency: str
+    kpis: ExposureKpis
+    previous_kpis: ExposureKpis | None
+    previous_as_of: str | None
+    breakdowns: dict[str, pl.DataFrame]
+    top_customers: pl.DataFrame
+    top_groups: pl.DataFrame
+    hhi_customers: float
+    hhi_groups: float
+    utilization: pl.DataFrame
+    mitigation: pl.DataFrame
+    trend: pl.DataFrame
+    largest: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Every table of the view by name (for exports)."""
+        kpi_rows = [
+            {"metric": k, "value": None if v is None else float(v),
+             "previous_value": None if self.previous_kpis is None or self.previous_kpis.as_dict()[k] is None
+             else float(self.previous_kpis.as_dict()[k])}  # type: ignore[arg-type]
+            for k, v in self.kpis.as_dict().items()
+        ]
+        kpi_rows += [{"metric": "hhi_customers", "value": self.hhi_customers, "previous_value": None},
+                     {"metric": "hhi_groups", "value": self.hhi_groups, "previous_value": None}]
+        out = {"kpis": pl.DataFrame(kpi_rows, schema={"metric": pl.String, "value": pl.Float64,
+                                                        "previous_value": pl.Float64})}
+        out.update({f"by_{k}": v for k, v in self.breakdowns.items()})
+        out.update({
+            "top_customers": self.top_customers,
+            "top_groups": self.top_groups,
+            "utilization_bands": self.utilization,
+            "mitigation": self.mitigation,
+            "trend": self.trend,
+            "largest_exposures": self.largest,
+        })
+        return out
+
+
+def build_view(as_of: str, currency: str, customers: pl.DataFrame, previous: pl.DataFrame | None,
+               previous_as_of: str | None, trend: pl.DataFrame, policy: Policy,
+               largest_n: int = 50) -> ExposureView:
+    """Assemble the exposure view from the customer frames of as-of and the previous month-end."""
+    enriched = enrich(customers, policy)
+    prev_kpis = kpis(enrich(previous, policy)) if previous is not None and previous.height else None
+    notes = []
+    if customers.height == 0:
+        notes.append("No customers match the filters at this date.")
+    elif enriched["has_limit"].sum() == 0:
+        notes.append("No credit limits loaded: utilization and over-limit figures are not available.")
+    return ExposureView(
+        as_of=as_of,
+        currency=currency,
+        kpis=kpis(enriched),
+        previous_kpis=prev_kpis,
+        previous_as_of=previous_as_of if prev_kpis else None,
+        breakdowns={
+            "grade": breakdown(enriched, "grade", grade_order(policy)),
+            "industry": breakdown(enriched, "industry"),
+            "region": breakdown(enriched, "region"),
+            "segment": breakdown(enriched, "segment"),
+        },
+        top_customers=top_names(enriched, "customer_id", "name", policy.top_n),
+        top_groups=top_names(enriched, "group_id", "group_name", policy.top_n),
+        hhi_customers=hhi(enriched, "customer_id"),
+        hhi_groups=hhi(enriched, "group_id"),
+        utilization=utilization_bands(enriched, policy.utilization_bands_pct),
+        mitigation=mitigation(enriched),
+        trend=trend,
+        largest=largest_exposures(enriched, largest_n),
+        notes=notes,
+    )

@@ -1,0 +1,101 @@
+"""The import mapping: how a source export maps onto the data contract.
+
+A TOML file with one section per contract table:
+
+    [invoices]
+    file = "应收发票.csv"          # source file name in the source folder
+    date_format = "%Y/%m/%d"       # strftime-style; default ISO
+    sheet = "Sheet1"               # XLSX only, optional
+    [invoices.columns]             # contract column = source column
+    invoice_id = "发票号"
+    [invoices.values.is_disputed]  # contract value = [source values]
+    true = ["是", "Y"]
+    false = ["否", "N"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analytics.contract import TABLES
+
+
+class MappingError(ValueError):
+    """The mapping file is malformed or names unknown tables/columns."""
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    """How one contract table is read from its source file."""
+
+    file: str | None = None
+    date_format: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # contract -> source
+    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # column -> target -> sources
+
+
+def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMapping]:
+    """Parse mapping TOML into per-table mappings, rejecting unknown names."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{source}: not valid TOML ({exc})") from exc
+    result: dict[str, TableMapping] = {}
+    for table_name, section in doc.items():
+        if table_name not in TABLES:
+            raise MappingError(
+                f"{source}: [{table_name}] is not a contract table (expected one of: {', '.join(TABLES)})"
+            )
+        if not isinstance(section, dict):
+            raise MappingError(f"{source}: [{table_name}] must be a table")
+        table = TABLES[table_name]
+        unknown_keys = set(section) - {"file", "date_format", "sheet", "columns", "values"}
+        if unknown_keys:
+            raise MappingError(f"{source}: [{table_name}] has unknown keys: {', '.join(sorted(unknown_keys))}")
+        columns = section.get("columns", {})
+        values = section.get("values", {})
+        for col, src in columns.items():
+            if col not in table.column_names:
+                raise MappingError(f"{source}: [{table_name}.columns] {col!r} is not a column of {table_name}")
+            if not isinstance(src, str) or not src:
+                raise MappingError(f"{source}: [{table_name}.columns] {col} must name a source column")
+        parsed_values: dict[str, dict[str, list[str]]] = {}
+        for col, vmap in values.items():
+            if col not in table.column_names:
+                raise MappingError(f"{source}: [{table_name}.values] {col!r} is not a column of {table_name}")
+            if not isinstance(vmap, dict):
+                raise MappingError(f"{source}: [{table_name}.values.{col}] must be a table")
+            parsed_values[col] = {}
+            for target, sources in vmap.items():
+                if isinstance(sources, str):
+                    sources = [sources]
+                if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+                    raise MappingError(f"{source}: [{table_name}.values.{col}] {target} must list source values")
+                parsed_values[col][str(target)] = list(sources)
+        for key in ("file", "date_format", "sheet"):
+            if key in section and not isinstance(section[key], str):
+                raise MappingError(f"{source}: [{table_name}] {key} must be a string")
+        result[table_name] = TableMapping(
+            file=section.get("file"),
+            date_format=section.get("date_format"),
+            sheet=section.get("sheet"),
+            columns=dict(columns),
+            values=parsed_values,
+        )
+    return result
+
+
+def load_mapping(path: Path | None) -> dict[str, TableMapping]:
+    """Read a mapping file; no file means contract names as they are."""
+    if path is None:
+        return {}
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise MappingError(f"mapping file {path} cannot be read: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise MappingError(f"mapping file {path} is not UTF-8 text") from None
+    return parse_mapping(text, str(path))

@@ -1,0 +1,152 @@
+"""The credit policy: read one TOML file, validate it, expose it typed.
+
+Defaults live in analytics/credit_policy.toml; CREDIT_POLICY names another file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
+
+
+class PolicyError(ValueError):
+    """The policy file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Validated credit policy. Percent values carry `_pct` and are in percent."""
+
+    source: Path
+    reporting_currency: str
+    lgd_pct: float
+    payment_tolerance_pct: float
+    min_date: date
+    max_years_ahead: int
+    bucket_upper_dpd: tuple[int, ...]
+    scale: tuple[str, ...]
+    pd_pct: dict[str, float]
+    grade_map: dict[str, str]
+    unrated_grade: str
+    utilization_bands_pct: tuple[float, ...]
+    top_n: int
+
+    @property
+    def default_grade(self) -> str:
+        return self.scale[-1]
+
+    def bucket_labels(self) -> list[str]:
+        """Labels of the aging buckets, e.g. 'not due', '1-30', ..., '> 365'."""
+        labels: list[str] = []
+        lower = None
+        for upper in self.bucket_upper_dpd:
+            if lower is None:
+                labels.append("not due" if upper == 0 else f"<= {upper}")
+            else:
+                labels.append(f"{lower + 1}-{upper}")
+            lower = upper
+        labels.append(f"> {lower}")
+        return labels
+
+    def max_date(self, today: date | None = None) -> date:
+        today = today or date.today()
+        return date(today.year + self.max_years_ahead, 12, 31)
+
+
+def _get(doc: dict, section: str, key: str, kind: type | tuple[type, ...]) -> object:
+    if section not in doc or not isinstance(doc[section], dict):
+        raise PolicyError(f"policy: section [{section}] is missing")
+    if key not in doc[section]:
+        raise PolicyError(f"policy: [{section}] {key} is missing")
+    value = doc[section][key]
+    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise PolicyError(f"policy: [{section}] {key} = {value!r} has the wrong type")
+    return value
+
+
+def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
+    """Parse and validate policy TOML text; raises PolicyError with a clear message."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy {source}: not valid TOML ({exc})") from exc
+
+    currency = str(_get(doc, "general", "reporting_currency", str)).strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise PolicyError(f"policy: reporting_currency {currency!r} is not a 3-letter ISO code")
+    lgd = float(_get(doc, "general", "lgd_pct", (int, float)))  # type: ignore[arg-type]
+    if not 0 <= lgd <= 100:
+        raise PolicyError(f"policy: lgd_pct {lgd} must be between 0 and 100")
+    tol = float(_get(doc, "general", "payment_tolerance_pct", (int, float)))  # type: ignore[arg-type]
+    if not 0 <= tol <= 50:
+        raise PolicyError(f"policy: payment_tolerance_pct {tol} must be between 0 and 50")
+    try:
+        min_d = date.fromisoformat(str(_get(doc, "general", "min_date", str)))
+    except ValueError as exc:
+        raise PolicyError(f"policy: min_date is not an ISO date ({exc})") from exc
+    years_ahead = int(_get(doc, "general", "max_years_ahead", int))  # type: ignore[arg-type]
+
+    buckets = _get(doc, "aging", "bucket_upper_dpd", list)
+    if not buckets or not all(isinstance(b, int) and not isinstance(b, bool) for b in buckets):  # type: ignore[union-attr]
+        raise PolicyError("policy: [aging] bucket_upper_dpd must be a non-empty list of whole days")
+    if list(buckets) != sorted(set(buckets)) or buckets[0] < 0:  # type: ignore[index]
+        raise PolicyError(f"policy: [aging] bucket_upper_dpd {buckets} must be strictly increasing and >= 0")
+
+    scale = _get(doc, "ratings", "scale", list)
+    if len(scale) < 2 or len(set(scale)) != len(scale):  # type: ignore[arg-type]
+        raise PolicyError("policy: [ratings] scale needs at least two distinct grades")
+    pd_table = _get(doc, "ratings", "pd_pct", dict)
+    missing = [g for g in scale if g not in pd_table]  # type: ignore[union-attr]
+    if missing:
+        raise PolicyError(f"policy: [ratings] pd_pct has no PD for {', '.join(missing)}")
+    pds = {g: float(pd_table[g]) for g in scale}  # type: ignore[index]
+    if any(not 0 < p <= 100 for p in pds.values()):
+        raise PolicyError("policy: [ratings] pd_pct values must be in (0, 100]")
+    if [pds[g] for g in scale] != sorted(pds[g] for g in scale):  # type: ignore[union-attr]
+        raise PolicyError("policy: [ratings] pd_pct must not fall from a better to a worse grade")
+    grade_map = {str(k): str(v) for k, v in doc["ratings"].get("grade_map", {}).items()}
+    bad_targets = sorted({v for v in grade_map.values() if v not in scale})  # type: ignore[operator]
+    if bad_targets:
+        raise PolicyError(f"policy: [ratings.grade_map] maps to grades not on the scale: {bad_targets}")
+
+    unrated = str(_get(doc, "ratings", "unrated_grade", str))
+    if unrated not in scale:  # type: ignore[operator]
+        raise PolicyError(f"policy: [ratings] unrated_grade {unrated!r} is not on the scale")
+
+    bands = _get(doc, "exposure", "utilization_bands_pct", list)
+    if not bands or list(bands) != sorted(set(bands)):  # type: ignore[arg-type]
+        raise PolicyError("policy: [exposure] utilization_bands_pct must be increasing")
+    top_n = int(_get(doc, "exposure", "top_n", int))  # type: ignore[arg-type]
+    if not 1 <= top_n <= 100:
+        raise PolicyError("policy: [exposure] top_n must be between 1 and 100")
+
+    return Policy(
+        source=source,
+        reporting_currency=currency,
+        lgd_pct=lgd,
+        payment_tolerance_pct=tol,
+        min_date=min_d,
+        max_years_ahead=years_ahead,
+        bucket_upper_dpd=tuple(buckets),  # type: ignore[arg-type]
+        scale=tuple(scale),  # type: ignore[arg-type]
+        pd_pct=pds,
+        grade_map=grade_map,
+        unrated_grade=unrated,
+        utilization_bands_pct=tuple(float(b) for b in bands),  # type: ignore[union-attr]
+        top_n=top_n,
+    )
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load the policy from `path`, $CREDIT_POLICY, or the shipped defaults."""
+    chosen = Path(path or os.environ.get("CREDIT_POLICY") or DEFAULT_POLICY_PATH)
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(f"policy file {chosen} cannot be read: {exc.strerror}") from exc
+    return parse_policy(text, chosen)

@@ -1,0 +1,162 @@
+"""Streamlit building blocks shared by the pages: app context, cached access,
+number formats, tables with CSV/XLSX downloads. Pages stay layout only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from babel.numbers import format_compact_decimal, format_decimal
+
+from analytics import export
+from analytics.exposure import ExposureView, Filters
+from analytics.firstrun import SampleBuild, start_sample_build
+from analytics.policy import Policy, load_policy
+from analytics.views import CustomerFile, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
+from analytics.warehouse import Warehouse, current_path, warehouse_dir
+
+LOCALE = "en"
+CTX_KEY = "_app_context"
+
+
+# ----------------------------------------------------------------------------- formats
+
+def fmt_amount(value: float | None, currency: str = "", compact: bool = True) -> str:
+    """'CNY 1.2M' (compact) or 'CNY 1,234,567'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = (format_compact_decimal(value, locale=LOCALE, fraction_digits=2) if compact and abs(value) >= 10_000
+            else format_decimal(round(value), format="#,##0", locale=LOCALE))
+    return f"{currency} {text}".strip()
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return "n/a"
+    return f"{format_decimal(value, format='#,##0.' + '0' * digits, locale=LOCALE)} %"
+
+
+def fmt_int(value: int | None) -> str:
+    return "n/a" if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
+
+
+# ----------------------------------------------------------------------------- cached access
+
+@st.cache_resource(show_spinner=False)
+def get_policy() -> Policy:
+    return load_policy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_warehouse(path: str) -> Warehouse:
+    """One read-only connection per warehouse version; queries use their own cursors."""
+    return Warehouse(warehouse_dir())
+
+
+def get_warehouse() -> Warehouse:
+    """The current warehouse; a new version is picked up on the next rerun."""
+    return _open_warehouse(str(current_path(warehouse_dir())))
+
+
+@st.cache_resource(show_spinner=False)
+def sample_build(folder: str) -> SampleBuild:
+    """The one first-run sample build of this server process (shared by all sessions)."""
+    return start_sample_build(Path(folder))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_calendar(version: str) -> SnapshotCalendar:
+    return calendar(get_warehouse())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_filter_options(version: str) -> dict[str, list[tuple[str, str]]]:
+    return filter_options(get_warehouse())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_present_tables(version: str) -> set[str]:
+    return get_warehouse().present_tables()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_exposure_view(version: str, as_of: date, filters: Filters) -> ExposureView:
+    return exposure_view(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_customer_file(version: str, customer_id: str, as_of: date) -> CustomerFile:
+    return customer_file(get_warehouse(), customer_id, as_of, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_customer_search(version: str) -> pl.DataFrame:
+    return get_warehouse().query("customer_search")
+
+
+# ----------------------------------------------------------------------------- app context
+
+@dataclass(frozen=True)
+class AppContext:
+    """What app.py resolved for this rerun: warehouse version, as-of date, filters."""
+
+    version: str
+    as_of: date
+    filters: Filters
+    calendar: SnapshotCalendar
+    currency: str
+
+
+def set_context(ctx: AppContext) -> None:
+    st.session_state[CTX_KEY] = ctx
+
+
+def context() -> AppContext:
+    return st.session_state[CTX_KEY]
+
+
+# ----------------------------------------------------------------------------- tables
+
+def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX downloads of one table, side by side."""
+    c1, c2, _ = st.columns([1, 1, 6])
+    c1.download_button("CSV", export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
+                       icon=":material/download:", on_click="ignore")
+    c2.download_button("XLSX", export.to_xlsx_bytes({name: frame}), f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       icon=":material/download:", on_click="ignore")
+
+
+def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
+    """Column formats by naming convention: *_amt money, *_pct percent, *_on dates."""
+    config: dict[str, object] = {}
+    for name in frame.columns:
+        label = name.replace("_amt", "").replace("_pct", " %").replace("_", " ")
+        if name.endswith("_amt"):
+            config[name] = st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
+        elif name.endswith("_pct"):
+            config[name] = st.column_config.NumberColumn(label, format="%.1f %%")
+        elif name.startswith("is_"):
+            config[name] = st.column_config.CheckboxColumn(label.removeprefix("is "))
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int | str = "auto",
+          selectable: bool = False) -> object:
+    """A formatted table with its downloads; returns the selection when selectable."""
+    shown = frame.with_columns(
+        [pl.col(c).replace([float("inf")], None) for c, t in frame.schema.items() if t == pl.Float64]
+    )
+    event = st.dataframe(
+        shown, hide_index=True, column_config=money_config(frame, currency), key=key, height=height,
+        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+    )
+    download_buttons(frame, name, key)
+    return event

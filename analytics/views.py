@@ -1,0 +1,110 @@
+"""What pages and the CLI both call: run the named queries, then the pure computations.
+
+One function per view, so the page and `python -m analytics report` show the
+same numbers by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from analytics.exposure import ExposureView, Filters, build_view
+from analytics.policy import Policy
+from analytics.warehouse import Warehouse
+
+
+class InvalidRequest(ValueError):
+    """A request names a date, customer or filter value the warehouse does not have."""
+
+
+@dataclass(frozen=True)
+class SnapshotCalendar:
+    """The as-of dates on offer (newest first) and each one's previous month-end."""
+
+    dates: tuple[date, ...]
+    prev_month_end: dict[date, date]
+
+    @property
+    def latest(self) -> date:
+        return self.dates[0]
+
+    def resolve(self, text: str | None) -> date:
+        """Parse an ISO date the user gave; it must be an available snapshot date."""
+        if not text:
+            return self.latest
+        try:
+            wanted = date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise InvalidRequest(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        if wanted not in self.prev_month_end:
+            raise InvalidRequest(
+                f"no snapshot on {wanted}: choose a month-end between {self.dates[-1]} and {self.latest}, "
+                f"or the latest date {self.latest}")
+        return wanted
+
+
+def calendar(wh: Warehouse) -> SnapshotCalendar:
+    frame = wh.query("snapshot_dates")
+    dates = tuple(frame["snapshot_date"].to_list())
+    return SnapshotCalendar(dates, dict(zip(dates, frame["prev_month_end"].to_list())))
+
+
+def filter_options(wh: Warehouse) -> dict[str, list[tuple[str, str]]]:
+    """Per filter dimension, its (value, label) pairs."""
+    frame = wh.query("filter_options")
+    out: dict[str, list[tuple[str, str]]] = {d: [] for d in ("segment", "industry", "region", "credit_manager",
+                                                            "group")}
+    for dim, value, label in frame.iter_rows():
+        out.setdefault(dim, []).append((value, label))
+    return out
+
+
+def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> ExposureView:
+    """The Portfolio exposure view at as_of (with month-on-month comparison)."""
+    cal = calendar(wh)
+    if as_of not in cal.prev_month_end:
+        raise InvalidRequest(f"no snapshot on {as_of}")
+    params = filters.params()
+    customers = wh.query("exposure_customers", as_of=as_of, **params)
+    prev_date = cal.prev_month_end[as_of]
+    previous = wh.query("exposure_customers", as_of=prev_date, **params) if prev_date in cal.prev_month_end else None
+    trend = wh.query("exposure_trend", **params)
+    currency = wh.info().get("reporting_currency", policy.reporting_currency)
+    return build_view(as_of.isoformat(), currency, customers, previous,
+                      prev_date.isoformat() if previous is not None else None, trend, policy)
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    """The credit file of one customer at one date (issue 2 scope: profile, limit, exposure, open items)."""
+
+    profile: dict[str, object]
+    snapshot: dict[str, object] | None
+    group_members: pl.DataFrame
+    history: pl.DataFrame
+    limits: pl.DataFrame
+    open_items: pl.DataFrame
+
+
+def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> CustomerFile:
+    """Everything the credit file page shows for one customer."""
+    from analytics.exposure import enrich  # local import keeps the module graph flat
+
+    profile = wh.query("customer_profile", customer_id=customer_id)
+    if profile.height == 0:
+        raise InvalidRequest(f"unknown customer {customer_id!r}")
+    prof = profile.row(0, named=True)
+    snap = wh.query("exposure_customers", as_of=as_of, **Filters().params()).filter(
+        pl.col("customer_id") == customer_id)
+    snapshot = enrich(snap, policy).row(0, named=True) if snap.height else None
+    return CustomerFile(
+        profile=prof,
+        snapshot=snapshot,
+        group_members=wh.query("group_exposure", group_id=prof["group_id"], as_of=as_of),
+        history=wh.query("customer_history", customer_id=customer_id),
+        limits=wh.query("customer_limits", customer_id=customer_id),
+        open_items=wh.query("customer_open_items", customer_id=customer_id, as_of=as_of),
+    )

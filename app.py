@@ -1,0 +1,137 @@
+"""Credit portfolio risk dashboard: router and frame.
+
+Sets the page up, makes sure a warehouse exists (first run builds the sample),
+resolves the global state (as-of date and filters) from the URL so a link
+reproduces the view, draws the sidebar, then runs the chosen page.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from analytics.exposure import Filters
+from analytics.policy import PolicyError
+from analytics.ui import (
+    AppContext,
+    cached_calendar,
+    cached_filter_options,
+    get_policy,
+    get_warehouse,
+    sample_build,
+    set_context,
+)
+from analytics.views import InvalidRequest
+from analytics.warehouse import WarehouseMissing, current_path, warehouse_dir
+
+st.set_page_config(page_title="Credit portfolio risk", page_icon=":material/account_balance:", layout="wide")
+
+FILTERS = {  # url key -> (Filters field, sidebar label, filter_options dimension)
+    "segment": ("segments", "Segment", "segment"),
+    "industry": ("industries", "Industry", "industry"),
+    "region": ("regions", "Region", "region"),
+    "manager": ("managers", "Credit manager", "credit_manager"),
+    "group": ("groups", "Group", "group"),
+}
+PAGES = [
+    st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
+            url_path="portfolio"),
+    st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
+    st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
+]
+
+
+def ensure_warehouse() -> None:
+    """First run: build the sample warehouse in the background, showing its progress."""
+    folder = warehouse_dir()
+    try:
+        current_path(folder)
+        return
+    except WarehouseMissing:
+        pass
+    build = sample_build(str(folder))
+    st.title("Credit portfolio risk")
+    if build.failed:
+        st.error("Building the sample warehouse failed. What the build printed:")
+        st.code("\n".join(build.log_lines()[-30:]) or "(nothing)", language=None)
+        if st.button("Try again", icon=":material/refresh:"):
+            sample_build.clear()
+            st.rerun()
+        st.stop()
+    with st.status("First run: building the sample warehouse (2,000 customers, 3 years)...", expanded=True):
+        for line in build.log_lines()[-12:]:
+            st.write(line)
+    if build.running:
+        time.sleep(1.0)
+    st.rerun()
+
+
+def url_list(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def sidebar_state() -> AppContext:
+    """Read the URL, validate it, draw the sidebar widgets, write the URL back."""
+    wh = get_warehouse()
+    cal = cached_calendar(wh.version)
+    options = cached_filter_options(wh.version)
+    problems: list[str] = []
+
+    if "as_of_widget" not in st.session_state:
+        try:
+            st.session_state.as_of_widget = cal.resolve(st.query_params.get("as_of"))
+        except InvalidRequest as exc:
+            problems.append(f"as_of: {exc}; showing the latest date instead.")
+            st.session_state.as_of_widget = cal.latest
+    for key, (_field, label, dim) in FILTERS.items():
+        wkey = f"filter_{key}"
+        if wkey not in st.session_state:
+            allowed = {value for value, _ in options.get(dim, [])}
+            wanted = url_list(key)
+            unknown = [v for v in wanted if v not in allowed]
+            if unknown:
+                problems.append(f"{label}: unknown value(s) {', '.join(map(repr, unknown))} ignored.")
+            st.session_state[wkey] = [v for v in wanted if v in allowed]
+
+    with st.sidebar:
+        st.markdown("### Credit portfolio risk")
+        st.selectbox(
+            "As-of date", cal.dates, key="as_of_widget",
+            format_func=lambda d: f"{d.isoformat()} (latest)" if d == cal.latest else d.isoformat(),
+            help="Month-ends and the latest data date. Every figure is as known on this date.",
+        )
+        with st.expander("Filters", expanded=any(st.session_state[f"filter_{k}"] for k in FILTERS)):
+            for key, (_field, label, dim) in FILTERS.items():
+                labels = dict(options.get(dim, []))
+                st.multiselect(label, list(labels), key=f"filter_{key}", format_func=lambda v, m=labels: m.get(v, v),
+                               placeholder="All")
+        for problem in problems:
+            st.warning(problem, icon=":material/link_off:")
+
+    as_of = st.session_state.as_of_widget
+    filters = Filters(**{f: tuple(st.session_state[f"filter_{k}"]) for k, (f, _l, _d) in FILTERS.items()})
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTERS and k != "as_of"}
+    params["as_of"] = as_of.isoformat()
+    for key in FILTERS:
+        if st.session_state[f"filter_{key}"]:
+            params[key] = list(st.session_state[f"filter_{key}"])  # type: ignore[assignment]
+    if params != st.query_params.to_dict() or any(len(st.query_params.get_all(k)) > 1 for k in FILTERS):
+        st.query_params.from_dict(params)
+    currency = wh.info().get("reporting_currency", get_policy().reporting_currency)
+    return AppContext(wh.version, as_of, filters, cal, currency)
+
+
+def main() -> None:
+    try:
+        get_policy()
+    except PolicyError as exc:
+        st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
+        st.stop()
+    page = st.navigation(PAGES)
+    ensure_warehouse()
+    set_context(sidebar_state())
+    page.run()
+
+
+main()

@@ -1,0 +1,104 @@
+"""Portfolio exposure: KPIs, breakdowns, concentration, utilization, mitigation, trend, largest names."""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, table
+
+ctx = context()
+view = cached_exposure_view(ctx.version, ctx.as_of, ctx.filters)
+cur = view.currency
+k, p = view.kpis, view.previous_kpis
+
+st.title("Portfolio exposure")
+st.caption(
+    f"As of {view.as_of} · amounts in {cur} at closing rates · "
+    + ("all customers" if ctx.filters.is_empty else "filtered (see sidebar)")
+    + (f" · changes against {view.previous_as_of}" if view.previous_as_of else "")
+)
+for note in view.notes:
+    st.info(note, icon=":material/info:")
+
+
+def delta_amt(now: float, before: float | None) -> str | None:
+    return None if before is None else fmt_amount(now - before, cur)
+
+
+def delta_pp(now: float | None, before: float | None) -> str | None:
+    return None if now is None or before is None else f"{now - before:+.1f} pp"
+
+
+row1 = st.columns(4)
+row1[0].metric("Gross exposure", fmt_amount(k.gross_exposure_amt, cur), delta_amt(k.gross_exposure_amt, p and p.gross_exposure_amt),
+               delta_color="off", border=True, help="Open AR + open orders not yet invoiced.")
+row1[1].metric("Net exposure", fmt_amount(k.net_exposure_amt, cur), delta_amt(k.net_exposure_amt, p and p.net_exposure_amt),
+               delta_color="off", border=True,
+               help="Per customer max(0, gross exposure − valid collateral − insured cover), summed.")
+row1[2].metric("Total limits", fmt_amount(k.limit_amt, cur), delta_amt(k.limit_amt, p and p.limit_amt),
+               delta_color="off", border=True, help="Credit limits in force at the as-of date.")
+row1[3].metric("Utilization", fmt_pct(k.utilization_pct), delta_pp(k.utilization_pct, p and p.utilization_pct),
+               delta_color="inverse", border=True,
+               help="Gross exposure of customers with a limit ÷ their total limits.")
+row2 = st.columns(4)
+row2[0].metric("Overdue share", fmt_pct(k.overdue_share_pct), delta_pp(k.overdue_share_pct, p and p.overdue_share_pct),
+               delta_color="inverse", border=True, help="Overdue AR (days past due > 0) ÷ open AR.")
+row2[1].metric("Expected loss", fmt_amount(k.expected_loss_amt, cur),
+               delta_amt(k.expected_loss_amt, p and p.expected_loss_amt), delta_color="inverse", border=True,
+               help="Σ PD × LGD × net exposure; PD from the rating (or the policy PD of the grade), LGD from policy.")
+row2[2].metric("Customers over limit", fmt_int(k.customers_over_limit),
+               None if p is None else f"{k.customers_over_limit - p.customers_over_limit:+d}",
+               delta_color="inverse", border=True,
+               help=f"Gross exposure above the limit in force; over-limit amount {fmt_amount(k.over_limit_amt, cur)}.")
+row2[3].metric("Customers with exposure", fmt_int(k.customers_with_exposure),
+               None if p is None else f"{k.customers_with_exposure - p.customers_with_exposure:+d}",
+               delta_color="off", border=True)
+
+st.subheader("Exposure by grade, industry, region and segment")
+tabs = st.tabs(["Grade", "Industry", "Region", "Segment"])
+for tab, dim in zip(tabs, ["grade", "industry", "region", "segment"]):
+    with tab:
+        frame = view.breakdowns[dim]
+        st.plotly_chart(charts.exposure_bars(frame, dim, cur), key=f"bars_{dim}")
+        table(frame, f"exposure_by_{dim}_{view.as_of}", f"t_{dim}", cur)
+
+st.subheader("Concentration")
+h1, h2, h3, h4 = st.columns(4)
+h1.metric("HHI, customers", f"{view.hhi_customers * 10_000:,.0f}", border=True,
+          help="Herfindahl-Hirschman index Σ share² of gross exposure, in points (0-10,000).")
+h2.metric("Equivalent names", f"{1 / view.hhi_customers:,.0f}" if view.hhi_customers else "n/a", border=True,
+          help="1 / HHI: the number of equal exposures that would give the same concentration.")
+h3.metric("HHI, groups", f"{view.hhi_groups * 10_000:,.0f}", border=True,
+          help="The same index with customers of one group summed.")
+top_share = view.top_customers["share_pct"].sum() if view.top_customers.height else None
+h4.metric(f"Top {view.top_customers.height} share", fmt_pct(top_share), border=True,
+          help="Share of gross exposure held by the largest customers.")
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown(f"**Top {view.top_customers.height} customers**")
+    table(view.top_customers, f"top_customers_{view.as_of}", "t_topc", cur)
+with c2:
+    st.markdown(f"**Top {view.top_groups.height} groups**")
+    table(view.top_groups, f"top_groups_{view.as_of}", "t_topg", cur)
+
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader("Utilization bands")
+    st.plotly_chart(charts.utilization_chart(view.utilization, cur), key="util")
+    table(view.utilization, f"utilization_bands_{view.as_of}", "t_util", cur)
+with c2:
+    st.subheader("Net exposure after collateral and insurance")
+    st.plotly_chart(charts.mitigation_waterfall(view.mitigation, cur), key="mitig")
+    table(view.mitigation.drop("measure"), f"mitigation_{view.as_of}", "t_mitig", cur)
+
+st.subheader("Exposure and limits by month")
+st.plotly_chart(charts.trend_lines(view.trend, cur), key="trend")
+with st.expander("Monthly figures"):
+    table(view.trend, "exposure_trend", "t_trend", cur)
+
+st.subheader("Largest exposures")
+st.caption("Select a row to open the customer's credit file.")
+event = table(view.largest, f"largest_exposures_{view.as_of}", "t_largest", cur, height=420, selectable=True)
+rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
+if rows:
+    chosen = view.largest["customer_id"][rows[0]]
+    st.switch_page("pages/customer.py", query_params={"customer": chosen, "as_of": view.as_of})

@@ -1,0 +1,1 @@
+"""The synthetic portfolio generator and small example import files."""

@@ -1,0 +1,21 @@
+-- purpose: one customer's open documents at the as-of date, most overdue first.
+-- parameters: $customer_id (varchar), $as_of (date).
+-- grain: one row per open document.
+with final as (
+    select
+        oi.invoice_id,
+        oi.doc_type,
+        oi.invoice_date,
+        oi.due_date,
+        oi.currency,
+        oi.amount_doc_ccy,
+        oi.outstanding_doc_ccy,
+        oi.outstanding_amt,
+        oi.days_past_due,
+        oi.is_disputed,
+        oi.instalment_no
+    from open_items_snapshot as oi
+    where oi.customer_id = $customer_id and oi.snapshot_date = $as_of
+    order by oi.days_past_due desc, oi.invoice_id
+)
+select * from final;

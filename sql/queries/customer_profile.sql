@@ -1,0 +1,13 @@
+-- purpose: the credit-file profile of one customer, with its group parent's name.
+-- parameters: $customer_id (varchar).
+-- grain: one row (zero when the customer does not exist).
+with final as (
+    select
+        c.*,
+        coalesce(c.parent_id, c.customer_id) as group_id,
+        p.name as group_name
+    from customers as c
+    left join customers as p on p.customer_id = coalesce(c.parent_id, c.customer_id)
+    where c.customer_id = $customer_id
+)
+select * from final;

@@ -1,0 +1,45 @@
+-- purpose: every customer's exposure picture at one as-of date, after the
+--          sidebar filters; the input of the Portfolio exposure page and report.
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers,
+--             $groups (varchar lists; empty = no filter).
+-- grain: one row per customer at $as_of.
+with filtered as (
+    select cs.*
+    from customer_snapshot as cs
+    where cs.snapshot_date = $as_of
+        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], cs.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], cs.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], cs.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], cs.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], cs.group_id))
+),
+final as (
+    select
+        f.customer_id,
+        f.name,
+        f.group_id,
+        g.name as group_name,
+        f.segment,
+        f.industry,
+        f.region,
+        f.credit_manager,
+        f.grade,
+        f.rating_pd,
+        f.open_ar_amt,
+        f.not_due_amt,
+        f.overdue_amt,
+        f.overdue_90_amt,
+        f.disputed_amt,
+        f.max_days_past_due,
+        f.open_orders_amt,
+        f.gross_exposure_amt,
+        f.limit_amt,
+        f.limit_expires_on,
+        f.is_limit_expired,
+        f.collateral_amt,
+        f.insured_amt,
+        f.net_exposure_amt
+    from filtered as f
+    left join customers as g on g.customer_id = f.group_id
+)
+select * from final;

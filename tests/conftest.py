@@ -1,0 +1,63 @@
+"""Shared fixtures: the policy, a hand-computable tiny warehouse, and a generated one."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from analytics.loader import load  # noqa: E402
+from analytics.policy import Policy, load_policy  # noqa: E402
+
+TINY = ROOT / "tests" / "fixtures" / "tiny"
+GENERATED_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy(ROOT / "analytics" / "credit_policy.toml")
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory, policy: Policy) -> Path:
+    """The hand-made fixture (3 customers) loaded into its own warehouse folder."""
+    folder = tmp_path_factory.mktemp("wh_tiny")
+    outcome = load(TINY, policy, folder)
+    assert outcome.ok, outcome.issues
+    return folder
+
+
+@pytest.fixture(scope="session")
+def generated_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic portfolio (fixed seed) in the import format."""
+    from analytics.cli import generate_files
+
+    out = tmp_path_factory.mktemp("gen_src")
+    generate_files(150, 2, GENERATED_SEED, out, "csv")
+    return out
+
+
+@pytest.fixture(scope="session")
+def generated_warehouse(tmp_path_factory: pytest.TempPathFactory, generated_source: Path, policy: Policy) -> Path:
+    folder = tmp_path_factory.mktemp("wh_gen")
+    outcome = load(generated_source, policy, folder)
+    assert outcome.ok, outcome.issues
+    return folder
+
+
+@pytest.fixture()
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny source files, to break in a test."""
+    dest = tmp_path / "src"
+    shutil.copytree(TINY, dest)
+    return dest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: drives a real Chromium against `streamlit run app.py`")

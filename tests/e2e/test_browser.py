@@ -1,0 +1,174 @@
+"""The real thing: `streamlit run app.py` driven by Debian's Chromium through Playwright.
+
+Screenshots land in tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(generated_warehouse: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "CREDIT_WAREHOUSE": str(generated_warehouse)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run_all.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app is connected and no script is running."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const running = document.querySelector('[data-testid="stStatusWidget"]');
+            return app && !running && document.querySelectorAll('[data-testid="stMetric"], [data-testid="stHeading"]').length > 0;
+        }""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(800)
+
+
+def no_errors(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def metric_value(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_portfolio_page_and_sidebar_filter(server, page):
+    page.goto(server)
+    settle(page)
+    no_errors(page)
+    assert page.get_by_role("heading", name="Portfolio exposure").count() >= 1
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3, "charts did not render"
+    shot(page, "portfolio")
+    before = metric_value(page, "Gross exposure")
+
+    page.get_by_text("Filters", exact=True).click()
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="core").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        """(before) => {
+            const tile = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                .find(t => t.innerText.includes('Gross exposure'));
+            return tile && !tile.innerText.includes(before) && !document.querySelector('[data-testid="stStatusWidget"]');
+        }""",
+        arg=before, timeout=60_000,
+    )
+    settle(page)
+    no_errors(page)
+    assert metric_value(page, "Gross exposure") != before
+    assert "segment=core" in page.url
+    shot(page, "portfolio_filtered")
+
+
+def test_link_reproduces_the_view(server, page):
+    page.goto(f"{server}/portfolio?segment=core")
+    settle(page)
+    filtered = metric_value(page, "Gross exposure")
+    page.goto(f"{server}/portfolio")
+    settle(page)
+    assert metric_value(page, "Gross exposure") != filtered
+
+
+def test_customer_credit_file(server, page):
+    page.goto(f"{server}/customer?customer=C000001")
+    settle(page)
+    no_errors(page)
+    assert page.get_by_role("heading", name="Customer credit file").count() == 1
+    assert page.get_by_text("Exposure against limit over time").count() == 1
+    shot(page, "customer")
+
+
+def test_data_page(server, page):
+    page.goto(f"{server}/data")
+    settle(page)
+    no_errors(page)
+    assert page.get_by_text("Credit policy in force").count() == 1
+    shot(page, "data")
+
+
+def test_nonsense_url_gets_a_message_not_a_traceback(server, page):
+    page.goto(f"{server}/portfolio?as_of=not-a-date&segment=platinum")
+    settle(page)
+    no_errors(page)
+    body = page.inner_text("body")
+    assert "is not a date" in body and "'platinum' ignored" in body
+    assert "Traceback" not in body

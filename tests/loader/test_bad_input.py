@@ -1,0 +1,241 @@
+"""One test per kind of bad input: the loader names the problem and changes nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analytics.ingest import format_report
+from analytics.loader import load
+from analytics.mapping import MappingError
+from analytics.policy import Policy
+from analytics.warehouse import POINTER, current_path
+from tests.conftest import ROOT, TINY
+
+
+@pytest.fixture()
+def serving(tmp_path: Path, policy: Policy) -> Path:
+    """A warehouse folder already serving the tiny fixture."""
+    folder = tmp_path / "wh"
+    assert load(TINY, policy, folder).ok
+    return folder
+
+
+def snapshot(folder: Path) -> tuple[str, list[str]]:
+    return (folder / POINTER).read_text(), sorted(p.name for p in folder.iterdir())
+
+
+def edit(src: Path, name: str, old: str, new: str) -> None:
+    path = src / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_rejected(src: Path, folder: Path, policy: Policy, rule: str, fragment: str, *,
+                    column: str | None = None, row: int | None = None, mapping: Path | None = None) -> None:
+    before = snapshot(folder)
+    outcome = load(src, policy, folder, mapping)
+    assert not outcome.ok
+    hits = [i for i in outcome.issues if i.rule == rule]
+    assert hits, f"no {rule!r} issue in: {[(i.rule, i.message) for i in outcome.issues]}"
+    assert any(fragment in i.message for i in hits), [i.message for i in hits]
+    if column is not None:
+        assert any(i.column == column for i in hits), [i.column for i in hits]
+    if row is not None:
+        assert any(i.row == row for i in hits), [i.row for i in hits]
+    assert snapshot(folder) == before, "the warehouse folder changed"
+    report = format_report(outcome.issues)
+    assert "nothing was loaded" in report and rule in report
+
+
+def test_missing_required_file(tiny_copy, serving, policy):
+    (tiny_copy / "invoices.csv").unlink()
+    assert_rejected(tiny_copy, serving, policy, "file missing", "required table invoices")
+
+
+def test_missing_required_column(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "invoice_id,customer_id", "doc_no,customer_id")
+    assert_rejected(tiny_copy, serving, policy, "required column missing", "'invoice_id' is missing",
+                    column="invoice_id")
+
+
+def test_amount_not_a_number(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "2024-03-16,500,", "2024-03-16,five hundred,")
+    assert_rejected(tiny_copy, serving, policy, "wrong type", "amount must be a number", column="amount", row=3)
+
+
+def test_bad_date(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3,2024-03-05", "I4,C3,2024-02-30")
+    assert_rejected(tiny_copy, serving, policy, "wrong type", "invoice_date must be a date", row=5)
+
+
+def test_date_out_of_range(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3,2024-03-05,2024-04-04", "I4,C3,1900-03-05,2024-04-04")
+    assert_rejected(tiny_copy, serving, policy, "date out of range", "invoice_date must be between",
+                    column="invoice_date")
+
+
+def test_due_before_invoice_date(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3,2024-03-05,2024-04-04", "I4,C3,2024-03-05,2024-03-01")
+    assert_rejected(tiny_copy, serving, policy, "due before invoice date", "due_date must be on or after", row=5)
+
+
+def test_duplicate_invoice_id(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3", "I1,C3")
+    assert_rejected(tiny_copy, serving, policy, "duplicate key", "invoice_id must be unique")
+
+
+def test_duplicate_composite_key(tiny_copy, serving, policy):
+    edit(tiny_copy, "ratings.csv", "C3,2024-04-01,CCC", "C3,2024-03-01,CCC")
+    assert_rejected(tiny_copy, serving, policy, "duplicate key", "customer_id, rated_on must be unique")
+
+
+def test_unknown_customer(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3", "I4,C9")
+    assert_rejected(tiny_copy, serving, policy, "unknown customer", "not in the customers table",
+                    column="customer_id", row=5)
+
+
+def test_unknown_parent(tiny_copy, serving, policy):
+    edit(tiny_copy, "customers.csv", "C2,Beta Co,C1", "C2,Beta Co,C7")
+    assert_rejected(tiny_copy, serving, policy, "unknown parent", "parent_id must be", row=3)
+
+
+def test_payment_for_unknown_invoice(tiny_copy, serving, policy):
+    edit(tiny_copy, "payments.csv", "P3,C1,I2", "P3,C1,I99")
+    assert_rejected(tiny_copy, serving, policy, "unknown invoice", "not in the invoices table", row=4)
+
+
+def test_payment_customer_mismatch(tiny_copy, serving, policy):
+    edit(tiny_copy, "payments.csv", "P3,C1,I2", "P3,C3,I2")
+    assert_rejected(tiny_copy, serving, policy, "payment customer mismatch", "differs from the customer", row=4)
+
+
+def test_payments_exceed_invoice(tiny_copy, serving, policy):
+    edit(tiny_copy, "payments.csv", "P3,C1,I2,2024-04-10,300", "P3,C1,I2,2024-04-10,390")
+    assert_rejected(tiny_copy, serving, policy, "payments exceed invoice", "exceed its amount by more than 1%")
+
+
+def test_payment_within_tolerance_is_accepted(tiny_copy, tmp_path, policy):
+    edit(tiny_copy, "payments.csv", "P3,C1,I2,2024-04-10,300", "P3,C1,I2,2024-04-10,303")
+    assert load(tiny_copy, policy, tmp_path / "wh").ok
+
+
+def test_payment_before_invoice(tiny_copy, serving, policy):
+    edit(tiny_copy, "payments.csv", "P2,C1,I2,2024-03-20", "P2,C1,I2,2024-02-01")
+    assert_rejected(tiny_copy, serving, policy, "paid before invoice date", "before the date of the invoice", row=3)
+
+
+def test_negative_invoice_amount(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "2024-03-16,500,", "2024-03-16,-500,")
+    assert_rejected(tiny_copy, serving, policy, "negative invoice amount", "credit_note", row=3)
+
+
+def test_unknown_doc_type(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "2000,,invoice", "2000,,bill")
+    assert_rejected(tiny_copy, serving, policy, "unknown value", "doc_type must be one of", column="doc_type")
+
+
+def test_empty_required_value(tiny_copy, serving, policy):
+    edit(tiny_copy, "customers.csv", "C3,Gamma Co,", "C3,,")
+    assert_rejected(tiny_copy, serving, policy, "required value missing", "name is required", column="name")
+
+
+def test_bool_not_recognised(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "2000,,invoice,,true", "2000,,invoice,,perhaps")
+    assert_rejected(tiny_copy, serving, policy, "wrong type", "is_disputed must be true/false", row=5)
+
+
+def test_currency_without_fx_rate(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "100,USD", "100,EUR")
+    assert_rejected(tiny_copy, serving, policy, "currency without fx rate", "no fx_rates to CNY", row=4)
+
+
+def test_unknown_grade(tiny_copy, serving, policy):
+    edit(tiny_copy, "ratings.csv", "C1,2024-01-01,BBB", "C1,2024-01-01,Excellent")
+    assert_rejected(tiny_copy, serving, policy, "unknown grade", "policy scale", row=2)
+
+
+def test_negative_limit(tiny_copy, serving, policy):
+    edit(tiny_copy, "credit_limits.csv", "C1,2024-01-01,1000", "C1,2024-01-01,-1000")
+    assert_rejected(tiny_copy, serving, policy, "negative amount", "limit_amt must not be negative")
+
+
+def test_collateral_ends_before_it_starts(tiny_copy, serving, policy):
+    edit(tiny_copy, "collateral.csv", "2024-01-01,2024-12-31", "2024-01-01,2023-12-31")
+    assert_rejected(tiny_copy, serving, policy, "end before start", "valid_to must be on or after valid_from")
+
+
+def test_non_positive_fx_rate(tiny_copy, serving, policy):
+    edit(tiny_copy, "fx_rates.csv", "USD,2024-03-31,7.2", "USD,2024-03-31,0")
+    assert_rejected(tiny_copy, serving, policy, "non-positive rate", "greater than zero")
+
+
+def test_unreadable_xlsx(tiny_copy, serving, policy):
+    (tiny_copy / "orders.csv").unlink()
+    (tiny_copy / "orders.xlsx").write_bytes(b"this is not a spreadsheet")
+    assert_rejected(tiny_copy, serving, policy, "unreadable file", "cannot read orders.xlsx")
+
+
+def test_ragged_csv(tiny_copy, serving, policy):
+    (tiny_copy / "orders.csv").write_text("order_id,customer_id,order_date,amount\nO1,C3,2024-03-25,400,extra,more\n")
+    assert_rejected(tiny_copy, serving, policy, "unreadable file", "cannot read orders.csv")
+
+
+def test_empty_invoices(tiny_copy, serving, policy):
+    (tiny_copy / "invoices.csv").write_text("invoice_id,customer_id,invoice_date,amount\n")
+    assert_rejected(tiny_copy, serving, policy, "no rows", "no data rows")
+
+
+def test_mapping_names_missing_source_column(tiny_copy, serving, policy, tmp_path):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[invoices.columns]\ninvoice_id = "Belegnummer"\n', encoding="utf-8")
+    assert_rejected(tiny_copy, serving, policy, "mapped column missing", "'Belegnummer'", mapping=mapping)
+
+
+def test_malformed_mapping_changes_nothing(tiny_copy, serving, policy, tmp_path):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text("[invoices\nfile = 'x.csv'\n", encoding="utf-8")
+    before = snapshot(serving)
+    with pytest.raises(MappingError, match="not valid TOML"):
+        load(tiny_copy, policy, serving, mapping)
+    assert snapshot(serving) == before
+
+
+def test_mapping_unknown_table(tiny_copy, serving, policy, tmp_path):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text("[receivables]\nfile = 'x.csv'\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="not a contract table"):
+        load(tiny_copy, policy, serving, mapping)
+
+
+def test_many_errors_are_all_collected(tiny_copy, serving, policy):
+    edit(tiny_copy, "invoices.csv", "I4,C3", "I4,C9")
+    edit(tiny_copy, "payments.csv", "P3,C1,I2", "P3,C1,I99")
+    edit(tiny_copy, "credit_limits.csv", "C1,2024-01-01,1000", "C1,2024-01-01,-1000")
+    outcome = load(tiny_copy, policy, serving)
+    rules = {i.rule for i in outcome.issues}
+    assert {"unknown customer", "unknown invoice", "negative amount"} <= rules
+
+
+def test_cli_exit_code_and_report(tiny_copy, serving):
+    edit(tiny_copy, "invoices.csv", "I4,C3", "I4,C9")
+    before = snapshot(serving)
+    proc = subprocess.run([sys.executable, "-m", "analytics", "load", str(tiny_copy), "--warehouse", str(serving)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "invoices.csv: unknown customer (1 row)" in proc.stderr
+    assert "row 5, column customer_id, value 'C9'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert snapshot(serving) == before
+
+
+def test_failed_load_keeps_serving_the_previous_version(tiny_copy, serving, policy):
+    served = current_path(serving)
+    edit(tiny_copy, "invoices.csv", "I4,C3", "I4,C9")
+    assert not load(tiny_copy, policy, serving).ok
+    assert current_path(serving) == served

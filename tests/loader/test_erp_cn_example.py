@@ -1,0 +1,56 @@
+"""The shipped ERP example: GBK CSV with Chinese headers, YYYY/MM/DD dates, thousands
+separators, 是/否 flags and Chinese document types, loaded through its mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.exposure import Filters
+from analytics.loader import load
+from analytics.mapping import load_mapping
+from analytics.views import calendar, exposure_view
+from analytics.warehouse import Warehouse
+from tests.conftest import ROOT
+
+SRC = ROOT / "sample_data" / "erp_cn"
+MAPPING = ROOT / "sample_data" / "mappings" / "erp_cn.toml"
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory, policy):
+    folder = tmp_path_factory.mktemp("wh_cn")
+    outcome = load(SRC, policy, folder, MAPPING)
+    assert outcome.ok, outcome.issues
+    handle = Warehouse(folder)
+    yield handle
+    handle.close()
+
+
+def test_values_are_mapped_and_typed(wh):
+    inv = wh.con.sql("select invoice_id, doc_type, amount, is_disputed from invoices order by invoice_id").pl()
+    assert inv.rows() == [
+        ("FP2024001", "invoice", 120000.0, False),
+        ("FP2024002", "invoice", 88000.0, False),
+        ("FP2024003", "invoice", 35500.0, True),
+        ("FP2024004", "invoice", 15000.0, False),
+        ("HZ2024001", "credit_note", -5000.0, False),
+    ]
+    cust = wh.con.sql("select customer_id, segment, registered_capital, name from customers order by 1").pl()
+    assert cust["segment"].to_list() == ["core", "general", "key"]
+    assert cust["registered_capital"].to_list() == [5_000_000.0, 1_000_000.0, 20_000_000.0]
+    assert cust["name"][0] == "杭州恒泰精密机械有限公司"
+
+
+def test_exposure_by_hand(wh, policy):
+    as_of = calendar(wh).latest
+    assert as_of.isoformat() == "2024-03-05"
+    view = exposure_view(wh, as_of, Filters(), policy)
+    # K001 120,000 + 88,000 - 5,000; K002 35,500; K003 15,000 USD at the 02-29 rate 7.15
+    assert view.kpis.gross_exposure_amt == pytest.approx(203_000 + 35_500 + 107_250)
+    groups = dict(zip(view.top_groups["group_id"].to_list(), view.top_groups["gross_exposure_amt"].to_list()))
+    assert groups == {"K001": pytest.approx(238_500.0), "K003": pytest.approx(107_250.0)}
+    assert view.notes == ["No credit limits loaded: utilization and over-limit figures are not available."]
+
+
+def test_mapping_file_is_valid():
+    assert set(load_mapping(MAPPING)) == {"customers", "invoices", "fx_rates"}

@@ -1,0 +1,97 @@
+"""House rules checked on the tree: SQL headers and use, page registration, the
+documented contract matching the code, the warehouse DDL matching the contract."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics.contract import POLARS_TYPES, TABLES
+from tests.conftest import ROOT
+
+SQL_FILES = sorted((ROOT / "sql").rglob("*.sql"))
+PY_SOURCES = [*ROOT.glob("analytics/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py")]
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_sql_file_has_header_and_final_cte(path: Path):
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("-- purpose:"), "first line must be '-- purpose: ...'"
+    header = "\n".join(line for line in lines if line.startswith("--"))
+    assert "-- parameters:" in header and "-- grain:" in header
+    assert re.search(r"select \* from final;\s*$", text), "must end with 'select * from final;'"
+    body = "\n".join(line for line in lines if not line.startswith("--"))
+    assert body == body.lower() or "'" in body, "SQL keywords are lowercase"
+
+
+def test_every_query_file_is_used():
+    code = "\n".join(p.read_text(encoding="utf-8") for p in PY_SOURCES)
+    unused = [p.stem for p in (ROOT / "sql" / "queries").glob("*.sql") if f'"{p.stem}"' not in code]
+    assert not unused, f"queries no code runs: {unused}"
+
+
+def test_every_schema_file_matches_a_table():
+    names = {p.stem for p in (ROOT / "sql" / "schema").glob("*.sql")}
+    assert names == set(TABLES) | {"warehouse_info", "table_info"}
+
+
+def test_every_page_is_registered():
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    registered = set(re.findall(r'st\.Page\("(pages/[^"]+\.py)"', app))
+    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert registered == on_disk
+
+
+def test_pages_hold_no_sql_and_no_duckdb():
+    for page in (ROOT / "pages").glob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "duckdb" not in text, page
+        sql = re.search(r"\bselect\s[^\n]{0,200}?\bfrom\s+\w+|\b(create|insert\s+into|update|delete\s+from)\s+"
+                        r"(or\s+replace\s+)?(table|view|\w+\s+set)\b", text, re.I)
+        assert sql is None, f"{page.name} holds SQL: {sql and sql.group(0)!r}"
+
+
+def test_warehouse_schema_matches_contract(tiny_warehouse):
+    from analytics.warehouse import current_path
+
+    con = duckdb.connect(str(current_path(tiny_warehouse)), read_only=True)
+    duck = {"str": "VARCHAR", "date": "DATE", "amount": "DOUBLE", "float": "DOUBLE", "int": "BIGINT",
+            "bool": "BOOLEAN"}
+    try:
+        for table in TABLES.values():
+            cols = con.sql(f"describe {table.name}").pl()  # test-only introspection
+            assert cols["column_name"].to_list() == table.column_names, table.name
+            assert cols["column_type"].to_list() == [duck[c.type] for c in table.columns], table.name
+    finally:
+        con.close()
+    assert set(duck) == set(POLARS_TYPES)
+
+
+def _readme_contract() -> dict[str, list[tuple[str, str, str]]]:
+    """Parse docs/contract tables from README: '### table' headings then '| column | type | required |' rows."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("<!-- contract:start -->")[1].split("<!-- contract:end -->")[0]
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    current = None
+    for line in section.splitlines():
+        heading = re.match(r"^#### `(\w+)`", line)
+        if heading:
+            current = heading.group(1)
+            out[current] = []
+            continue
+        row = re.match(r"^\| `(\w+)` \| (\w+) \| (yes|no) \|", line)
+        if row and current:
+            out[current].append((row.group(1), row.group(2), row.group(3)))
+    return out
+
+
+def test_readme_documents_the_contract_exactly():
+    documented = _readme_contract()
+    assert list(documented) == list(TABLES)
+    for table in TABLES.values():
+        expected = [(c.name, c.type, "yes" if c.required else "no") for c in table.columns]
+        assert documented[table.name] == expected, table.name
