@@ -7,6 +7,7 @@ reproduces the view, draws the sidebar, then runs the chosen page.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
@@ -17,6 +18,7 @@ from analytics.ui import (
     AppContext,
     cached_calendar,
     cached_filter_options,
+    cached_info,
     get_policy,
     get_warehouse,
     sample_build,
@@ -24,6 +26,8 @@ from analytics.ui import (
 )
 from analytics.views import InvalidRequest
 from analytics.warehouse import WarehouseMissing, current_path, warehouse_dir
+
+LOG = logging.getLogger("credit_dashboard")
 
 st.set_page_config(page_title="Credit portfolio risk", page_icon=":material/account_balance:", layout="wide")
 
@@ -118,7 +122,7 @@ def sidebar_state() -> AppContext:
             params[key] = list(st.session_state[f"filter_{key}"])  # type: ignore[assignment]
     if params != st.query_params.to_dict() or any(len(st.query_params.get_all(k)) > 1 for k in FILTERS):
         st.query_params.from_dict(params)
-    currency = wh.info().get("reporting_currency", get_policy().reporting_currency)
+    currency = cached_info(wh.version).get("reporting_currency", get_policy().reporting_currency)
     return AppContext(wh.version, as_of, filters, cal, currency)
 
 
@@ -131,7 +135,13 @@ def main() -> None:
     page = st.navigation(PAGES)
     ensure_warehouse()
     set_context(sidebar_state())
-    page.run()
+    try:
+        page.run()
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user; the log keeps it
+        LOG.exception("page %s failed", page.title)
+        st.error(f"This view could not be drawn ({type(exc).__name__}: {str(exc)[:300]}). Nothing was changed; "
+                 "try another date or filter, and report this message if it persists.",
+                 icon=":material/error:")
 
 
 main()

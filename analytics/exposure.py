@@ -285,6 +285,21 @@ class ExposureView:
     largest: pl.DataFrame
     notes: list[str] = field(default_factory=list)
 
+    def sparkline(self, column: str, points: int = 13) -> list[float]:
+        """The last `points` values of a trend column up to the as-of date (for KPI tiles).
+
+        Ratios follow the tiles' own definitions: overdue share = overdue AR / open AR,
+        utilization = exposure of customers with a limit / their limits.
+        """
+        upto = self.trend.filter(pl.col("snapshot_date") <= pl.lit(self.as_of).str.to_date()).tail(points)
+        if column == "overdue_share_pct":
+            series = (upto["overdue_amt"] / upto["open_ar_amt"] * 100).fill_nan(None)
+        elif column == "utilization_pct":
+            series = (upto["limited_exposure_amt"] / upto["limit_amt"] * 100).fill_nan(None)
+        else:
+            series = upto[column].cast(pl.Float64)
+        return [0.0 if v is None else float(v) for v in series.to_list()]
+
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every table of the view by name (for exports)."""
         kpi_rows = [

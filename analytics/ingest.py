@@ -174,9 +174,11 @@ def _conform(table: Table, raw: pl.DataFrame, mapping: TableMapping | None, file
             continue
         source = frame[col.name]
         parsed = _parse_column(col, source, mapping.date_format, mapping.values.get(col.name))
-        source_text = source.cast(pl.String).str.strip_chars()
-        failed = parsed.is_null() & source_text.is_not_null() & (source_text != "")
-        if failed.any():
+        failed = None
+        if col.type != "str" and parsed is not source and source.dtype != POLARS_TYPES[col.type]:
+            source_text = source.cast(pl.String).str.strip_chars()
+            failed = parsed.is_null() & source_text.is_not_null() & (source_text != "")
+        if failed is not None and failed.any():
             bad = frame.filter(failed)
             expected = {"date": f"a date ({mapping.date_format or 'YYYY-MM-DD'})", "amount": "a number",
                         "float": "a number", "int": "a whole number",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from analytics.aging import bucket_labels
+
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
 
 
@@ -42,16 +44,7 @@ class Policy:
 
     def bucket_labels(self) -> list[str]:
         """Labels of the aging buckets, e.g. 'not due', '1-30', ..., '> 365'."""
-        labels: list[str] = []
-        lower = None
-        for upper in self.bucket_upper_dpd:
-            if lower is None:
-                labels.append("not due" if upper == 0 else f"<= {upper}")
-            else:
-                labels.append(f"{lower + 1}-{upper}")
-            lower = upper
-        labels.append(f"> {lower}")
-        return labels
+        return bucket_labels(self.bucket_upper_dpd)
 
     def max_date(self, today: date | None = None) -> date:
         today = today or date.today()

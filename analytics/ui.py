@@ -45,6 +45,38 @@ def fmt_int(value: int | None) -> str:
     return "n/a" if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+def fmt_delta(change: float | None, kind: str, currency: str = "") -> str | None:
+    """A signed change for a KPI tile: '+CNY 1.2M', '-0.6 pp', '+35'; None when unknown.
+
+    The sign comes first because st.metric reads it to draw the arrow.
+    """
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return None
+    sign = "-" if change < 0 else "+"
+    if kind == "amt":
+        return sign + fmt_amount(abs(change), currency)
+    if kind == "pp":
+        return f"{sign}{abs(change):.1f} pp" if round(abs(change), 1) else "0.0 pp"
+    return f"{sign}{abs(int(change)):,}"
+
+
+def kpi(container: object, label: str, value: str, change: float | None = None, kind: str = "amt",
+        currency: str = "", good: str = "neutral", help: str | None = None,
+        trend: list[float] | None = None) -> None:
+    """A bordered KPI tile with its change against the comparison date and an optional sparkline.
+
+    good: 'up' (a rise is good, green), 'down' (a rise is bad, red) or 'neutral' (grey).
+    A change that rounds to zero shows without an arrow.
+    """
+    rounded = None if change is None else round(change, 1 if kind == "pp" else 0)
+    color = "off" if rounded == 0 else {"up": "normal", "down": "inverse"}.get(good, "off")
+    container.metric(  # type: ignore[attr-defined]
+        label, value, fmt_delta(change, kind, currency), delta_color=color, border=True, help=help,
+        delta_arrow="off" if rounded == 0 else "auto", chart_data=trend, chart_type="area" if trend else "line",
+        height="stretch",
+    )
+
+
 # ----------------------------------------------------------------------------- cached access
 
 @st.cache_resource(show_spinner=False)
@@ -77,6 +109,11 @@ def cached_calendar(version: str) -> SnapshotCalendar:
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_filter_options(version: str) -> dict[str, list[tuple[str, str]]]:
     return filter_options(get_warehouse())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_info(version: str) -> dict[str, str]:
+    return get_warehouse().info()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -125,9 +162,9 @@ def context() -> AppContext:
 def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of one table, side by side."""
     c1, c2, _ = st.columns([1, 1, 6])
-    c1.download_button("CSV", export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
+    c1.download_button("CSV", lambda: export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("XLSX", export.to_xlsx_bytes({name: frame}), f"{name}.xlsx",
+    c2.download_button("XLSX", lambda: export.to_xlsx_bytes({name: frame}), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        icon=":material/download:", on_click="ignore")
 
@@ -155,7 +192,7 @@ def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int |
         [pl.col(c).replace([float("inf")], None) for c, t in frame.schema.items() if t == pl.Float64]
     )
     event = st.dataframe(
-        shown, hide_index=True, column_config=money_config(frame, currency), key=key, height=height,
+        shown.to_arrow(), hide_index=True, column_config=money_config(frame, currency), key=key, height=height,
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",
     )
     download_buttons(frame, name, key)

@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from analytics import aging
 from analytics.exposure import ExposureView, Filters, build_view
 from analytics.policy import Policy
 from analytics.warehouse import Warehouse
@@ -75,6 +76,15 @@ def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) 
     currency = wh.info().get("reporting_currency", policy.reporting_currency)
     return build_view(as_of.isoformat(), currency, customers, previous,
                       prev_date.isoformat() if previous is not None else None, trend, policy)
+
+
+def aging_distribution(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                       by_invoice_date: bool = False) -> pl.DataFrame:
+    """Open AR by aging bucket at as_of (buckets from the policy), disputed items shown apart."""
+    bounds = list(policy.bucket_upper_dpd)
+    raw = wh.query("aging_buckets", as_of=as_of, bounds=bounds, by_invoice_date=by_invoice_date,
+                   **filters.params())
+    return aging.distribution(raw, aging.bucket_labels(tuple(bounds), by_invoice_date))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, table
+from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, kpi, table
 
 ctx = context()
 view = cached_exposure_view(ctx.version, ctx.as_of, ctx.filters)
@@ -20,38 +20,34 @@ for note in view.notes:
     st.info(note, icon=":material/info:")
 
 
-def delta_amt(now: float, before: float | None) -> str | None:
-    return None if before is None else fmt_amount(now - before, cur)
-
-
-def delta_pp(now: float | None, before: float | None) -> str | None:
-    return None if now is None or before is None else f"{now - before:+.1f} pp"
+def change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
 
 
 row1 = st.columns(4)
-row1[0].metric("Gross exposure", fmt_amount(k.gross_exposure_amt, cur), delta_amt(k.gross_exposure_amt, p and p.gross_exposure_amt),
-               delta_color="off", border=True, help="Open AR + open orders not yet invoiced.")
-row1[1].metric("Net exposure", fmt_amount(k.net_exposure_amt, cur), delta_amt(k.net_exposure_amt, p and p.net_exposure_amt),
-               delta_color="off", border=True,
-               help="Per customer max(0, gross exposure − valid collateral − insured cover), summed.")
-row1[2].metric("Total limits", fmt_amount(k.limit_amt, cur), delta_amt(k.limit_amt, p and p.limit_amt),
-               delta_color="off", border=True, help="Credit limits in force at the as-of date.")
-row1[3].metric("Utilization", fmt_pct(k.utilization_pct), delta_pp(k.utilization_pct, p and p.utilization_pct),
-               delta_color="inverse", border=True,
-               help="Gross exposure of customers with a limit ÷ their total limits.")
+kpi(row1[0], "Gross exposure", fmt_amount(k.gross_exposure_amt, cur), change(k.gross_exposure_amt, p and p.gross_exposure_amt),
+    currency=cur, help="Open AR + open orders not yet invoiced.", trend=view.sparkline("gross_exposure_amt"))
+kpi(row1[1], "Net exposure", fmt_amount(k.net_exposure_amt, cur), change(k.net_exposure_amt, p and p.net_exposure_amt),
+    currency=cur, help="Per customer max(0, gross exposure − valid collateral − insured cover), summed.",
+    trend=view.sparkline("net_exposure_amt"))
+kpi(row1[2], "Total limits", fmt_amount(k.limit_amt, cur), change(k.limit_amt, p and p.limit_amt), currency=cur,
+    help="Credit limits in force at the as-of date.", trend=view.sparkline("limit_amt"))
+kpi(row1[3], "Utilization", fmt_pct(k.utilization_pct), change(k.utilization_pct, p and p.utilization_pct), "pp",
+    good="down", help="Gross exposure of customers with a limit ÷ their total limits.",
+    trend=view.sparkline("utilization_pct"))
 row2 = st.columns(4)
-row2[0].metric("Overdue share", fmt_pct(k.overdue_share_pct), delta_pp(k.overdue_share_pct, p and p.overdue_share_pct),
-               delta_color="inverse", border=True, help="Overdue AR (days past due > 0) ÷ open AR.")
-row2[1].metric("Expected loss", fmt_amount(k.expected_loss_amt, cur),
-               delta_amt(k.expected_loss_amt, p and p.expected_loss_amt), delta_color="inverse", border=True,
-               help="Σ PD × LGD × net exposure; PD from the rating (or the policy PD of the grade), LGD from policy.")
-row2[2].metric("Customers over limit", fmt_int(k.customers_over_limit),
-               None if p is None else f"{k.customers_over_limit - p.customers_over_limit:+d}",
-               delta_color="inverse", border=True,
-               help=f"Gross exposure above the limit in force; over-limit amount {fmt_amount(k.over_limit_amt, cur)}.")
-row2[3].metric("Customers with exposure", fmt_int(k.customers_with_exposure),
-               None if p is None else f"{k.customers_with_exposure - p.customers_with_exposure:+d}",
-               delta_color="off", border=True)
+kpi(row2[0], "Overdue share", fmt_pct(k.overdue_share_pct), change(k.overdue_share_pct, p and p.overdue_share_pct),
+    "pp", good="down", help="Overdue AR (days past due > 0) ÷ open AR.", trend=view.sparkline("overdue_share_pct"))
+kpi(row2[1], "Expected loss", fmt_amount(k.expected_loss_amt, cur), change(k.expected_loss_amt, p and p.expected_loss_amt),
+    currency=cur, good="down",
+    help="Σ PD × LGD × net exposure; PD from the rating (or the policy PD of the grade), LGD from policy.")
+kpi(row2[2], "Customers over limit", fmt_int(k.customers_over_limit),
+    change(k.customers_over_limit, p and p.customers_over_limit), "int", good="down",
+    help=f"Gross exposure above the limit in force; over-limit amount {fmt_amount(k.over_limit_amt, cur)}.",
+    trend=view.sparkline("customers_over_limit"))
+kpi(row2[3], "Customers with exposure", fmt_int(k.customers_with_exposure),
+    change(k.customers_with_exposure, p and p.customers_with_exposure), "int",
+    trend=view.sparkline("customers_with_exposure"))
 
 st.subheader("Exposure by grade, industry, region and segment")
 tabs = st.tabs(["Grade", "Industry", "Region", "Segment"])

@@ -21,6 +21,9 @@ final as (
         sum(f.gross_exposure_amt) as gross_exposure_amt,
         sum(f.net_exposure_amt) as net_exposure_amt,
         coalesce(sum(f.limit_amt), 0) as limit_amt,
+        coalesce(sum(f.gross_exposure_amt) filter (where f.limit_amt is not null), 0) as limited_exposure_amt,
+        count(*) filter (where f.limit_amt is not null and f.gross_exposure_amt > f.limit_amt)
+            as customers_over_limit,
         count(*) filter (where f.gross_exposure_amt > 0) as customers_with_exposure
     from filtered as f
     group by f.snapshot_date

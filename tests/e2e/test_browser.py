@@ -82,17 +82,20 @@ def page(browser):
 
 
 def settle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the app is connected and no script is running."""
+    """Wait until the app is connected, no script is running and the page has stopped growing."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const running = document.querySelector('[data-testid="stStatusWidget"]');
-            return app && !running && document.querySelectorAll('[data-testid="stMetric"], [data-testid="stHeading"]').length > 0;
-        }""",
+        """() => document.querySelectorAll('[data-testid="stMetric"], [data-testid="stHeading"]').length > 0""",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(800)
+    deadline = time.time() + timeout_ms / 1000
+    last, stable = -1, 0
+    while time.time() < deadline and stable < 3:
+        page.wait_for_timeout(500)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        count = page.locator('[data-testid="stElementContainer"]').count()
+        stable = stable + 1 if count == last and not running else 0
+        last = count
 
 
 def no_errors(page) -> None:

@@ -1,0 +1,52 @@
+"""Receivables aging (DOMAIN.md, Aging): pure functions on Polars frames.
+
+Amounts are in reporting currency; `_pct` columns are in percent (0-100).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def bucket_labels(bounds_days: tuple[int, ...], by_invoice_date: bool = False) -> list[str]:
+    """Labels for buckets with these upper bounds: 'not due', '1-30', ..., '> 365'.
+
+    Aged by invoice date (days outstanding) the first bucket reads '0-30 days'
+    style instead of 'not due', since nothing is 'due' in that view.
+    """
+    labels: list[str] = []
+    lower: int | None = None
+    for upper in bounds_days:
+        if lower is None:
+            labels.append(("0-" + str(upper) if upper > 0 else "0") if by_invoice_date
+                          else ("not due" if upper == 0 else f"<= {upper}"))
+        else:
+            labels.append(f"{lower + 1}-{upper}")
+        lower = upper
+    labels.append(f"> {lower}")
+    return labels
+
+
+def distribution(per_bucket: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
+    """Every bucket (empty ones included) with its open AR, item count and share.
+
+    Input grain: one row per bucket_idx per is_disputed (sql/queries/aging_buckets.sql).
+    Output grain: one row per bucket, in bucket order; disputed items are counted
+    in their bucket and also shown apart in disputed_amt.
+    """
+    skeleton = pl.DataFrame({"bucket_idx": list(range(len(labels))), "bucket": labels},
+                            schema={"bucket_idx": pl.Int64, "bucket": pl.String})
+    agg = per_bucket.group_by("bucket_idx").agg(
+        pl.col("outstanding_amt").sum(),
+        pl.col("items").sum(),
+        pl.col("outstanding_amt").filter(pl.col("is_disputed")).sum().alias("disputed_amt"),
+    ).with_columns(pl.col("bucket_idx").cast(pl.Int64))
+    frame = skeleton.join(agg, on="bucket_idx", how="left").with_columns(
+        pl.col("outstanding_amt").fill_null(0.0),
+        pl.col("items").fill_null(0).cast(pl.Int64),
+        pl.col("disputed_amt").fill_null(0.0),
+    )
+    total = frame["outstanding_amt"].sum()
+    return frame.with_columns(
+        (pl.col("outstanding_amt") / total * 100 if total else pl.lit(None, pl.Float64)).alias("share_pct")
+    ).sort("bucket_idx").drop("bucket_idx")

@@ -1,0 +1,101 @@
+"""Page timings against the warehouse in $CREDIT_WAREHOUSE, printed as one JSON object.
+
+Run in its own process by bench/run.py, so that process's peak RSS is the
+dashboard server's. For every page: the full server-side script run under
+Streamlit's AppTest, cold (caches cleared before each run: what the first
+viewer of a new as-of date or filter waits for) and warm (cached, what the
+committee sees when it flips back); and the view functions alone (the queries
+plus the pure computations, no Streamlit).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from analytics.exposure import Filters  # noqa: E402
+from analytics.policy import load_policy  # noqa: E402
+from analytics.views import aging_distribution, calendar, customer_file, exposure_view  # noqa: E402
+from analytics.warehouse import Warehouse  # noqa: E402
+
+REPEATS = 7
+
+
+def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
+    """Median wall time of fn in milliseconds (one untimed warm-up run first)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def page_ms(page: str | None, params: dict[str, str], cold: bool, repeats: int = 5) -> float:
+    """Median ms of one full server-side run of a page (after an untimed run that opens the app)."""
+    times = []
+    for _ in range(repeats + 1):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+        if cold:
+            clear_caches()
+        started = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - started) * 1000)
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].value}")
+    return round(statistics.median(times[1:]), 1)
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+def main() -> None:
+    policy = load_policy()
+    wh = Warehouse()
+    cal = calendar(wh)
+    as_of = cal.latest
+    probe = exposure_view(wh, as_of, Filters(), policy)
+    top_customer = str(probe.largest["customer_id"][0])
+    results: dict[str, object] = {"as_of": as_of.isoformat(), "customer": top_customer}
+
+    views = {
+        "exposure_view": lambda: exposure_view(wh, as_of, Filters(), policy),
+        "exposure_view_filtered": lambda: exposure_view(wh, as_of, Filters(segments=("core",)), policy),
+        "aging_distribution": lambda: aging_distribution(wh, as_of, Filters(), policy),
+        "customer_file": lambda: customer_file(wh, top_customer, as_of, policy),
+    }
+    results["views_ms"] = {name: median_ms(fn) for name, fn in views.items()}
+
+    pages = {
+        "Portfolio exposure": (None, {}),
+        "Customer credit file": ("pages/customer.py", {"customer": top_customer}),
+        "Data and policy": ("pages/data.py", {}),
+    }
+    page_results = {}
+    for name, (page, params) in pages.items():
+        page_results[name] = {"cold_ms": page_ms(page, params, cold=True),
+                              "warm_ms": page_ms(page, params, cold=False)}
+    results["pages"] = page_results
+    wh.close()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+-- purpose: the aging distribution at one as-of date: open AR and item count per
+--          aging bucket, disputed items apart, after the sidebar filters.
+-- parameters: $as_of (date), $bounds (integer[]: upper day bounds of the buckets,
+--             the last bucket is open), $by_invoice_date (boolean: age by days
+--             outstanding since invoice date instead of days past due),
+--             $segments, $industries, $regions, $managers, $groups (varchar
+--             lists; empty = no filter).
+-- grain: one row per bucket index (0 = first bucket) per dispute flag.
+with customers_in_scope as (
+    select c.customer_id
+    from customers as c
+    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
+        and (len($groups::varchar[]) = 0
+             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
+),
+items as (
+    select
+        oi.outstanding_amt,
+        oi.is_disputed,
+        case when $by_invoice_date then oi.days_outstanding else oi.days_past_due end as age_days
+    from open_items_snapshot as oi
+    semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
+    where oi.snapshot_date = $as_of
+),
+final as (
+    select
+        len(list_filter($bounds::integer[], lambda b: b < i.age_days)) as bucket_idx,
+        i.is_disputed,
+        sum(i.outstanding_amt) as outstanding_amt,
+        count(*) as items
+    from items as i
+    group by all
+    order by bucket_idx, i.is_disputed
+)
+select * from final;
