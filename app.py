@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -25,7 +26,8 @@ from analytics.ui import (
     set_context,
 )
 from analytics.views import InvalidRequest
-from analytics.warehouse import WarehouseMissing, current_path, warehouse_dir
+from analytics.cli import SAMPLE_DIR
+from analytics.warehouse import WarehouseMissing, current_path, schema_version, warehouse_dir
 
 LOG = logging.getLogger("credit_dashboard")
 
@@ -47,11 +49,23 @@ PAGES = [
 
 
 def ensure_warehouse() -> None:
-    """First run: build the sample warehouse in the background, showing its progress."""
+    """First run: build the sample warehouse in the background, showing its progress.
+
+    A warehouse built by an older version of the SQL is rebuilt the same way when it
+    holds the sample; for the user's own data the page says how to reload it.
+    """
     folder = warehouse_dir()
     try:
         current_path(folder)
-        return
+        info = cached_info(get_warehouse().version)
+        if info.get("schema_version") == schema_version():
+            return
+        if Path(info.get("source_dir", "")).resolve() != SAMPLE_DIR.resolve():
+            st.error(
+                "This warehouse was built by an older version of the dashboard, so its tables do not match "
+                "what the pages need. Reload your data to rebuild it:\n\n"
+                f"`python -m analytics load {info.get('source_dir') or 'SOURCE_DIR'}`", icon=":material/update:")
+            st.stop()
     except WarehouseMissing:
         pass
     build = sample_build(str(folder))
@@ -63,7 +77,7 @@ def ensure_warehouse() -> None:
             sample_build.clear()
             st.rerun()
         st.stop()
-    with st.status("First run: building the sample warehouse (2,000 customers, 3 years)...", expanded=True):
+    with st.status("Building the sample warehouse (2,000 customers, 3 years)...", expanded=True):
         for line in build.log_lines()[-12:]:
             st.write(line)
     if build.running:

@@ -17,7 +17,7 @@ from analytics.ingest import format_report
 from analytics.loader import load
 from analytics.mapping import MappingError
 from analytics.policy import PolicyError, load_policy
-from analytics.views import InvalidRequest, calendar, exposure_view
+from analytics.views import InvalidRequest, calendar, exposure_view, filter_options, unknown_filter_values
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -68,13 +68,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def build_sample(folder: Path, progress: Progress = _say, if_missing: bool = False) -> Path:
     """Generate the built-in sample portfolio and load it (first run of the app).
 
-    With if_missing, a warehouse that exists (perhaps built by another process
-    while this one waited for the lock) is kept as it is.
+    With if_missing, an up-to-date warehouse that exists (perhaps built by another
+    process while this one waited for the lock) is kept as it is; one built by an
+    older version of the SQL is rebuilt.
     """
     with build_lock(folder):
         if if_missing:
             try:
-                return current_path(folder)
+                existing = Warehouse(folder)
+                try:
+                    if not existing.is_outdated():
+                        return existing.path
+                finally:
+                    existing.close()
             except WarehouseMissing:
                 pass
         progress(f"generating the sample portfolio ({SAMPLE_CUSTOMERS:,} customers, {SAMPLE_YEARS} years)")
@@ -110,7 +116,7 @@ def _write(payload_tables: dict, fmt: str, out: str | None, table: str | None, m
         name = table or next(iter(payload_tables))
         if name not in payload_tables:
             raise InvalidRequest(f"unknown --table {name!r}; choose one of: {', '.join(payload_tables)}")
-        data = payload_tables[name].write_csv().encode("utf-8")
+        data = export.to_csv_bytes(payload_tables[name], bom=False)
     if out:
         Path(out).write_bytes(data)
         print(f"wrote {out}", file=sys.stderr)
@@ -123,6 +129,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     wh = Warehouse(args.warehouse)
     try:
         as_of = calendar(wh).resolve(args.as_of)
+        unknown = unknown_filter_values(filter_options(wh), _filters(args))
+        if unknown:
+            options = filter_options(wh)
+            raise InvalidRequest("; ".join(
+                f"unknown {dim.replace('_', ' ')} {', '.join(map(repr, values))} (choose from: "
+                f"{', '.join(v for v, _ in options[dim][:30])}{' ...' if len(options[dim]) > 30 else ''})"
+                for dim, values in unknown.items()))
         if args.report == "exposure":
             view = exposure_view(wh, as_of, _filters(args), policy)
             meta = {"report": "exposure", "as_of": view.as_of, "currency": view.currency,
@@ -155,7 +168,8 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("sample", help="generate and load the built-in sample portfolio")
     sp.add_argument("--warehouse")
-    sp.add_argument("--if-missing", action="store_true", help="keep an existing warehouse as it is")
+    sp.add_argument("--if-missing", action="store_true",
+                    help="keep an existing warehouse built by this version of the code")
     sp.set_defaults(func=cmd_sample)
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")

@@ -10,9 +10,14 @@ from datetime import date, datetime
 import polars as pl
 
 
-def to_csv_bytes(frame: pl.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM so Excel opens Chinese names correctly."""
-    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+def rounded(frame: pl.DataFrame, decimals: int = 4) -> pl.DataFrame:
+    """Floats rounded for text exports (money to the cent is 2; shares and PDs need 4)."""
+    return frame.with_columns(pl.col(pl.Float32, pl.Float64).round(decimals))
+
+
+def to_csv_bytes(frame: pl.DataFrame, bom: bool = True) -> bytes:
+    """UTF-8 CSV (with a BOM by default, so Excel opens Chinese names correctly)."""
+    return (b"\xef\xbb\xbf" if bom else b"") + rounded(frame).write_csv().encode("utf-8")
 
 
 def to_xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
@@ -39,7 +44,7 @@ def to_json_text(payload: dict[str, object]) -> str:
 
     def convert(obj: object) -> object:
         if isinstance(obj, pl.DataFrame):
-            return [{k: _plain(v) for k, v in row.items()} for row in obj.iter_rows(named=True)]
+            return [{k: _plain(v) for k, v in row.items()} for row in rounded(obj).iter_rows(named=True)]
         if isinstance(obj, dict):
             return {k: convert(v) for k, v in obj.items()}
         if isinstance(obj, (list, tuple)):

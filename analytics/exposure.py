@@ -6,7 +6,7 @@ Amounts are in reporting currency; `_pct` columns are in percent (0-100).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -162,33 +162,41 @@ def grade_order(policy: Policy) -> list[str]:
 
 def concentration_shares(enriched: pl.DataFrame, key: str) -> pl.DataFrame:
     """Positive gross exposure per `key` (customer or group) and its share (fraction)."""
-    per = (
-        enriched.filter(pl.col("gross_exposure_amt") > 0)
-        .group_by(key)
-        .agg(pl.col("gross_exposure_amt").sum())
-    )
+    positive = enriched.filter(pl.col("gross_exposure_amt") > 0)
+    per = (positive.select(key, "gross_exposure_amt") if key == "customer_id"  # already one row per customer
+           else positive.group_by(key).agg(pl.col("gross_exposure_amt").sum()))
     total = per["gross_exposure_amt"].sum()
     return per.with_columns((pl.col("gross_exposure_amt") / total if total else pl.lit(0.0)).alias("share"))
 
 
-def hhi(enriched: pl.DataFrame, key: str) -> float:
-    """Herfindahl-Hirschman index of gross exposure by `key`: sum of squared shares (0-1)."""
-    shares = concentration_shares(enriched, key)
+def hhi_of(shares: pl.DataFrame) -> float:
+    """Herfindahl-Hirschman index from concentration shares: sum of squared shares (0-1)."""
     return float((shares["share"] ** 2).sum()) if shares.height else 0.0
 
 
-def top_names(enriched: pl.DataFrame, key: str, label: str, n: int) -> pl.DataFrame:
-    """The n largest names (customers or groups) by gross exposure, with share and cumulative share."""
-    labels = enriched.group_by(key).agg(pl.col(label).first(), pl.len().alias("members"),
-                                        pl.col("limit_amt").sum(), pl.col("net_exposure_amt").sum())
-    shares = concentration_shares(enriched, key)
+def hhi(enriched: pl.DataFrame, key: str) -> float:
+    """Herfindahl-Hirschman index of gross exposure by `key`: sum of squared shares (0-1)."""
+    return hhi_of(concentration_shares(enriched, key))
+
+
+def top_names(enriched: pl.DataFrame, key: str, n: int, shares: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The n largest names (customers or groups) by gross exposure, with share and cumulative share.
+
+    members, limit and net exposure cover every member of the name (also those without
+    exposure). Display names are attached later (attach_labels) for just these rows.
+    """
+    shares = concentration_shares(enriched, key) if shares is None else shares
+    top = shares.sort(["gross_exposure_amt", key], descending=[True, False]).head(n)
+    members = (
+        enriched.join(top.select(key), on=key, how="semi")
+        .group_by(key)
+        .agg(pl.len().alias("members"), pl.col("limit_amt").sum(), pl.col("net_exposure_amt").sum())
+    )
     return (
-        shares.join(labels, on=key, how="left")
-        .sort(["gross_exposure_amt", key], descending=[True, False])
-        .head(n)
+        top.join(members, on=key, how="left", maintain_order="left")
         .with_columns((pl.col("share") * 100).alias("share_pct"))
         .with_columns(pl.col("share_pct").cum_sum().alias("cumulative_share_pct"))
-        .select(key, label, "members", "gross_exposure_amt", "net_exposure_amt", "limit_amt", "share_pct",
+        .select(key, "members", "gross_exposure_amt", "net_exposure_amt", "limit_amt", "share_pct",
                 "cumulative_share_pct")
     )
 
@@ -250,7 +258,7 @@ def mitigation(enriched: pl.DataFrame) -> pl.DataFrame:
 
 
 LARGEST_COLUMNS = [
-    "customer_id", "name", "group_name", "grade", "segment", "industry", "open_ar_amt", "overdue_amt",
+    "customer_id", "group_id", "grade", "segment", "industry", "open_ar_amt", "overdue_amt",
     "max_days_past_due", "open_orders_amt", "gross_exposure_amt", "limit_amt", "utilization_pct",
     "is_limit_expired", "collateral_amt", "insured_amt", "net_exposure_amt", "pd_pct", "expected_loss_amt",
 ]
@@ -258,11 +266,8 @@ LARGEST_COLUMNS = [
 
 def largest_exposures(enriched: pl.DataFrame, n: int = 50) -> pl.DataFrame:
     """The n customers with the largest gross exposure, with their risk columns."""
-    return (
-        enriched.sort(["gross_exposure_amt", "customer_id"], descending=[True, False])
-        .head(n)
-        .select(LARGEST_COLUMNS)
-    )
+    candidates = enriched.top_k(n, by="gross_exposure_amt")  # then a stable order with ties by id
+    return candidates.sort(["gross_exposure_amt", "customer_id"], descending=[True, False]).select(LARGEST_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -329,6 +334,8 @@ def build_view(as_of: str, currency: str, customers: pl.DataFrame, previous: pl.
                largest_n: int = 50) -> ExposureView:
     """Assemble the exposure view from the customer frames of as-of and the previous month-end."""
     enriched = enrich(customers, policy)
+    customer_shares = concentration_shares(enriched, "customer_id")
+    group_shares = concentration_shares(enriched, "group_id")
     prev_kpis = kpis(enrich(previous, policy)) if previous is not None and previous.height else None
     notes = []
     if customers.height == 0:
@@ -347,13 +354,43 @@ def build_view(as_of: str, currency: str, customers: pl.DataFrame, previous: pl.
             "region": breakdown(enriched, "region"),
             "segment": breakdown(enriched, "segment"),
         },
-        top_customers=top_names(enriched, "customer_id", "name", policy.top_n),
-        top_groups=top_names(enriched, "group_id", "group_name", policy.top_n),
-        hhi_customers=hhi(enriched, "customer_id"),
-        hhi_groups=hhi(enriched, "group_id"),
+        top_customers=top_names(enriched, "customer_id", policy.top_n, customer_shares),
+        top_groups=top_names(enriched, "group_id", policy.top_n, group_shares),
+        hhi_customers=hhi_of(customer_shares),
+        hhi_groups=hhi_of(group_shares),
         utilization=utilization_bands(enriched, policy.utilization_bands_pct),
         mitigation=mitigation(enriched),
         trend=trend,
         largest=largest_exposures(enriched, largest_n),
         notes=notes,
+    )
+
+
+def _with_names(frame: pl.DataFrame, labels: pl.DataFrame, key: str, columns: dict[str, str]) -> pl.DataFrame:
+    """Insert display-name columns (labels column -> output name) right after `key`."""
+    named = labels.select(pl.col("customer_id").alias(key), *[pl.col(c).alias(o) for c, o in columns.items()])
+    joined = frame.join(named, on=key, how="left", maintain_order="left")
+    order = [key, *columns.values(), *[c for c in frame.columns if c != key]]
+    return joined.select(order)
+
+
+def label_ids(view: ExposureView) -> list[str]:
+    """The customer ids whose names the view's tables show."""
+    ids = {*view.top_customers["customer_id"].to_list(), *view.top_groups["group_id"].to_list(),
+           *view.largest["customer_id"].to_list(), *view.largest["group_id"].to_list()}
+    return sorted(ids)
+
+
+def attach_labels(view: ExposureView, labels: pl.DataFrame) -> ExposureView:
+    """The view with customer and group names in its name tables.
+
+    labels: one row per customer (customer_id, name) covering label_ids(view).
+    """
+    return replace(
+        view,
+        top_customers=_with_names(view.top_customers, labels, "customer_id", {"name": "name"}),
+        top_groups=_with_names(view.top_groups, labels, "group_id", {"name": "group_name"}),
+        largest=_with_names(
+            _with_names(view.largest, labels, "group_id", {"name": "group_name"}), labels, "customer_id",
+            {"name": "name"}),
     )

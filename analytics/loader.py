@@ -54,11 +54,9 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
     result = read_and_validate(Path(source_dir), mappings, policy)
     if not result.ok:
         return LoadOutcome(None, result.issues, seconds=time.perf_counter() - started)
+    row_counts = {name: frame.height for name, frame in result.tables.items()}
+    summary = summarize(result.tables)
+    tables, result.tables = result.tables, {}  # build_warehouse frees each frame once written
     with build_lock(folder):
-        path = build_warehouse(result.tables, policy, folder, result.sources, str(source_dir), say)
-    return LoadOutcome(
-        path,
-        row_counts={name: frame.height for name, frame in result.tables.items()},
-        summary=summarize(result.tables),
-        seconds=time.perf_counter() - started,
-    )
+        path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say)
+    return LoadOutcome(path, row_counts=row_counts, summary=summary, seconds=time.perf_counter() - started)

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from analytics import aging
-from analytics.exposure import ExposureView, Filters, build_view
+from analytics.exposure import ExposureView, Filters, attach_labels, build_view, label_ids
 from analytics.policy import Policy
 from analytics.warehouse import Warehouse
 
@@ -63,6 +63,23 @@ def filter_options(wh: Warehouse) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+FILTER_DIMENSIONS = {  # Filters field -> filter_options dimension
+    "segments": "segment", "industries": "industry", "regions": "region", "managers": "credit_manager",
+    "groups": "group",
+}
+
+
+def unknown_filter_values(options: dict[str, list[tuple[str, str]]], filters: Filters) -> dict[str, list[str]]:
+    """Per filter dimension, the requested values the warehouse does not have."""
+    out: dict[str, list[str]] = {}
+    for field_name, dim in FILTER_DIMENSIONS.items():
+        allowed = {value for value, _ in options.get(dim, [])}
+        unknown = [v for v in getattr(filters, field_name) if v not in allowed]
+        if unknown:
+            out[dim] = unknown
+    return out
+
+
 def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> ExposureView:
     """The Portfolio exposure view at as_of (with month-on-month comparison)."""
     cal = calendar(wh)
@@ -71,11 +88,12 @@ def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) 
     params = filters.params()
     customers = wh.query("exposure_customers", as_of=as_of, **params)
     prev_date = cal.prev_month_end[as_of]
-    previous = wh.query("exposure_customers", as_of=prev_date, **params) if prev_date in cal.prev_month_end else None
+    previous = wh.query("exposure_kpi_inputs", as_of=prev_date, **params) if prev_date in cal.prev_month_end else None
     trend = wh.query("exposure_trend", **params)
     currency = wh.info().get("reporting_currency", policy.reporting_currency)
-    return build_view(as_of.isoformat(), currency, customers, previous,
+    view = build_view(as_of.isoformat(), currency, customers, previous,
                       prev_date.isoformat() if previous is not None else None, trend, policy)
+    return attach_labels(view, wh.query("customer_labels", ids=label_ids(view)))
 
 
 def aging_distribution(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
@@ -107,8 +125,7 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
     if profile.height == 0:
         raise InvalidRequest(f"unknown customer {customer_id!r}")
     prof = profile.row(0, named=True)
-    snap = wh.query("exposure_customers", as_of=as_of, **Filters().params()).filter(
-        pl.col("customer_id") == customer_id)
+    snap = wh.query("customer_snapshot_one", customer_id=customer_id, as_of=as_of)
     snapshot = enrich(snap, policy).row(0, named=True) if snap.height else None
     return CustomerFile(
         profile=prof,

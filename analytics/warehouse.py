@@ -9,8 +9,10 @@ pointer file CURRENT. Readers only ever open the file CURRENT names, read-only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import fcntl
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +31,8 @@ SQL_DIR = REPO_ROOT / "sql"
 WAREHOUSE_ENV = "CREDIT_WAREHOUSE"
 POINTER = "CURRENT"
 KEEP_VERSIONS = 3
+BUILD_MEMORY_ENV = "CREDIT_BUILD_MEMORY"
+DEFAULT_BUILD_MEMORY = "4GB"  # DuckDB's cap while building marts; it spills to disk beyond
 
 Progress = Callable[[str], None]
 
@@ -46,6 +50,20 @@ def warehouse_dir(override: str | Path | None = None) -> Path:
 def sql_text(name: str) -> str:
     """The text of sql/<name>.sql (e.g. 'queries/exposure_customers')."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema_version() -> str:
+    """A fingerprint of the SQL that builds a warehouse (schema and marts).
+
+    A warehouse built by other SQL lacks tables or columns the queries expect;
+    comparing fingerprints catches that before a page fails.
+    """
+    digest = hashlib.sha1()
+    for path in sorted([*(SQL_DIR / "schema").glob("*.sql"), *(SQL_DIR / "marts").glob("*.sql")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def current_path(folder: Path) -> Path:
@@ -101,18 +119,26 @@ def _run_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, objec
 def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Path,
                     sources: dict[str, str] | None = None, source_dir: str = "",
                     progress: Progress | None = None) -> Path:
-    """Write validated contract frames to a new warehouse file, build marts, switch CURRENT."""
+    """Write validated contract frames to a new warehouse file, build marts, switch CURRENT.
+
+    Takes ownership of `tables`: each frame is removed from the dict once written.
+    """
     say = progress or (lambda _msg: None)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     final_path = folder / f"credit-{stamp}.duckdb"
     temp_path = folder / f".building-{stamp}.duckdb"
+    spill_dir = folder / f".spill-{stamp}"
     con = duckdb.connect(str(temp_path))
     try:
         con.execute("set preserve_insertion_order = false")
+        # A load must fit in 8 GB at 10M invoices (DESIGN.md §6): cap DuckDB and let it spill.
+        con.execute("set memory_limit = $limit", {"limit": os.environ.get(BUILD_MEMORY_ENV, DEFAULT_BUILD_MEMORY)})
+        con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         table_rows = []
         for name, table in TABLES.items():
-            frame = tables.get(name)
+            # pop: the caller hands the frames over, so each is freed once written
+            frame = tables.pop(name, None)
             present = frame is not None
             if frame is None:
                 frame = empty_frame(name)
@@ -121,11 +147,12 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             _run_file(con, f"schema/{name}")
             con.unregister("staged")
             table_rows.append((name, (sources or {}).get(name), frame.height, present))
+            del frame
         info = pl.DataFrame(
             {
-                "key": ["reporting_currency", "policy_file", "loaded_at", "source_dir", "version"],
+                "key": ["reporting_currency", "policy_file", "loaded_at", "source_dir", "version", "schema_version"],
                 "value": [policy.reporting_currency, str(policy.source), datetime.now(timezone.utc).isoformat(
-                    timespec="seconds"), source_dir, final_path.name],
+                    timespec="seconds"), source_dir, final_path.name, schema_version()],
             }
         )
         con.register("staged", info.to_arrow())
@@ -145,8 +172,10 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         con.close()
         temp_path.unlink(missing_ok=True)
         Path(str(temp_path) + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(spill_dir, ignore_errors=True)
         raise
     con.close()
+    shutil.rmtree(spill_dir, ignore_errors=True)
     os.replace(temp_path, final_path)
     pointer_tmp = folder / f".{POINTER}.{stamp}.tmp"
     pointer_tmp.write_text(final_path.name + "\n", encoding="utf-8")
@@ -202,6 +231,10 @@ class Warehouse:
     def info(self) -> dict[str, str]:
         frame = self.query("warehouse_info")
         return dict(zip(frame["key"].to_list(), frame["value"].to_list()))
+
+    def is_outdated(self) -> bool:
+        """True when this file was built by SQL other than the code's (rebuild it)."""
+        return self.info().get("schema_version") != schema_version()
 
     def present_tables(self) -> set[str]:
         frame = self.query("table_info")

@@ -60,10 +60,10 @@ def open_items(raw: RawPortfolio, as_of: date, reporting: str = "CNY") -> pd.Dat
     t = pd.Timestamp(as_of)
     inv = raw.invoices[raw.invoices["invoice_date"] <= t]
     pay = raw.payments[raw.payments["invoice_id"].notna() & (raw.payments["payment_date"] <= t)]
-    paid = pay.groupby("invoice_id")["amount"].sum()
-    has_payments = raw.payments["invoice_id"].dropna().unique()
+    paid = pay.groupby("invoice_id", sort=False)["amount"].sum()
+    payment_count = raw.payments.groupby("invoice_id", sort=False).size()
     inv = inv.assign(paid=inv["invoice_id"].map(paid).fillna(0.0))
-    via_payments = inv["invoice_id"].isin(has_payments) & (inv["amount"] > 0)
+    via_payments = inv["invoice_id"].map(payment_count).notna() & (inv["amount"] > 0)
     outstanding = np.where(
         via_payments, inv["amount"] - inv["paid"],
         np.where(inv["paid_date"].notna() & (inv["paid_date"] <= t), 0.0, inv["amount"]))
@@ -81,10 +81,8 @@ def exposure_view(raw: RawPortfolio, as_of: date, reporting: str = "CNY") -> pd.
     t = pd.Timestamp(as_of)
     items = open_items(raw, as_of, reporting)
     rates = _rates(raw, t, reporting)
-    ar = items.groupby("customer_id").agg(
-        open_ar_amt=("outstanding_amt", "sum"),
-        overdue_amt=("outstanding_amt", lambda s: s[items.loc[s.index, "days_past_due"] > 0].sum()),
-    )
+    items = items.assign(overdue_amt=items["outstanding_amt"].where(items["days_past_due"] > 0, 0.0))
+    ar = items.groupby("customer_id").agg(open_ar_amt=("outstanding_amt", "sum"), overdue_amt=("overdue_amt", "sum"))
     orders = raw.orders
     open_orders = orders[(orders["order_date"] <= t) & (orders["status"] != "cancelled")
                          & ~(orders["invoiced_on"].notna() & (orders["invoiced_on"] <= t))]

@@ -61,3 +61,15 @@ def tiny_copy(tmp_path: Path) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: drives a real Chromium against `streamlit run app.py`")
+
+
+BARE = ROOT / "tests" / "fixtures" / "bare"
+
+
+@pytest.fixture(scope="session")
+def bare_warehouse(tmp_path_factory: pytest.TempPathFactory, policy: Policy) -> Path:
+    """A bare invoice list (customers: id + name; invoices: id, customer, date, amount) loaded."""
+    folder = tmp_path_factory.mktemp("wh_bare")
+    outcome = load(BARE, policy, folder)
+    assert outcome.ok, outcome.issues
+    return folder

@@ -1,7 +1,8 @@
 -- purpose: every open receivable document at every snapshot date, tracked
 --          invoice by invoice (outstanding = amount - payments applied on or
 --          before the date; write-offs count as payments), in reporting currency
---          at the closing rate.
+--          at the closing rate. Kept narrow (no document attributes: join
+--          invoices for those) because it is the largest table we build.
 -- parameters: none.
 -- grain: one row per open document (invoice or unapplied credit note) per snapshot date.
 create table open_items_snapshot as
@@ -18,27 +19,26 @@ applied as (
         sum(ad.paid_amt) over (partition by ad.invoice_id order by ad.payment_date) as paid_cum_amt
     from applied_daily as ad
 ),
-settled as (
-    select ap.invoice_id, min(ap.payment_date) as settled_on
+-- invoices settled by their payments; has_partial marks those paid in more than one step
+per_invoice as (
+    select
+        ap.invoice_id,
+        count(*) as payment_days,
+        min(ap.payment_date) filter (where ap.paid_cum_amt >= abs(inv.amount) - 0.005) as settled_on
     from applied as ap
     join invoices as inv on inv.invoice_id = ap.invoice_id
-    where ap.paid_cum_amt >= abs(inv.amount) - 0.005
     group by ap.invoice_id
-),
-with_payments as (
-    select distinct ad.invoice_id from applied_daily as ad
 ),
 docs as (
     select
         inv.*,
         case
-            when inv.amount < 0 then inv.paid_date
-            when wp.invoice_id is null then inv.paid_date
-            else st.settled_on
-        end as settled_on
+            when inv.amount < 0 or pi.invoice_id is null then inv.paid_date
+            else pi.settled_on
+        end as settled_on,
+        coalesce(pi.payment_days, 0) > 1 or (pi.invoice_id is not null and pi.settled_on is null) as has_partial
     from invoices as inv
-    left join settled as st on st.invoice_id = inv.invoice_id
-    left join with_payments as wp on wp.invoice_id = inv.invoice_id
+    left join per_invoice as pi on pi.invoice_id = inv.invoice_id
 ),
 spans as (
     select d.*, sd.snapshot_date
@@ -47,24 +47,24 @@ spans as (
         on sd.snapshot_date >= d.invoice_date
         and sd.snapshot_date < coalesce(d.settled_on, date '9999-12-31')
 ),
-with_paid as (
-    select sp.*, coalesce(ap.paid_cum_amt, 0) as paid_cum_amt
+partial_paid as (
+    select sp.invoice_id, sp.snapshot_date, coalesce(ap.paid_cum_amt, 0) as paid_cum_amt
     from spans as sp
     asof left join applied as ap
         on sp.invoice_id = ap.invoice_id and sp.snapshot_date >= ap.payment_date
+    where sp.has_partial
+),
+with_paid as (
+    select sp.*, coalesce(pp.paid_cum_amt, 0) as paid_cum_amt
+    from spans as sp
+    left join partial_paid as pp on pp.invoice_id = sp.invoice_id and pp.snapshot_date = sp.snapshot_date
 ),
 final as (
     select
         wp.snapshot_date,
         wp.customer_id,
         wp.invoice_id,
-        wp.doc_type,
-        wp.invoice_date,
-        wp.due_date,
-        wp.currency,
         wp.is_disputed,
-        wp.instalment_no,
-        wp.amount as amount_doc_ccy,
         case when wp.amount < 0 then wp.amount else wp.amount - wp.paid_cum_amt end as outstanding_doc_ccy,
         round(case when wp.amount < 0 then wp.amount else wp.amount - wp.paid_cum_amt end
               * fx.rate_to_reporting, 2) as outstanding_amt,

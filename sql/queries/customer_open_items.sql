@@ -4,17 +4,18 @@
 with final as (
     select
         oi.invoice_id,
-        oi.doc_type,
-        oi.invoice_date,
-        oi.due_date,
-        oi.currency,
-        oi.amount_doc_ccy,
+        inv.doc_type,
+        inv.invoice_date,
+        inv.due_date,
+        inv.currency,
+        inv.amount as amount_doc_ccy,
         oi.outstanding_doc_ccy,
         oi.outstanding_amt,
         oi.days_past_due,
         oi.is_disputed,
-        oi.instalment_no
+        inv.instalment_no
     from open_items_snapshot as oi
+    join invoices as inv on inv.invoice_id = oi.invoice_id
     where oi.customer_id = $customer_id and oi.snapshot_date = $as_of
     order by oi.days_past_due desc, oi.invoice_id
 )

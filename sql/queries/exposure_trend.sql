@@ -1,16 +1,16 @@
 -- purpose: portfolio exposure and limits month by month (all snapshot dates),
---          after the sidebar filters.
+--          after the sidebar filters, from the pre-aggregated portfolio_trend mart.
 -- parameters: $segments, $industries, $regions, $managers, $groups (varchar
 --             lists; empty = no filter).
 -- grain: one row per snapshot date.
 with filtered as (
-    select cs.*
-    from customer_snapshot as cs
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], cs.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], cs.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], cs.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], cs.credit_manager))
-        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], cs.group_id))
+    select pt.*
+    from portfolio_trend as pt
+    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], pt.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], pt.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], pt.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], pt.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], pt.group_key))
 ),
 final as (
     select
@@ -20,11 +20,10 @@ final as (
         sum(f.open_orders_amt) as open_orders_amt,
         sum(f.gross_exposure_amt) as gross_exposure_amt,
         sum(f.net_exposure_amt) as net_exposure_amt,
-        coalesce(sum(f.limit_amt), 0) as limit_amt,
-        coalesce(sum(f.gross_exposure_amt) filter (where f.limit_amt is not null), 0) as limited_exposure_amt,
-        count(*) filter (where f.limit_amt is not null and f.gross_exposure_amt > f.limit_amt)
-            as customers_over_limit,
-        count(*) filter (where f.gross_exposure_amt > 0) as customers_with_exposure
+        sum(f.limit_amt) as limit_amt,
+        sum(f.limited_exposure_amt) as limited_exposure_amt,
+        sum(f.customers_over_limit)::bigint as customers_over_limit,
+        sum(f.customers_with_exposure)::bigint as customers_with_exposure
     from filtered as f
     group by f.snapshot_date
     order by f.snapshot_date

@@ -111,3 +111,52 @@ def test_data_page(app):
     at.switch_page("pages/data.py").run()
     assert_clean(at)
     assert at.title[0].value == "Data and policy"
+
+
+@pytest.fixture()
+def bare_app(bare_warehouse, monkeypatch):
+    monkeypatch.setenv("CREDIT_WAREHOUSE", str(bare_warehouse))
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at
+
+    return make
+
+
+def test_bare_invoice_list_every_page_says_what_is_missing(bare_app):
+    at = bare_app(as_of="2024-06-20").run()
+    assert_clean(at)
+    assert metric(at, "Gross exposure") == "CNY 2,000"
+    assert any("No credit limits loaded" in i.value for i in at.info)
+    at.switch_page("pages/customer.py")
+    at.query_params["customer"] = "K1"
+    at.run()
+    assert_clean(at)
+    assert any("No credit limits loaded" in i.value for i in at.info)
+    at.switch_page("pages/data.py").run()
+    assert_clean(at)
+    assert any("Not loaded (optional): payments" in i.value for i in at.info)
+
+
+def test_cli_report_gives_the_page_numbers(generated_warehouse, capsys):
+    import json
+
+    from analytics.cli import main
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["segment"] = "core"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CREDIT_WAREHOUSE", str(generated_warehouse))
+        at.run()
+        as_of = at.query_params["as_of"]
+        assert main(["report", "exposure", "--as-of", as_of, "--segment", "core", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    kpis = {row["metric"]: row["value"] for row in report["kpis"]}
+    from analytics.ui import fmt_amount
+
+    assert fmt_amount(kpis["gross_exposure_amt"], "CNY") == metric(at, "Gross exposure")
+    assert fmt_amount(kpis["expected_loss_amt"], "CNY") == metric(at, "Expected loss")
+    assert f"{int(kpis['customers_over_limit']):,}" == metric(at, "Customers over limit")

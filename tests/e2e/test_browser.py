@@ -119,7 +119,7 @@ def test_portfolio_page_and_sidebar_filter(server, page):
     settle(page)
     no_errors(page)
     assert page.get_by_role("heading", name="Portfolio exposure").count() >= 1
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3, "charts did not render"
+    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(timeout=30_000)  # at least 3 charts drawn
     shot(page, "portfolio")
     before = metric_value(page, "Gross exposure")
 
@@ -138,7 +138,7 @@ def test_portfolio_page_and_sidebar_filter(server, page):
     settle(page)
     no_errors(page)
     assert metric_value(page, "Gross exposure") != before
-    assert "segment=core" in page.url
+    page.wait_for_url("**segment=core**", timeout=10_000)
     shot(page, "portfolio_filtered")
 
 

@@ -90,7 +90,7 @@ def test_hhi_ignores_negative_exposure(policy):
 
 
 def test_top_names_share_and_cumulative(policy):
-    top = ex.top_names(ex.enrich(frame(), policy), "group_id", "group_name", 10)
+    top = ex.top_names(ex.enrich(frame(), policy), "group_id", 10)
     assert top["group_id"].to_list() == ["C", "A"]
     assert top["members"].to_list() == [1, 2]
     assert top["share_pct"].to_list() == pytest.approx([2400 / 3370 * 100, 970 / 3370 * 100])
@@ -130,6 +130,17 @@ def test_largest_exposures_sorted(policy):
     big = ex.largest_exposures(ex.enrich(frame(), policy), 2)
     assert big["customer_id"].to_list() == ["C", "B"]
     assert big.columns == ex.LARGEST_COLUMNS
+
+
+def test_attach_labels_names_customers_and_groups(policy):
+    view = ex.build_view("2024-03-31", "CNY", frame(), None, None, pl.DataFrame(), policy, largest_n=3)
+    assert ex.label_ids(view) == ["A", "B", "C"]
+    labels = pl.DataFrame({"customer_id": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"]})
+    named = ex.attach_labels(view, labels)
+    assert named.top_groups.select("group_id", "group_name").rows() == [("C", "Gamma"), ("A", "Alpha")]
+    assert named.largest.select("customer_id", "name", "group_name").rows() == [
+        ("C", "Gamma", "Gamma"), ("B", "Beta", "Alpha"), ("A", "Alpha", "Alpha")]
+    assert named.largest.columns[:3] == ["customer_id", "name", "group_id"]
 
 
 def test_band_labels():

@@ -1,0 +1,24 @@
+-- purpose: the columns the portfolio KPIs need, per customer at one date, after
+--          the sidebar filters (the comparison month of the exposure page).
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers,
+--             $groups (varchar lists; empty = no filter).
+-- grain: one row per customer at $as_of.
+with final as (
+    select
+        cs.grade,
+        cs.rating_pd,
+        cs.open_ar_amt,
+        cs.overdue_amt,
+        cs.open_orders_amt,
+        cs.gross_exposure_amt,
+        cs.limit_amt,
+        cs.net_exposure_amt
+    from customer_snapshot as cs
+    where cs.snapshot_date = $as_of
+        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], cs.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], cs.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], cs.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], cs.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], cs.group_id))
+)
+select * from final;
