@@ -16,6 +16,7 @@ import streamlit as st
 from analytics.exposure import Filters
 from analytics.policy import PolicyError
 from analytics.ui import (
+    FRAME_PARAM,
     AppContext,
     cached_calendar,
     cached_filter_options,
@@ -147,6 +148,12 @@ def main() -> None:
         st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
         st.stop()
     page = st.navigation(PAGES)
+    target = st.query_params.get(FRAME_PARAM)
+    if target is not None:  # a deep link that bypassed this script (see analytics.ui.context)
+        del st.query_params[FRAME_PARAM]
+        wanted = next((p for p in PAGES if p.url_path == target), None)
+        if wanted is not None and wanted.url_path != page.url_path:
+            st.switch_page(wanted, query_params=st.query_params.to_dict())
     ensure_warehouse()
     set_context(sidebar_state())
     try:

@@ -50,3 +50,47 @@ def distribution(per_bucket: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     return frame.with_columns(
         (pl.col("outstanding_amt") / total * 100 if total else pl.lit(None, pl.Float64)).alias("share_pct")
     ).sort("bucket_idx").drop("bucket_idx")
+
+
+def split_table(per_value: pl.DataFrame, labels: list[str], dimension: str) -> pl.DataFrame:
+    """Open AR per bucket (columns, in bucket order) for each value of a dimension (rows).
+
+    Input grain: one row per dimension_value per bucket_idx (sql/queries/aging_split.sql).
+    Output: one row per value, largest total first, with total, overdue share and
+    share over 90 days where the buckets allow it.
+    """
+    if per_value.height == 0:
+        return pl.DataFrame(schema={dimension: pl.String, **{label: pl.Float64 for label in labels},
+                                    "total_amt": pl.Float64, "overdue_pct": pl.Float64})
+    names = {i: label for i, label in enumerate(labels)}
+    wide = (
+        per_value.with_columns(pl.col("bucket_idx").cast(pl.Int64).replace_strict(names).alias("bucket"))
+        .pivot(on="bucket", index="dimension_value", values="outstanding_amt", aggregate_function="sum")
+    )
+    for label in labels:
+        if label not in wide.columns:
+            wide = wide.with_columns(pl.lit(0.0).alias(label))
+    wide = wide.select("dimension_value", *labels).fill_null(0.0)
+    total = pl.sum_horizontal(labels)
+    current = pl.col(labels[0])
+    return (
+        wide.with_columns(total.alias("total_amt"))
+        .with_columns(((pl.col("total_amt") - current) / pl.col("total_amt") * 100).alias("overdue_pct"))
+        .sort("total_amt", descending=True)
+        .rename({"dimension_value": dimension})
+    )
+
+
+def trend_table(per_date: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
+    """Open AR per bucket at every snapshot date (long format, every bucket present, with shares)."""
+    if per_date.height == 0:
+        return pl.DataFrame(schema={"snapshot_date": pl.Date, "bucket_idx": pl.Int64, "bucket": pl.String,
+                                    "outstanding_amt": pl.Float64, "share_pct": pl.Float64})
+    grid = per_date.select("snapshot_date").unique().join(
+        pl.DataFrame({"bucket_idx": list(range(len(labels))), "bucket": labels},
+                     schema={"bucket_idx": pl.Int64, "bucket": pl.String}), how="cross")
+    frame = grid.join(per_date.with_columns(pl.col("bucket_idx").cast(pl.Int64)), on=["snapshot_date", "bucket_idx"],
+                      how="left").with_columns(pl.col("outstanding_amt").fill_null(0.0))
+    return frame.with_columns(
+        (pl.col("outstanding_amt") / pl.col("outstanding_amt").sum().over("snapshot_date") * 100).alias("share_pct")
+    ).sort(["snapshot_date", "bucket_idx"])

@@ -42,6 +42,14 @@ class Filters:
         return not any(self.params().values())
 
 
+def pd_pct_expr(policy: Policy) -> pl.Expr:
+    """PD in percent: the rating's own PD when given, else the policy PD of the grade
+    (unrated customers take the policy's unrated_grade). Needs columns grade and rating_pd."""
+    pd_of_grade = pl.col("grade").fill_null(policy.unrated_grade).replace_strict(
+        policy.pd_pct, default=policy.pd_pct[policy.unrated_grade], return_dtype=pl.Float64)
+    return pl.coalesce(pl.col("rating_pd") * 100, pd_of_grade).alias("pd_pct")
+
+
 def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """Add PD, expected loss, utilization, over-limit amount and headroom per customer.
 
@@ -49,12 +57,10 @@ def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     customers get the policy's unrated_grade). EL = PD x LGD x net exposure.
     Utilization = gross exposure / limit (null without a limit).
     """
-    pd_of_grade = pl.col("grade").fill_null(policy.unrated_grade).replace_strict(
-        policy.pd_pct, default=policy.pd_pct[policy.unrated_grade], return_dtype=pl.Float64)
     has_limit = pl.col("limit_amt").is_not_null()
     return customers.with_columns(
         pl.col("grade").fill_null(UNRATED).alias("grade"),
-        pl.coalesce(pl.col("rating_pd") * 100, pd_of_grade).alias("pd_pct"),
+        pd_pct_expr(policy),
         has_limit.alias("has_limit"),
     ).with_columns(
         (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("net_exposure_amt")).alias("expected_loss_amt"),

@@ -37,6 +37,12 @@ class Policy:
     unrated_grade: str
     utilization_bands_pct: tuple[float, ...]
     top_n: int
+    kpi_period_months: int
+    provision_bucket_upper_dpd: tuple[int, ...]
+    roll_window_months: int
+    overlay_factor: float
+    dunning_stages: tuple[tuple[str, int], ...]  # (name, from_dpd), increasing
+    priority_weights: dict[str, float]  # amount, dpd, pd
 
     @property
     def default_grade(self) -> str:
@@ -62,6 +68,16 @@ def _get(doc: dict, section: str, key: str, kind: type | tuple[type, ...]) -> ob
     return value
 
 
+def _bounds(doc: dict, section: str) -> list[int]:  # type: ignore[type-arg]
+    """A validated bucket_upper_dpd list of one section."""
+    buckets = _get(doc, section, "bucket_upper_dpd", list)
+    if not buckets or not all(isinstance(b, int) and not isinstance(b, bool) for b in buckets):  # type: ignore[union-attr]
+        raise PolicyError(f"policy: [{section}] bucket_upper_dpd must be a non-empty list of whole days")
+    if list(buckets) != sorted(set(buckets)) or buckets[0] < 0:  # type: ignore[index, arg-type]
+        raise PolicyError(f"policy: [{section}] bucket_upper_dpd {buckets} must be strictly increasing and >= 0")
+    return list(buckets)  # type: ignore[arg-type]
+
+
 def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     """Parse and validate policy TOML text; raises PolicyError with a clear message."""
     try:
@@ -84,11 +100,8 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         raise PolicyError(f"policy: min_date is not an ISO date ({exc})") from exc
     years_ahead = int(_get(doc, "general", "max_years_ahead", int))  # type: ignore[arg-type]
 
-    buckets = _get(doc, "aging", "bucket_upper_dpd", list)
-    if not buckets or not all(isinstance(b, int) and not isinstance(b, bool) for b in buckets):  # type: ignore[union-attr]
-        raise PolicyError("policy: [aging] bucket_upper_dpd must be a non-empty list of whole days")
-    if list(buckets) != sorted(set(buckets)) or buckets[0] < 0:  # type: ignore[index]
-        raise PolicyError(f"policy: [aging] bucket_upper_dpd {buckets} must be strictly increasing and >= 0")
+    buckets = _bounds(doc, "aging")
+    provision_buckets = _bounds(doc, "provisions")
 
     scale = _get(doc, "ratings", "scale", list)
     if len(scale) < 2 or len(set(scale)) != len(scale):  # type: ignore[arg-type]
@@ -118,6 +131,31 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     if not 1 <= top_n <= 100:
         raise PolicyError("policy: [exposure] top_n must be between 1 and 100")
 
+    period = int(_get(doc, "kpis", "period_months", int))  # type: ignore[arg-type]
+    if not 1 <= period <= 12:
+        raise PolicyError("policy: [kpis] period_months must be between 1 and 12")
+    window = int(_get(doc, "provisions", "roll_window_months", int))  # type: ignore[arg-type]
+    if not 1 <= window <= 60:
+        raise PolicyError("policy: [provisions] roll_window_months must be between 1 and 60")
+    overlay = float(_get(doc, "provisions", "overlay_factor", (int, float)))  # type: ignore[arg-type]
+    if not 0 < overlay <= 5:
+        raise PolicyError("policy: [provisions] overlay_factor must be in (0, 5]")
+    raw_stages = _get(doc, "collections", "stages", list)
+    stages: list[tuple[str, int]] = []
+    for item in raw_stages:  # type: ignore[union-attr]
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(
+                item.get("from_dpd"), int) or isinstance(item.get("from_dpd"), bool):
+            raise PolicyError("policy: [collections] stages must be { name = \"...\", from_dpd = N } entries")
+        stages.append((item["name"], item["from_dpd"]))
+    if not stages or [d for _, d in stages] != sorted({d for _, d in stages}) or stages[0][1] < 1:
+        raise PolicyError("policy: [collections] stages need strictly increasing from_dpd values >= 1")
+    weights = _get(doc, "collections", "priority_weights", dict)
+    if set(weights) != {"amount", "dpd", "pd"} or not all(  # type: ignore[arg-type]
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in weights.values()):  # type: ignore[union-attr]
+        raise PolicyError("policy: [collections] priority_weights needs amount, dpd and pd weights >= 0")
+    if abs(sum(weights.values()) - 1.0) > 1e-9:  # type: ignore[union-attr]
+        raise PolicyError("policy: [collections] priority_weights must add up to 1")
+
     return Policy(
         source=source,
         reporting_currency=currency,
@@ -132,6 +170,12 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         unrated_grade=unrated,
         utilization_bands_pct=tuple(float(b) for b in bands),  # type: ignore[union-attr]
         top_n=top_n,
+        kpi_period_months=period,
+        provision_bucket_upper_dpd=tuple(provision_buckets),
+        roll_window_months=window,
+        overlay_factor=overlay,
+        dunning_stages=tuple(stages),
+        priority_weights={k: float(v) for k, v in weights.items()},  # type: ignore[union-attr]
     )
 
 

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import polars as pl
 import streamlit as st
@@ -131,9 +132,10 @@ def cached_customer_file(version: str, customer_id: str, as_of: date) -> Custome
     return customer_file(get_warehouse(), customer_id, as_of, get_policy())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def cached_customer_search(version: str) -> pl.DataFrame:
-    return get_warehouse().query("customer_search")
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_customer_search(version: str, text: str, limit: int = 50) -> pl.DataFrame:
+    """Customers whose id or name contains text (at most `limit`)."""
+    return get_warehouse().query("customer_search", text=text.strip(), limit=limit)
 
 
 # ----------------------------------------------------------------------------- app context
@@ -153,7 +155,20 @@ def set_context(ctx: AppContext) -> None:
     st.session_state[CTX_KEY] = ctx
 
 
+FRAME_PARAM = "_open"
+
+
 def context() -> AppContext:
+    """The context app.py resolved for this rerun.
+
+    A deep link to a page (/customer?...) on a server that has not yet run app.py is
+    routed by Streamlit's folder-based navigation straight to pages/<name>.py, past
+    app.py. Then there is no context: send the user through app.py, which opens the
+    page they asked for with their query parameters intact.
+    """
+    if CTX_KEY not in st.session_state:
+        page = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
+        st.switch_page("app.py", query_params={**st.query_params.to_dict(), FRAME_PARAM: page})
     return st.session_state[CTX_KEY]
 
 

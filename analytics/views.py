@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from analytics import aging
+from analytics import aging, credit_file
 from analytics.exposure import ExposureView, Filters, attach_labels, build_view, label_ids
 from analytics.policy import Policy
 from analytics.warehouse import Warehouse
@@ -107,7 +107,7 @@ def aging_distribution(wh: Warehouse, as_of: date, filters: Filters, policy: Pol
 
 @dataclass(frozen=True)
 class CustomerFile:
-    """The credit file of one customer at one date (issue 2 scope: profile, limit, exposure, open items)."""
+    """The credit file of one customer at one date: everything known about it up to that date."""
 
     profile: dict[str, object]
     snapshot: dict[str, object] | None
@@ -115,6 +115,12 @@ class CustomerFile:
     history: pl.DataFrame
     limits: pl.DataFrame
     open_items: pl.DataFrame
+    ratings: pl.DataFrame
+    behaviour: pl.DataFrame
+    payments: pl.DataFrame
+    ratios: pl.DataFrame
+    events: pl.DataFrame
+    collateral: pl.DataFrame
 
 
 def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> CustomerFile:
@@ -134,4 +140,11 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
         history=wh.query("customer_history", customer_id=customer_id),
         limits=wh.query("customer_limits", customer_id=customer_id),
         open_items=wh.query("customer_open_items", customer_id=customer_id, as_of=as_of),
+        ratings=wh.query("customer_ratings", customer_id=customer_id).filter(pl.col("rated_on") <= as_of),
+        behaviour=credit_file.payment_behaviour(
+            wh.query("customer_activity", customer_id=customer_id).filter(pl.col("snapshot_date") <= as_of)),
+        payments=wh.query("customer_payments", customer_id=customer_id, as_of=as_of),
+        ratios=credit_file.financial_ratios(wh.query("customer_financials", customer_id=customer_id, as_of=as_of)),
+        events=wh.query("customer_events", customer_id=customer_id, as_of=as_of),
+        collateral=wh.query("customer_collateral", customer_id=customer_id, as_of=as_of),
     )

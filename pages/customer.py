@@ -15,23 +15,27 @@ from analytics.ui import (
 
 ctx = context()
 cur = ctx.currency
-customers = cached_customer_search(ctx.version)
-ids = customers["customer_id"].to_list()
-labels = dict(zip(ids, customers["label"].to_list()))
-
 st.title("Customer credit file")
 wanted = st.query_params.get("customer")
-if wanted and wanted not in labels:
-    st.warning(f"Unknown customer {wanted!r}: no customer with this id is loaded. Choose one below.",
-               icon=":material/person_off:")
-    wanted = None
-if "customer_pick" not in st.session_state or (wanted and st.session_state.customer_pick != wanted):
-    st.session_state.customer_pick = wanted
-choice = st.selectbox("Customer", ids, key="customer_pick", format_func=lambda c: labels.get(c, c),
-                      index=None, placeholder="Type a name or id...")
+if wanted:
+    exact = cached_customer_search(ctx.version, wanted, 1)
+    if exact.height == 0 or exact["customer_id"][0] != wanted:
+        st.warning(f"Unknown customer {wanted!r}: no customer with this id is loaded. Find one below.",
+                   icon=":material/person_off:")
+        wanted = None
+left_pick, right_pick = st.columns([1, 2])
+text = left_pick.text_input("Find a customer", placeholder="Name or id, e.g. Logistics or C000123")
+found = cached_customer_search(ctx.version, text)
+if wanted and wanted not in found["customer_id"].to_list():
+    found = cached_customer_search(ctx.version, wanted, 1).vstack(found)
+ids = found["customer_id"].to_list()
+labels = dict(zip(ids, found["label"].to_list()))
+choice = right_pick.selectbox(
+    f"Customer ({len(ids)} match{'es' if len(ids) != 1 else ''}{', first 50 shown' if len(ids) >= 50 else ''})",
+    ids, index=ids.index(wanted) if wanted in ids else None, format_func=lambda c: labels.get(c, c),
+    placeholder="Pick from the matches")
 if choice is None:
-    st.info("Pick a customer, or open one from the Largest exposures table of the Portfolio page.",
-            icon=":material/search:")
+    st.info("Find and pick a customer, or open one from any table of the other pages.", icon=":material/search:")
     st.stop()
 if st.query_params.get("customer") != choice:
     st.query_params["customer"] = choice

@@ -50,8 +50,10 @@ kpi(row2[3], "Customers with exposure", fmt_int(k.customers_with_exposure),
     trend=view.sparkline("customers_with_exposure"))
 
 st.subheader("Exposure by grade, industry, region and segment")
-tabs = st.tabs(["Grade", "Industry", "Region", "Segment"])
+tabs = st.tabs(["Grade", "Industry", "Region", "Segment"], key="breakdown_tab", on_change="rerun")
 for tab, dim in zip(tabs, ["grade", "industry", "region", "segment"]):
+    if not tab.open:  # only the open tab is drawn (lazy tabs)
+        continue
     with tab:
         frame = view.breakdowns[dim]
         st.plotly_chart(charts.exposure_bars(frame, dim, cur), key=f"bars_{dim}")

@@ -1,9 +1,14 @@
--- purpose: the customers a user can open a credit file for (id and name).
--- parameters: none.
--- grain: one row per customer.
+-- purpose: customers whose id or name contains the search text (case-insensitive),
+--          for the credit-file picker; exact id matches first.
+-- parameters: $text (varchar; empty = the first customers by name), $limit (integer).
+-- grain: one row per matching customer, at most $limit rows.
 with final as (
     select c.customer_id, c.name, c.customer_id || ' · ' || c.name as label
     from customers as c
-    order by c.name, c.customer_id
+    where $text = ''
+        or c.customer_id ilike '%' || $text || '%'
+        or c.name ilike '%' || $text || '%'
+    order by (upper(c.customer_id) = upper($text)) desc, c.name, c.customer_id
+    limit $limit
 )
 select * from final;

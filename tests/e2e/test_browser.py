@@ -5,6 +5,7 @@ Screenshots land in tests/artifacts/ for people to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -32,14 +33,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(generated_warehouse: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def streamlit_server(warehouse: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, serving `warehouse`, until the block ends."""
     port = free_port()
-    env = {**os.environ, "CREDIT_WAREHOUSE": str(generated_warehouse)}
+    env = {**os.environ, "CREDIT_WAREHOUSE": str(warehouse)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / f"streamlit-{port}.log"  # a file, not a pipe: a full pipe would stall the server
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -52,13 +57,23 @@ def server(generated_warehouse: Path) -> Iterator[str]:
             time.sleep(0.5)
     else:
         proc.kill()
-        raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
-    yield url
-    proc.terminate()
+        log.close()
+        raise RuntimeError("streamlit did not start: " + log_path.read_text(errors="replace")[-3000:])
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(generated_warehouse: Path) -> Iterator[str]:
+    with streamlit_server(generated_warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +117,7 @@ def no_errors(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
         '[data-testid="stException"]').first.inner_text()
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert "has encountered an error" not in page.inner_text("body")  # the redacted exception box
 
 
 def shot(page, name: str) -> None:
@@ -175,3 +191,14 @@ def test_nonsense_url_gets_a_message_not_a_traceback(server, page):
     body = page.inner_text("body")
     assert "is not a date" in body and "'platinum' ignored" in body
     assert "Traceback" not in body
+
+
+def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehouse, page):
+    """The first request a new server gets is a shared link to a page, not the start page."""
+    with streamlit_server(generated_warehouse) as url:
+        page.goto(f"{url}/customer?customer=C000002&as_of=2025-06-30")
+        settle(page)
+        no_errors(page)
+        assert page.get_by_role("heading", name="Customer credit file").count() == 1
+        assert "C000002 · as of 2025-06-30" in page.inner_text("body")
+        page.wait_for_url("**/customer?**customer=C000002**", timeout=10_000)

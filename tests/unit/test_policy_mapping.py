@@ -27,6 +27,10 @@ def test_default_policy(policy):
         ('"SD" = "D"', '"SD" = "E"', "maps to grades not on the scale"),
         ("top_n = 10", "top_n = 0", "top_n must be between 1 and 100"),
         ("[exposure]", "[exposure", "not valid TOML"),
+        ("period_months = 3", "period_months = 0", "period_months must be between 1 and 12"),
+        ("overlay_factor = 1.0", "overlay_factor = -1", "overlay_factor must be in"),
+        ('{ name = "phone call", from_dpd = 15 }', '{ name = "phone call", from_dpd = 0 }', "strictly increasing"),
+        ("amount = 0.5, dpd = 0.3", "amount = 0.6, dpd = 0.3", "must add up to 1"),
     ],
 )
 def test_policy_errors(old, new, message):

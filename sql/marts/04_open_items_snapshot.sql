@@ -18,35 +18,16 @@ applied as (
         ad.payment_date,
         sum(ad.paid_amt) over (partition by ad.invoice_id order by ad.payment_date) as paid_cum_amt
     from applied_daily as ad
-),
--- invoices settled by their payments; has_partial marks those paid in more than one step
-per_invoice as (
-    select
-        ap.invoice_id,
-        count(*) as payment_days,
-        min(ap.payment_date) filter (where ap.paid_cum_amt >= abs(inv.amount) - 0.005) as settled_on
-    from applied as ap
-    join invoices as inv on inv.invoice_id = ap.invoice_id
-    group by ap.invoice_id
-),
-docs as (
-    select
-        inv.*,
-        case
-            when inv.amount < 0 or pi.invoice_id is null then inv.paid_date
-            else pi.settled_on
-        end as settled_on,
-        coalesce(pi.payment_days, 0) > 1 or (pi.invoice_id is not null and pi.settled_on is null) as has_partial
-    from invoices as inv
-    left join per_invoice as pi on pi.invoice_id = inv.invoice_id
+    semi join invoice_facts as f on f.invoice_id = ad.invoice_id and f.has_partial
 ),
 spans as (
-    select d.*, sd.snapshot_date
-    from docs as d
+    select f.*, sd.snapshot_date
+    from invoice_facts as f
     join snapshot_dates as sd
-        on sd.snapshot_date >= d.invoice_date
-        and sd.snapshot_date < coalesce(d.settled_on, date '9999-12-31')
+        on sd.snapshot_date >= f.invoice_date
+        and sd.snapshot_date < coalesce(f.settled_on, date '9999-12-31')
 ),
+-- only documents paid in several steps need the payments so far; the rest are whole until settled
 partial_paid as (
     select sp.invoice_id, sp.snapshot_date, coalesce(ap.paid_cum_amt, 0) as paid_cum_amt
     from spans as sp

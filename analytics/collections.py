@@ -1,0 +1,94 @@
+"""The collections worklist (DOMAIN.md, Collections): dunning stage by days past due,
+priority by amount, dpd and PD (weights from the policy), overdue instalments.
+
+Inputs (sql/queries/overdue_items.sql, overdue_customers.sql): one row per past-due
+open item, and one row per customer with overdue AR, at one as-of date. Amounts in
+reporting currency; priority_score 0-100; pd_pct in percent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from analytics.exposure import UNRATED, pd_pct_expr
+from analytics.policy import Policy
+
+NO_STAGE = "disputed only"
+
+
+def stage_expr(dpd: pl.Expr, stages: tuple[tuple[str, int], ...]) -> pl.Expr:
+    """The dunning stage reached at `dpd` days past due: the last stage whose from_dpd it has passed."""
+    expr = pl.when(dpd.is_null()).then(pl.lit(NO_STAGE))
+    for name, from_dpd in reversed(stages):
+        expr = expr.when(dpd >= from_dpd).then(pl.lit(name))
+    return expr.otherwise(pl.lit(NO_STAGE))
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """What the Collections page and `report collections` show."""
+
+    as_of: str
+    customers: pl.DataFrame  # one row per customer, highest priority first
+    items: pl.DataFrame  # one row per past-due item, with the customer's stage
+    stages: pl.DataFrame  # customers and overdue amount per stage, in stage order
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"worklist": self.customers, "stages": self.stages, "items": self.items}
+
+
+def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy) -> Worklist:
+    """Prioritise past-due customers and stage them by their most overdue undisputed item.
+
+    Disputed items are listed but do not drive the stage (they go to dispute
+    resolution, not dunning). Priority = 100 x (w_amount x rank of overdue amount +
+    w_dpd x rank of max dpd + w_pd x rank of PD), ranks as percentiles in (0, 1].
+    """
+    per_customer = items.group_by("customer_id").agg(
+        pl.col("outstanding_amt").sum().alias("past_due_amt"),
+        pl.len().alias("past_due_items"),
+        pl.col("days_past_due").filter(~pl.col("is_disputed")).max().alias("max_undisputed_dpd"),
+        pl.col("outstanding_amt").filter(pl.col("is_disputed")).sum().alias("disputed_past_due_amt"),
+        pl.col("instalment_no").is_not_null().sum().alias("overdue_instalments"),
+        pl.col("due_date").min().alias("oldest_due_date"),
+    )
+    w = policy.priority_weights
+    n = max(per_customer.height, 1)
+    joined = (
+        customers.join(per_customer, on="customer_id", how="inner")
+        .with_columns(pd_pct_expr(policy), pl.col("grade").fill_null(UNRATED))
+        .with_columns(
+            stage_expr(pl.col("max_undisputed_dpd"), policy.dunning_stages).alias("stage"),
+            (100 * (
+                w["amount"] * pl.col("past_due_amt").rank("average") / n
+                + w["dpd"] * pl.col("max_days_past_due").fill_null(0).rank("average") / n
+                + w["pd"] * pl.col("pd_pct").rank("average") / n
+            )).round(1).alias("priority_score"),
+        )
+        .sort(["priority_score", "past_due_amt", "customer_id"], descending=[True, True, False])
+    )
+    worklist_frame = joined.select(
+        "customer_id", "name", "credit_manager", "segment", "grade", "pd_pct", "stage", "priority_score",
+        "past_due_amt", "past_due_items", "max_days_past_due", "max_undisputed_dpd", "disputed_past_due_amt",
+        "overdue_instalments", "oldest_due_date", "open_ar_amt", "gross_exposure_amt", "limit_amt",
+    )
+    stage_of = worklist_frame.select("customer_id", "name", "stage", "priority_score")
+    item_frame = (
+        items.join(stage_of, on="customer_id", how="inner")
+        .with_columns(stage_expr(pl.when(~pl.col("is_disputed")).then(pl.col("days_past_due")),
+                                 policy.dunning_stages).alias("item_stage"))
+        .sort(["priority_score", "customer_id", "days_past_due"], descending=[True, False, True])
+        .select("customer_id", "name", "stage", "invoice_id", "invoice_date", "due_date", "instalment_no",
+                "currency", "outstanding_doc_ccy", "outstanding_amt", "days_past_due", "is_disputed", "item_stage")
+    )
+    order = [name for name, _ in policy.dunning_stages] + [NO_STAGE]
+    counted = worklist_frame.group_by("stage").agg(pl.len().alias("customers"), pl.col("past_due_amt").sum())
+    stages = (
+        pl.DataFrame({"stage": order, "from_dpd": [d for _, d in policy.dunning_stages] + [None]},
+                     schema={"stage": pl.String, "from_dpd": pl.Int64})
+        .join(counted, on="stage", how="left", maintain_order="left")
+        .with_columns(pl.col("customers").fill_null(0).cast(pl.Int64), pl.col("past_due_amt").fill_null(0.0))
+    )
+    return Worklist(as_of, worklist_frame, item_frame, stages)

@@ -1,0 +1,148 @@
+"""Roll rates and the IFRS 9 simplified-approach provision matrix (DOMAIN.md, Roll rates).
+
+Input grain of the roll rates: one row per month-end m, bucket at m (from_idx) and
+state at the next month-end (to_idx: a bucket index, PAID or WRITTEN_OFF), with the
+balance at m (from_amt) and, for items still open, the balance at m+1 (to_amt), or
+the amount written off (sql/queries/roll_transitions.sql). Amounts in reporting
+currency; rates are fractions (0.05 = 5 %), `_pct` columns percent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+PAID = -1
+WRITTEN_OFF = -2
+
+
+def roll_rates(transitions: pl.DataFrame, n_buckets: int) -> pl.DataFrame:
+    """Average monthly roll rates, bucket to next bucket, amount-weighted over the window.
+
+    roll(k) = balance of bucket k at m found in bucket k+1 at m+1 (or written off on
+    the way), summed over the months of the window / bucket-k balance at m, summed.
+    The last bucket is open-ended: an item can sit in it for many months, so a monthly
+    flow into write-off would understate its loss. Its rate is the share written off
+    of the last-bucket balance that was resolved (paid or written off) in the window.
+    One row per bucket: from_amt (all balances at m), basis_amt (the denominator),
+    rolled_amt (the numerator), roll_rate.
+    """
+    last = n_buckets - 1
+    is_last = pl.col("from_idx") == last
+    closed = pl.col("to_idx").is_in([PAID, WRITTEN_OFF])
+    rolled = (
+        pl.when(~is_last & (pl.col("to_idx") == pl.col("from_idx") + 1)).then(pl.col("to_amt"))
+        .when(pl.col("to_idx") == WRITTEN_OFF).then(pl.col("to_amt"))
+        .otherwise(0.0)
+    )
+    basis = pl.when(~is_last | closed).then(pl.col("from_amt")).otherwise(0.0)
+    agg = transitions.group_by("from_idx").agg(
+        pl.col("from_amt").sum(), basis.sum().alias("basis_amt"), rolled.sum().alias("rolled_amt"))
+    skeleton = pl.DataFrame({"from_idx": list(range(n_buckets))}, schema={"from_idx": pl.Int64})
+    return (
+        skeleton.join(agg.with_columns(pl.col("from_idx").cast(pl.Int64)), on="from_idx", how="left")
+        .with_columns(pl.col("from_amt", "basis_amt", "rolled_amt").fill_null(0.0))
+        .with_columns(
+            pl.when(pl.col("basis_amt") > 0).then(pl.col("rolled_amt") / pl.col("basis_amt")).alias("roll_rate"))
+        .sort("from_idx")
+    )
+
+
+def monthly_roll_rates(transitions: pl.DataFrame, n_buckets: int) -> pl.DataFrame:
+    """Roll rates month by month (one row per month-end per bucket), for the trend chart."""
+    months = transitions["month_end"].unique().sort().to_list()
+    frames = [roll_rates(transitions.filter(pl.col("month_end") == m), n_buckets).with_columns(
+        pl.lit(m).alias("month_end")) for m in months]
+    return pl.concat(frames) if frames else pl.DataFrame(
+        schema={"from_idx": pl.Int64, "from_amt": pl.Float64, "basis_amt": pl.Float64, "rolled_amt": pl.Float64,
+                "roll_rate": pl.Float64, "month_end": pl.Date})
+
+
+def loss_rates(roll: list[float | None]) -> list[float | None]:
+    """Loss rate of bucket k = product of the roll rates from k to write-off (None if a rate is unknown)."""
+    out: list[float | None] = []
+    for k in range(len(roll)):
+        product: float | None = 1.0
+        for rate in roll[k:]:
+            if rate is None or product is None:
+                product = None
+                break
+            product *= rate
+        out.append(product)
+    return out
+
+
+def parse_rates(text: str, n_buckets: int) -> list[float]:
+    """Loss rates typed by a user: '0.3%,1.6%,...' (percent) or '0.003,0.016,...' (fractions).
+
+    Raises ValueError with a message naming the bad entry.
+    """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) != n_buckets:
+        raise ValueError(f"{len(parts)} rates given for {n_buckets} buckets; give one rate per bucket")
+    rates = []
+    for part in parts:
+        try:
+            rate = float(part[:-1]) / 100 if part.endswith("%") else float(part)
+        except ValueError:
+            raise ValueError(f"{part!r} is not a rate (use 1.6% or 0.016)") from None
+        if not 0 <= rate <= 1:
+            raise ValueError(f"{part!r} is outside 0-100 %")
+        rates.append(rate)
+    return rates
+
+
+def parse_buckets(text: str) -> tuple[int, ...]:
+    """Upper dpd bounds '0,30,60,90' -> (0, 30, 60, 90); strictly increasing, >= 0."""
+    try:
+        bounds = tuple(int(p) for p in text.split(",") if p.strip())
+    except ValueError:
+        raise ValueError(f"--buckets {text!r}: give whole days separated by commas, e.g. 0,30,60,90") from None
+    if not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 0:
+        raise ValueError(f"--buckets {text!r}: the bounds must be strictly increasing whole days >= 0")
+    return bounds
+
+
+@dataclass(frozen=True)
+class ProvisionMatrix:
+    """The provision matrix at one date: per bucket balance, loss rate and ECL; totals."""
+
+    buckets: pl.DataFrame  # bucket, gross_carrying_amount, loss_rate, ecl
+    overlay_factor: float
+    source: str  # "derived from roll rates" or "entered"
+
+    @property
+    def total_gross(self) -> float:
+        return float(self.buckets["gross_carrying_amount"].sum())
+
+    @property
+    def total_ecl(self) -> float:
+        return float(self.buckets["ecl"].sum())
+
+    def with_total(self) -> pl.DataFrame:
+        """The table with a total row (coverage = total ECL / total gross)."""
+        total = pl.DataFrame({
+            "bucket": ["total"], "gross_carrying_amount": [self.total_gross],
+            "loss_rate": [self.total_ecl / self.total_gross if self.total_gross else None],
+            "ecl": [self.total_ecl],
+        }, schema=self.buckets.schema)
+        return pl.concat([self.buckets, total])
+
+
+def provision_matrix(balances: pl.DataFrame, rates: list[float | None], overlay_factor: float = 1.0,
+                     source: str = "derived from roll rates") -> ProvisionMatrix:
+    """Lifetime ECL per bucket = gross balance x loss rate x forward-looking overlay.
+
+    balances: one row per bucket in order (bucket, outstanding_amt). A bucket whose
+    rate is unknown (no history) provides nothing and says so with a null rate.
+    """
+    if len(rates) != balances.height:
+        raise ValueError(f"{len(rates)} loss rates for {balances.height} buckets")
+    frame = balances.select(
+        pl.col("bucket"), pl.col("outstanding_amt").alias("gross_carrying_amount"),
+    ).with_columns(
+        pl.Series("loss_rate", [None if r is None else min(1.0, r * overlay_factor) for r in rates],
+                  dtype=pl.Float64),
+    ).with_columns((pl.col("gross_carrying_amount") * pl.col("loss_rate")).fill_null(0.0).alias("ecl"))
+    return ProvisionMatrix(frame, overlay_factor, source)

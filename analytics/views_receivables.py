@@ -1,0 +1,264 @@
+"""Receivables views shared by the pages and the CLI: aging, payment KPIs, roll rates and
+the provision matrix, the collections worklist. Each runs the named queries, then the
+pure computations (aging, kpis, provisions, collections), so page and report agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from analytics import aging, kpis, provisions
+from analytics.collections import Worklist, worklist
+from analytics.exposure import Filters, pd_pct_expr
+from analytics.policy import Policy
+from analytics.views import InvalidRequest, aging_distribution, calendar
+from analytics.warehouse import Warehouse
+
+SPLIT_DIMENSIONS = {"segment": "Segment", "industry": "Industry", "region": "Region",
+                    "credit_manager": "Credit manager", "grade": "Grade"}
+LARGEST_OVERDUE_N = 50
+
+
+def _check_date(wh: Warehouse, as_of: date) -> None:
+    if as_of not in calendar(wh).prev_month_end:
+        raise InvalidRequest(f"no snapshot on {as_of}")
+
+
+def _cube_matches(wh: Warehouse, bounds: tuple[int, ...]) -> bool:
+    """The aging cube was built with these buckets (the policy's at load time)."""
+    return wh.info().get("aging_bounds") == ",".join(str(b) for b in bounds)
+
+
+# ----------------------------------------------------------------------------- aging
+
+@dataclass(frozen=True)
+class AgingView:
+    """Everything the Aging page and `report aging` show, at one date."""
+
+    as_of: str
+    basis: str  # "due date" or "invoice date"
+    distribution: pl.DataFrame  # bucket, outstanding_amt, items, disputed_amt, share_pct
+    splits: dict[str, pl.DataFrame]  # dimension -> one row per value, a column per bucket
+    trend: pl.DataFrame  # snapshot_date, bucket, outstanding_amt, share_pct (long)
+    headline_trend: pl.DataFrame  # snapshot_date, not_due_pct, over_90_pct
+    largest_overdue: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_amt(self) -> float:
+        return float(self.distribution["outstanding_amt"].sum())
+
+    @property
+    def disputed_amt(self) -> float:
+        return float(self.distribution["disputed_amt"].sum())
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        out = {"distribution": self.distribution}
+        out.update({f"by_{k}": v for k, v in self.splits.items()})
+        out["trend"] = self.trend
+        out["not_due_and_over_90"] = self.headline_trend
+        out["largest_overdue"] = self.largest_overdue
+        return out
+
+
+def headline_shares(monthly: pl.DataFrame) -> pl.DataFrame:
+    """% not due and % over 90 dpd of open AR at every snapshot date."""
+    return monthly.select(
+        "snapshot_date",
+        pl.when(pl.col("open_ar_amt") > 0).then(pl.col("not_due_amt") / pl.col("open_ar_amt") * 100)
+        .alias("not_due_pct"),
+        pl.when(pl.col("open_ar_amt") > 0).then(pl.col("over_90_amt") / pl.col("open_ar_amt") * 100)
+        .alias("over_90_pct"),
+    )
+
+
+def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+               by_invoice_date: bool = False) -> AgingView:
+    """The aging distribution, splits, trend and largest overdue customers at as_of."""
+    _check_date(wh, as_of)
+    bounds = policy.bucket_upper_dpd
+    labels = aging.bucket_labels(bounds, by_invoice_date)
+    params = filters.params()
+    common = {"as_of": as_of, "bounds": list(bounds), "by_invoice_date": by_invoice_date, **params}
+    splits = {dim: aging.split_table(wh.query("aging_split", dimension=dim, **common), labels, dim)
+              for dim in SPLIT_DIMENSIONS}
+    notes = []
+    if _cube_matches(wh, bounds):
+        per_date = wh.query("aging_trend", by_invoice_date=by_invoice_date, **params)
+    else:
+        per_date = pl.DataFrame(schema={"snapshot_date": pl.Date, "bucket_idx": pl.Int64,
+                                        "outstanding_amt": pl.Float64})
+        notes.append("The aging buckets of the policy changed since the last load: reload the data to see the "
+                     "month-by-month composition with the new buckets.")
+    trend = aging.trend_table(per_date.filter(pl.col("snapshot_date") <= as_of), labels)
+    monthly = wh.query("kpi_monthly", **params).filter(pl.col("snapshot_date") <= as_of)
+    overdue = wh.query("overdue_customers", as_of=as_of, **params)
+    largest = (
+        overdue.with_columns(pd_pct_expr(policy))
+        .with_columns((pl.col("overdue_amt") / pl.col("open_ar_amt") * 100).alias("overdue_share_pct"))
+        .sort(["overdue_amt", "customer_id"], descending=[True, False])
+        .head(LARGEST_OVERDUE_N)
+        .select("customer_id", "name", "segment", "credit_manager", "grade", "pd_pct", "overdue_amt",
+                "overdue_90_amt", "disputed_amt", "max_days_past_due", "open_ar_amt", "overdue_share_pct",
+                "gross_exposure_amt", "limit_amt")
+    )
+    distribution = aging_distribution(wh, as_of, filters, policy, by_invoice_date)
+    if distribution["items"].sum() == 0:
+        notes.append("No open receivables match the filters at this date.")
+    return AgingView(as_of.isoformat(), "invoice date" if by_invoice_date else "due date", distribution, splits,
+                     trend, headline_shares(monthly), largest, notes)
+
+
+# ----------------------------------------------------------------------------- payment KPIs
+
+@dataclass(frozen=True)
+class KpiView:
+    """Payment KPIs at as_of and the previous month-end, and their monthly trend."""
+
+    as_of: str
+    period_months: int
+    current: kpis.KpiValues
+    previous: kpis.KpiValues | None
+    trend: pl.DataFrame  # one row per snapshot date up to as_of
+    monthly: pl.DataFrame  # the input series (sales, AR, collections, ...)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        rows = [{"kpi": name, "value": getattr(self.current, name),
+                 "previous_value": None if self.previous is None else getattr(self.previous, name),
+                 "formula": kpis.FORMULAS[name]} for name in kpis.KPI_NAMES]
+        summary = pl.DataFrame(rows, schema={"kpi": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
+                                             "formula": pl.String})
+        return {"kpis": summary, "trend": self.trend, "monthly_inputs": self.monthly}
+
+
+def kpi_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+             period_months: int | None = None) -> KpiView:
+    """Payment KPIs over the policy period (or `period_months`) ending at as_of."""
+    _check_date(wh, as_of)
+    months = period_months or policy.kpi_period_months
+    if not 1 <= months <= 12:
+        raise InvalidRequest(f"the KPI period must be 1-12 months, not {months}")
+    monthly = wh.query("kpi_monthly", **filters.params()).filter(pl.col("snapshot_date") <= as_of)
+    trend = kpis.kpi_trend(monthly, months)
+    index = monthly.height - 1
+    prev_date = calendar(wh).prev_month_end[as_of]
+    prev_rows = monthly.with_row_index().filter(pl.col("snapshot_date") == prev_date)
+    previous = kpis.kpis_at(monthly, int(prev_rows["index"][0]), months) if prev_rows.height else None
+    return KpiView(as_of.isoformat(), months, kpis.kpis_at(monthly, index, months), previous, trend, monthly)
+
+
+# ----------------------------------------------------------------------------- roll rates and provisions
+
+@dataclass(frozen=True)
+class ProvisionView:
+    """Roll rates over a window and the provision matrix at as_of (amounts in reporting currency)."""
+
+    as_of: str
+    window: tuple[str, str] | None  # first and last month-end of the roll-rate window
+    labels: list[str]
+    roll: pl.DataFrame  # bucket, balance_amt, rolled_amt, roll_rate, derived loss_rate
+    monthly_roll: pl.DataFrame  # month_end, bucket, roll_rate
+    matrix: provisions.ProvisionMatrix
+    by_segment: pl.DataFrame  # segment, gross, ecl, coverage
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"provision_matrix": self.matrix.with_total(), "roll_rates": self.roll,
+                "monthly_roll_rates": self.monthly_roll, "ecl_by_segment": self.by_segment}
+
+
+def roll_window(wh: Warehouse, as_of: date, months: int) -> tuple[date, date] | None:
+    """The last `months` month-ends m whose following month-end is on or before as_of."""
+    usable = [m for m in sorted(wh.query("month_ends")["month_end"].to_list()) if _next_month_end(m) <= as_of]
+    if not usable:
+        return None
+    chosen = usable[-months:]
+    return chosen[0], chosen[-1]
+
+
+def _next_month_end(d: date) -> date:
+    """The last day of the month after d's month."""
+    year, month = d.year, d.month + 2
+    if month > 12:
+        year, month = year + 1, month - 12
+    return date.fromordinal(date(year, month, 1).toordinal() - 1)
+
+
+def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                   window_months: int | None = None, bounds: tuple[int, ...] | None = None,
+                   rates: list[float] | None = None, overlay_factor: float | None = None) -> ProvisionView:
+    """Roll rates averaged over the window and the provision matrix at as_of.
+
+    Rates entered by finance (`rates`, one per bucket, fractions) replace the derived
+    ones; the overlay scales whichever rates are used.
+    """
+    _check_date(wh, as_of)
+    bounds = bounds or policy.provision_bucket_upper_dpd
+    labels = aging.bucket_labels(bounds)
+    n = len(labels)
+    if rates is not None and len(rates) != n:
+        raise InvalidRequest(f"{len(rates)} loss rates for {n} buckets ({', '.join(labels)})")
+    months = window_months or policy.roll_window_months
+    overlay = policy.overlay_factor if overlay_factor is None else overlay_factor
+    if not 0 < overlay <= 5:
+        raise InvalidRequest(f"overlay factor {overlay} must be in (0, 5]")
+    params = filters.params()
+    window = roll_window(wh, as_of, months)
+    notes: list[str] = []
+    if window is None:
+        transitions = pl.DataFrame(schema={"month_end": pl.Date, "from_idx": pl.Int64, "to_idx": pl.Int64,
+                                           "from_amt": pl.Float64, "to_amt": pl.Float64})
+        notes.append("No complete month before this date: roll rates need two consecutive month-ends.")
+    else:
+        transitions = wh.query("roll_transitions", bounds=list(bounds), from_month=window[0], to_month=window[1],
+                               **params)
+    roll = provisions.roll_rates(transitions, n)
+    derived = provisions.loss_rates(roll["roll_rate"].to_list())
+    roll = roll.with_columns(pl.Series("loss_rate", derived, dtype=pl.Float64),
+                             pl.Series("bucket", labels)).select(
+        "bucket", pl.col("from_amt").alias("balance_amt"), "rolled_amt", "roll_rate", "loss_rate")
+    monthly = provisions.monthly_roll_rates(transitions, n).with_columns(
+        pl.col("from_idx").replace_strict(dict(enumerate(labels)), return_dtype=pl.String).alias("bucket")
+    ).select("month_end", "bucket", "roll_rate", pl.col("from_amt").alias("balance_amt"))
+    balances = aging.distribution(
+        wh.query("aging_buckets", as_of=as_of, bounds=list(bounds), by_invoice_date=False, **params), labels)
+    used = rates if rates is not None else derived
+    matrix = provisions.provision_matrix(balances.select("bucket", "outstanding_amt"), used, overlay,
+                                         "entered" if rates is not None else "derived from roll rates")
+    if rates is None and any(r is None for r in derived):
+        notes.append("Some buckets have no balance in the window, so their roll rate is unknown and they "
+                     "provide nothing: enter the rates, or widen the window.")
+    seg = wh.query("aging_split", as_of=as_of, dimension="segment", bounds=list(bounds), by_invoice_date=False,
+                   **params)
+    by_segment = segment_ecl(seg, matrix.buckets["loss_rate"].to_list())
+    return ProvisionView(as_of.isoformat(), None if window is None else (window[0].isoformat(), window[1].isoformat()),
+                         labels, roll, monthly, matrix, by_segment, notes)
+
+
+def segment_ecl(per_value: pl.DataFrame, loss_rates_used: list[float | None]) -> pl.DataFrame:
+    """ECL by segment: each segment's bucket balances times the matrix's loss rates."""
+    rate = pl.col("bucket_idx").cast(pl.Int64).replace_strict(
+        {i: (r or 0.0) for i, r in enumerate(loss_rates_used)}, return_dtype=pl.Float64)
+    return (
+        per_value.with_columns((pl.col("outstanding_amt") * rate).alias("ecl_amt"))
+        .group_by("dimension_value")
+        .agg(pl.col("outstanding_amt").sum().alias("gross_amt"), pl.col("ecl_amt").sum())
+        .with_columns(pl.when(pl.col("gross_amt") != 0).then(pl.col("ecl_amt") / pl.col("gross_amt") * 100)
+                      .alias("coverage_pct"))
+        .rename({"dimension_value": "segment"})
+        .sort("gross_amt", descending=True)
+    )
+
+
+# ----------------------------------------------------------------------------- collections
+
+def collections_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> Worklist:
+    """The collections worklist at as_of."""
+    _check_date(wh, as_of)
+    params = filters.params()
+    items = wh.query("overdue_items", as_of=as_of, **params)
+    customers = wh.query("overdue_customers", as_of=as_of, **params)
+    return worklist(as_of.isoformat(), items, customers, policy)

@@ -1,0 +1,38 @@
+-- purpose: open AR per aging bucket at one date, split by one customer dimension
+--          (segment, industry, region, credit manager or grade), after the sidebar
+--          filters.
+-- parameters: $as_of (date), $dimension (varchar: segment | industry | region |
+--             credit_manager | grade), $bounds (integer[]), $by_invoice_date
+--             (boolean), $segments, $industries, $regions, $managers, $groups.
+-- grain: one row per dimension value per bucket index.
+with customers_in_scope as (
+    select c.customer_id
+    from customers as c
+    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
+        and (len($groups::varchar[]) = 0
+             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
+),
+final as (
+    select
+        coalesce(case $dimension
+            when 'segment' then cs.segment
+            when 'industry' then cs.industry
+            when 'region' then cs.region
+            when 'credit_manager' then cs.credit_manager
+            else cs.grade
+        end, 'unrated') as dimension_value,
+        len(list_filter($bounds::integer[], lambda b: b < case when $by_invoice_date then oi.days_outstanding
+                                                              else oi.days_past_due end)) as bucket_idx,
+        sum(oi.outstanding_amt) as outstanding_amt,
+        count(*) as items
+    from open_items_snapshot as oi
+    semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
+    join customer_snapshot as cs on cs.customer_id = oi.customer_id and cs.snapshot_date = oi.snapshot_date
+    where oi.snapshot_date = $as_of
+    group by all
+    order by dimension_value, bucket_idx
+)
+select * from final;

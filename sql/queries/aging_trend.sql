@@ -1,0 +1,23 @@
+-- purpose: the aging composition month by month for the policy's buckets: open AR
+--          per bucket at every snapshot date from the aging_cube mart, after the
+--          sidebar filters.
+-- parameters: $by_invoice_date (boolean: age by days since invoice date instead
+--             of days past due), $segments, $industries, $regions, $managers,
+--             $groups (varchar lists; empty = no filter).
+-- grain: one row per snapshot date per bucket index.
+with final as (
+    select
+        ac.snapshot_date,
+        ac.bucket_idx,
+        sum(ac.outstanding_amt) as outstanding_amt
+    from aging_cube as ac
+    where ac.by_invoice_date = $by_invoice_date
+        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], ac.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], ac.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], ac.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], ac.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], ac.group_key))
+    group by all
+    order by ac.snapshot_date, ac.bucket_idx
+)
+select * from final;

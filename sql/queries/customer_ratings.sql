@@ -1,0 +1,10 @@
+-- purpose: one customer's rating history, newest first.
+-- parameters: $customer_id (varchar).
+-- grain: one row per rating.
+with final as (
+    select rt.rated_on, rt.grade, rt.score, rt.pd, rt.source
+    from ratings as rt
+    where rt.customer_id = $customer_id
+    order by rt.rated_on desc
+)
+select * from final;

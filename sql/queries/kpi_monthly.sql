@@ -1,0 +1,36 @@
+-- purpose: the monthly series the payment KPIs are computed from: open AR,
+--          not-due AR and AR over 90 dpd at each snapshot date, and the period's
+--          net credit sales, collections, write-offs and settled invoices with
+--          their day-weighted amounts, after the sidebar filters.
+-- parameters: $segments, $industries, $regions, $managers, $groups (varchar
+--             lists; empty = no filter).
+-- grain: one row per snapshot date; period_days = days since the previous month-end.
+with filtered as (
+    select pt.*
+    from portfolio_trend as pt
+    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], pt.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], pt.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], pt.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], pt.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], pt.group_key))
+),
+final as (
+    select
+        sd.snapshot_date,
+        (sd.snapshot_date - sd.prev_month_end)::integer as period_days,
+        coalesce(sum(f.sales_amt), 0) as sales_amt,
+        coalesce(sum(f.open_ar_amt), 0) as open_ar_amt,
+        coalesce(sum(f.not_due_amt), 0) as not_due_amt,
+        coalesce(sum(f.overdue_90_amt), 0) as over_90_amt,
+        coalesce(sum(f.disputed_amt), 0) as disputed_amt,
+        coalesce(sum(f.collections_amt), 0) as collections_amt,
+        coalesce(sum(f.write_offs_amt), 0) as write_offs_amt,
+        coalesce(sum(f.settled_amt), 0) as settled_amt,
+        coalesce(sum(f.settled_days_to_pay_x_amt), 0) as settled_days_to_pay_x_amt,
+        coalesce(sum(f.settled_days_beyond_x_amt), 0) as settled_days_beyond_x_amt
+    from snapshot_dates as sd
+    left join filtered as f on f.snapshot_date = sd.snapshot_date
+    group by sd.snapshot_date, sd.prev_month_end
+    order by sd.snapshot_date
+)
+select * from final;

@@ -1,0 +1,33 @@
+-- purpose: every customer with overdue AR at one date, with its exposure and
+--          risk columns (the largest-overdue table and the collections worklist),
+--          after the sidebar filters.
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers,
+--             $groups (varchar lists; empty = no filter).
+-- grain: one row per customer with overdue_amt > 0 at $as_of.
+with final as (
+    select
+        cs.customer_id,
+        cs.name,
+        cs.segment,
+        cs.industry,
+        cs.credit_manager,
+        cs.grade,
+        cs.rating_pd,
+        cs.open_ar_amt,
+        cs.overdue_amt,
+        cs.overdue_90_amt,
+        cs.disputed_amt,
+        cs.max_days_past_due,
+        cs.gross_exposure_amt,
+        cs.limit_amt,
+        cs.net_exposure_amt
+    from customer_snapshot as cs
+    where cs.snapshot_date = $as_of
+        and cs.overdue_amt > 0
+        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], cs.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], cs.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], cs.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], cs.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], cs.group_id))
+)
+select * from final;

@@ -1,0 +1,73 @@
+"""The collections worklist on hand-made items: stages, priority ranks, disputes, instalments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from analytics.collections import NO_STAGE, worklist
+
+
+def items() -> pl.DataFrame:
+    """c1: 100 at 20 dpd and a disputed instalment 50 at 100 dpd; c2: 300 at 40 dpd; c3: disputed 10 at 200."""
+    return pl.DataFrame({
+        "customer_id": ["c1", "c1", "c2", "c3"],
+        "invoice_id": ["I1", "I2-2", "I3", "I4"],
+        "invoice_date": [date(2024, 1, 1)] * 4,
+        "due_date": [date(2024, 3, 11), date(2023, 12, 22), date(2024, 2, 20), date(2023, 9, 13)],
+        "instalment_no": [None, 2, None, None],
+        "currency": ["CNY"] * 4,
+        "outstanding_doc_ccy": [100.0, 50.0, 300.0, 10.0],
+        "outstanding_amt": [100.0, 50.0, 300.0, 10.0],
+        "days_past_due": [20, 100, 40, 200],
+        "is_disputed": [False, True, False, True],
+    })
+
+
+def customers() -> pl.DataFrame:
+    return pl.DataFrame({
+        "customer_id": ["c1", "c2", "c3"], "name": ["One", "Two", "Three"], "segment": ["core", "key", "general"],
+        "industry": ["x"] * 3, "credit_manager": ["Li Na"] * 3, "grade": ["BBB", "B", None],
+        "rating_pd": [None, 0.05, None], "open_ar_amt": [400.0, 300.0, 10.0], "overdue_amt": [150.0, 300.0, 10.0],
+        "overdue_90_amt": [50.0, 0.0, 10.0], "disputed_amt": [50.0, 0.0, 10.0], "max_days_past_due": [100, 40, 200],
+        "gross_exposure_amt": [400.0, 300.0, 10.0], "limit_amt": [1000.0, None, 100.0],
+        "net_exposure_amt": [400.0, 300.0, 10.0],
+    })
+
+
+def test_stages_priorities_and_disputes(policy):
+    wl = worklist("2024-03-31", items(), customers(), policy)
+    c = wl.customers
+    assert c["customer_id"].to_list() == ["c2", "c1", "c3"]  # c1 and c3 tie at 60; more overdue first
+    assert c["priority_score"].to_list() == pytest.approx([80.0, 60.0, 60.0])
+    stage = dict(zip(c["customer_id"], c["stage"]))
+    assert stage == {"c1": "phone call", "c2": "formal letter and credit hold", "c3": NO_STAGE}
+    row = c.filter(pl.col("customer_id") == "c1").row(0, named=True)
+    assert row["past_due_amt"] == 150.0 and row["disputed_past_due_amt"] == 50.0
+    assert row["overdue_instalments"] == 1 and row["max_undisputed_dpd"] == 20
+    assert row["oldest_due_date"] == date(2023, 12, 22)
+    assert row["pd_pct"] == pytest.approx(0.18)
+
+
+def test_stage_summary_in_policy_order(policy):
+    wl = worklist("2024-03-31", items(), customers(), policy)
+    s = wl.stages
+    assert s["stage"].to_list()[0] == "reminder" and s["stage"].to_list()[-1] == NO_STAGE
+    counts = dict(zip(s["stage"], s["customers"]))
+    assert counts["phone call"] == 1 and counts["formal letter and credit hold"] == 1 and counts[NO_STAGE] == 1
+    assert s["customers"].sum() == 3 and s["past_due_amt"].sum() == pytest.approx(460.0)
+
+
+def test_items_carry_their_own_stage(policy):
+    wl = worklist("2024-03-31", items(), customers(), policy)
+    it = wl.items
+    assert it["invoice_id"].to_list() == ["I3", "I2-2", "I1", "I4"]
+    assert dict(zip(it["invoice_id"], it["item_stage"])) == {
+        "I3": "formal letter and credit hold", "I2-2": NO_STAGE, "I1": "phone call", "I4": NO_STAGE}
+
+
+def test_empty_worklist(policy):
+    wl = worklist("2024-03-31", items().clear(), customers().clear(), policy)
+    assert wl.customers.height == 0 and wl.stages["customers"].sum() == 0
