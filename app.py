@@ -41,12 +41,27 @@ FILTERS = {  # url key -> (Filters field, sidebar label, filter_options dimensio
     "manager": ("managers", "Credit manager", "credit_manager"),
     "group": ("groups", "Group", "group"),
 }
-PAGES = [
-    st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
-            url_path="portfolio"),
-    st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
-    st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
-]
+SECTIONS = {
+    "Portfolio": [
+        st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
+                url_path="portfolio"),
+    ],
+    "Receivables": [
+        st.Page("pages/aging.py", title="Receivables aging", icon=":material/hourglass_bottom:", url_path="aging"),
+        st.Page("pages/kpis.py", title="Payment KPIs", icon=":material/speed:", url_path="kpis"),
+        st.Page("pages/provisions.py", title="Roll rates and provisions", icon=":material/savings:",
+                url_path="provisions"),
+        st.Page("pages/collections.py", title="Collections worklist", icon=":material/call:",
+                url_path="collections"),
+    ],
+    "Customers": [
+        st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
+    ],
+    "Data": [
+        st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
+    ],
+}
+PAGES = [page for pages in SECTIONS.values() for page in pages]
 
 
 def ensure_warehouse() -> None:
@@ -147,7 +162,7 @@ def main() -> None:
     except PolicyError as exc:
         st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
         st.stop()
-    page = st.navigation(PAGES)
+    page = st.navigation(SECTIONS)
     target = st.query_params.get(FRAME_PARAM)
     if target is not None:  # a deep link that bypassed this script (see analytics.ui.context)
         del st.query_params[FRAME_PARAM]

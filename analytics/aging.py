@@ -94,3 +94,13 @@ def trend_table(per_date: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     return frame.with_columns(
         (pl.col("outstanding_amt") / pl.col("outstanding_amt").sum().over("snapshot_date") * 100).alias("share_pct")
     ).sort(["snapshot_date", "bucket_idx"])
+
+
+def bucket_items(items: pl.DataFrame, bounds_days: tuple[int, ...]) -> pl.DataFrame:
+    """One customer's open items (days_past_due, outstanding_amt, is_disputed) as a distribution."""
+    index = pl.lit(0, dtype=pl.Int64)
+    for bound in bounds_days:
+        index = index + (pl.col("days_past_due") > bound).cast(pl.Int64)
+    per_bucket = items.group_by(index.alias("bucket_idx"), "is_disputed").agg(
+        pl.col("outstanding_amt").sum(), pl.len().cast(pl.Int64).alias("items"))
+    return distribution(per_bucket, bucket_labels(bounds_days))

@@ -8,16 +8,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from analytics import export
+import polars as pl
+
+from analytics import aging, export
+from analytics.provisions import parse_buckets, parse_rates
 from analytics.exposure import Filters
 from analytics.ingest import format_report
 from analytics.loader import load
 from analytics.mapping import MappingError
-from analytics.policy import PolicyError, load_policy
+from analytics.policy import Policy, PolicyError, load_policy
 from analytics.views import InvalidRequest, calendar, exposure_view, filter_options, unknown_filter_values
+from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +129,32 @@ def _write(payload_tables: dict, fmt: str, out: str | None, table: str | None, m
         sys.stdout.write(data.decode("utf-8"))
 
 
+def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                   meta: dict[str, object]) -> dict[str, pl.DataFrame]:
+    """The tables of one report (the same view functions as the pages); adds facts to meta."""
+    if args.report == "exposure":
+        return exposure_view(wh, as_of, filters, policy).tables()
+    if args.report == "aging":
+        bounds = parse_buckets(args.buckets) if args.buckets else policy.bucket_upper_dpd
+        view = aging_view(wh, as_of, filters, replace(policy, bucket_upper_dpd=bounds), args.by_invoice_date)
+        meta.update(basis=view.basis, buckets=aging.bucket_labels(bounds, args.by_invoice_date))
+        return view.tables()
+    if args.report == "kpis":
+        kv = kpi_view(wh, as_of, filters, policy, args.period_months)
+        meta.update(period_months=kv.period_months, period_days=kv.current.period_days)
+        return kv.tables()
+    if args.report == "ecl":
+        bounds = parse_buckets(args.buckets) if args.buckets else policy.provision_bucket_upper_dpd
+        rates = parse_rates(args.rates, len(bounds) + 1) if args.rates else None
+        pv = provision_view(wh, as_of, filters, policy, args.window, bounds, rates, args.overlay)
+        meta.update(buckets=pv.labels, rates=pv.matrix.source, overlay_factor=pv.matrix.overlay_factor,
+                    roll_window=pv.window, total_ecl=pv.matrix.total_ecl, notes=pv.notes)
+        return pv.tables()
+    if args.report == "collections":
+        return collections_view(wh, as_of, filters, policy).tables()
+    raise InvalidRequest(f"unknown report {args.report!r}")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     wh = Warehouse(args.warehouse)
@@ -136,11 +167,12 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"unknown {dim.replace('_', ' ')} {', '.join(map(repr, values))} (choose from: "
                 f"{', '.join(v for v, _ in options[dim][:30])}{' ...' if len(options[dim]) > 30 else ''})"
                 for dim, values in unknown.items()))
-        if args.report == "exposure":
-            view = exposure_view(wh, as_of, _filters(args), policy)
-            meta = {"report": "exposure", "as_of": view.as_of, "currency": view.currency,
-                    "warehouse": wh.version, "filters": _filters(args).params()}
-            _write(view.tables(), args.format, args.out, args.table, meta)
+        filters = _filters(args)
+        currency = wh.info().get("reporting_currency", policy.reporting_currency)
+        meta: dict[str, object] = {"report": args.report, "as_of": as_of.isoformat(), "currency": currency,
+                                   "warehouse": wh.version, "filters": filters.params()}
+        tables = _report_tables(args, wh, as_of, filters, policy, meta)
+        _write(tables, args.format, args.out, args.table, meta)
     finally:
         wh.close()
     return 0
@@ -173,13 +205,19 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sample)
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
-    rp.add_argument("report", choices=["exposure"])
+    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections"])
     rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
     rp.add_argument("--warehouse")
     rp.add_argument("--policy")
     rp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     rp.add_argument("--out", help="output file (xlsx needs one; default stdout)")
-    rp.add_argument("--table", help="csv only: which table (default: kpis)")
+    rp.add_argument("--table", help="csv only: which table (default: the report's first)")
+    rp.add_argument("--buckets", help="aging / ecl: upper dpd bounds, e.g. 0,30,60,90 (default: policy)")
+    rp.add_argument("--rates", help="ecl: one loss rate per bucket, e.g. 0.3%%,1.6%%,... (default: derived)")
+    rp.add_argument("--window", type=int, help="ecl: roll-rate window in months (default: policy)")
+    rp.add_argument("--overlay", type=float, help="ecl: forward-looking overlay factor (default: policy)")
+    rp.add_argument("--by-invoice-date", action="store_true", help="aging: age by invoice date, not due date")
+    rp.add_argument("--period-months", type=int, help="kpis: KPI period in months (default: policy)")
     for flag in ("segment", "industry", "region", "manager", "group"):
         rp.add_argument(f"--{flag}", action="append", help=f"filter by {flag} (repeatable)")
     rp.set_defaults(func=cmd_report)
@@ -190,6 +228,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (PolicyError, MappingError, WarehouseMissing, InvalidRequest) as exc:
+    except (PolicyError, MappingError, WarehouseMissing, InvalidRequest, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,9 +16,19 @@ from babel.numbers import format_compact_decimal, format_decimal
 
 from analytics import export
 from analytics.exposure import ExposureView, Filters
+from analytics.collections import Worklist
 from analytics.firstrun import SampleBuild, start_sample_build
 from analytics.policy import Policy, load_policy
 from analytics.views import CustomerFile, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
+from analytics.views_receivables import (
+    AgingView,
+    KpiView,
+    ProvisionView,
+    aging_view,
+    collections_view,
+    kpi_view,
+    provision_view,
+)
 from analytics.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
@@ -56,8 +66,9 @@ def fmt_delta(change: float | None, kind: str, currency: str = "") -> str | None
     sign = "-" if change < 0 else "+"
     if kind == "amt":
         return sign + fmt_amount(abs(change), currency)
-    if kind == "pp":
-        return f"{sign}{abs(change):.1f} pp" if round(abs(change), 1) else "0.0 pp"
+    if kind in ("pp", "days"):
+        unit = "pp" if kind == "pp" else "days"
+        return f"{sign}{abs(change):.1f} {unit}" if round(abs(change), 1) else f"0.0 {unit}"
     return f"{sign}{abs(int(change)):,}"
 
 
@@ -69,7 +80,7 @@ def kpi(container: object, label: str, value: str, change: float | None = None, 
     good: 'up' (a rise is good, green), 'down' (a rise is bad, red) or 'neutral' (grey).
     A change that rounds to zero shows without an arrow.
     """
-    rounded = None if change is None else round(change, 1 if kind == "pp" else 0)
+    rounded = None if change is None else round(change, 1 if kind in ("pp", "days") else 0)
     color = "off" if rounded == 0 else {"up": "normal", "down": "inverse"}.get(good, "off")
     container.metric(  # type: ignore[attr-defined]
         label, value, fmt_delta(change, kind, currency), delta_color=color, border=True, help=help,
@@ -138,6 +149,29 @@ def cached_customer_search(version: str, text: str, limit: int = 50) -> pl.DataF
     return get_warehouse().query("customer_search", text=text.strip(), limit=limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_aging_view(version: str, as_of: date, filters: Filters, by_invoice_date: bool) -> AgingView:
+    return aging_view(get_warehouse(), as_of, filters, get_policy(), by_invoice_date)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_kpi_view(version: str, as_of: date, filters: Filters, period_months: int) -> KpiView:
+    return kpi_view(get_warehouse(), as_of, filters, get_policy(), period_months)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_provision_view(version: str, as_of: date, filters: Filters, window_months: int,
+                          bounds: tuple[int, ...], rates: tuple[float, ...] | None,
+                          overlay_factor: float) -> ProvisionView:
+    return provision_view(get_warehouse(), as_of, filters, get_policy(), window_months, bounds,
+                          None if rates is None else list(rates), overlay_factor)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_collections_view(version: str, as_of: date, filters: Filters) -> Worklist:
+    return collections_view(get_warehouse(), as_of, filters, get_policy())
+
+
 # ----------------------------------------------------------------------------- app context
 
 @dataclass(frozen=True)
@@ -192,17 +226,20 @@ def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
         if name.endswith("_amt"):
             config[name] = st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
         elif name.endswith("_pct"):
-            config[name] = st.column_config.NumberColumn(label, format="%.1f %%")
+            config[name] = st.column_config.NumberColumn(label, format="%.3f %%" if "rate" in name else "%.1f %%")
         elif name.startswith("is_"):
             config[name] = st.column_config.CheckboxColumn(label.removeprefix("is "))
+        elif frame.schema[name] in (pl.Float32, pl.Float64):
+            config[name] = st.column_config.NumberColumn(label, format="localized")
         else:
             config[name] = st.column_config.Column(label)
     return config
 
 
 def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int | str = "auto",
-          selectable: bool = False) -> object:
-    """A formatted table with its downloads; returns the selection when selectable."""
+          selectable: bool = False, download: pl.DataFrame | None = None) -> object:
+    """A formatted table with its downloads (of `download` when the table shows only part of
+    it); returns the selection when selectable."""
     shown = frame.with_columns(
         [pl.col(c).replace([float("inf")], None) for c, t in frame.schema.items() if t == pl.Float64]
     )
@@ -210,5 +247,35 @@ def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int |
         shown.to_arrow(), hide_index=True, column_config=money_config(frame, currency), key=key, height=height,
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",
     )
-    download_buttons(frame, name, key)
+    download_buttons(frame if download is None else download, name, key)
     return event
+
+
+def open_customer_on_select(event: object, frame: pl.DataFrame, as_of: str) -> None:
+    """When a row of `frame` (with customer_id) is selected, open that customer's credit file."""
+    rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
+    if rows:
+        chosen = frame["customer_id"][rows[0]]
+        st.switch_page("pages/customer.py", query_params={"customer": chosen, "as_of": as_of})
+
+
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], .stDownloadButton, [data-testid="stBaseButton-secondary"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 1rem !important; max-width: 100% !important; }
+  [data-testid="stVerticalBlock"] { break-inside: auto; }
+  .stPlotlyChart, [data-testid="stDataFrame"], [data-testid="stMetric"] { break-inside: avoid; }
+}
+</style>
+"""
+
+
+def print_button() -> None:
+    """A button that opens the browser's print dialog, with a print layout (no sidebar, no buttons)
+    so 'Save as PDF' gives a clean credit file."""
+    st.html(PRINT_CSS)
+    if st.button("Print / save as PDF", icon=":material/print:", key="print_file"):
+        st.components.v1.html("<script>window.parent.print()</script>", height=0)

@@ -1,8 +1,12 @@
-"""Customer credit file: profile, group, limit and exposure, history, limit history, open items."""
+"""Customer credit file: profile, limit and exposure, ratings, history, aging, payment behaviour, open items,
+payments, financial statements and ratios, events, collateral and insurance, limit history; printable."""
 
+import polars as pl
 import streamlit as st
 
 from analytics import charts
+from analytics.aging import bucket_items
+from analytics.credit_file import RATIO_FORMULAS
 from analytics.ui import (
     cached_customer_file,
     cached_customer_search,
@@ -10,11 +14,15 @@ from analytics.ui import (
     context,
     fmt_amount,
     fmt_pct,
+    get_policy,
+    kpi,
+    print_button,
     table,
 )
 
 ctx = context()
 cur = ctx.currency
+policy = get_policy()
 st.title("Customer credit file")
 wanted = st.query_params.get("customer")
 if wanted:
@@ -46,6 +54,24 @@ present = cached_present_tables(ctx.version)
 
 st.header(f"{prof['name']}")
 st.caption(f"{prof['customer_id']} · as of {ctx.as_of.isoformat()} · amounts in {cur}")
+print_button()
+
+if snap is None:
+    st.info("No exposure recorded for this customer at this date (not yet onboarded).")
+else:
+    m = [*st.columns(3), *st.columns(3)]
+    kpi(m[0], "Gross exposure", fmt_amount(snap["gross_exposure_amt"], cur), help="Open AR + open orders.")
+    kpi(m[1], "Credit limit", fmt_amount(snap["limit_amt"], cur) if snap["limit_amt"] is not None else "none",
+        help="Limit in force at the as-of date.")
+    kpi(m[2], "Utilization", fmt_pct(snap["utilization_pct"]), help="Gross exposure ÷ limit.")
+    kpi(m[3], "Overdue AR", fmt_amount(snap["overdue_amt"], cur), help="Open AR past its due date.")
+    kpi(m[4], "Grade · PD", f"{snap['grade']} · {snap['pd_pct']:.2f} %", help="Grade in force and its one-year PD.")
+    kpi(m[5], "Net exposure", fmt_amount(snap["net_exposure_amt"], cur), help="After collateral and insured cover.")
+    if snap["over_limit_amt"] > 0:
+        st.warning(f"Over limit by {fmt_amount(snap['over_limit_amt'], cur, compact=False)}.",
+                   icon=":material/warning:")
+    if snap["is_limit_expired"]:
+        st.warning(f"The limit expired on {snap['limit_expires_on']}: review overdue.", icon=":material/event_busy:")
 
 left, right = st.columns([2, 3])
 with left:
@@ -56,7 +82,8 @@ with left:
         "Region / country": f"{prof.get('region')} / {prof.get('country')}",
         "Credit manager": prof.get("credit_manager"),
         "Payment terms": f"{prof.get('payment_terms_days')} days",
-        "Registered capital": fmt_amount(prof["registered_capital"], cur) if prof.get("registered_capital") else "not given",
+        "Registered capital": fmt_amount(prof["registered_capital"], cur) if prof.get("registered_capital")
+        else "not given",
         "Legal representative": prof.get("legal_representative") or "not given",
         "Business scope": prof.get("business_scope") or "not given",
         "Established": prof.get("established_on") or "not given",
@@ -65,36 +92,36 @@ with left:
     }
     st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
 with right:
-    st.subheader("Limit and exposure")
-    if snap is None:
-        st.info("No exposure recorded for this customer at this date (not yet onboarded).")
+    st.subheader("Rating history")
+    if "ratings" not in present:
+        st.info("No ratings loaded.")
+    elif cf.ratings.height:
+        st.plotly_chart(charts.grade_history(cf.ratings, list(policy.scale)), key="grades")
+        table(cf.ratings, f"ratings_{choice}", "t_ratings", cur, height=200)
     else:
-        m = st.columns(3)
-        m[0].metric("Gross exposure", fmt_amount(snap["gross_exposure_amt"], cur), border=True,
-                    help="Open AR + open orders.")
-        m[1].metric("Credit limit", fmt_amount(snap["limit_amt"], cur) if snap["limit_amt"] is not None else "none",
-                    border=True, help="Limit in force at the as-of date.")
-        m[2].metric("Utilization", fmt_pct(snap["utilization_pct"]), border=True)
-        m = st.columns(3)
-        m[0].metric("Overdue AR", fmt_amount(snap["overdue_amt"], cur), border=True)
-        m[1].metric("Grade / PD", f"{snap['grade']} · {snap['pd_pct']:.2f} %", border=True)
-        m[2].metric("Net exposure", fmt_amount(snap["net_exposure_amt"], cur), border=True,
-                    help="After collateral and insured cover.")
-        if snap["over_limit_amt"] > 0:
-            st.error(f"Over limit by {fmt_amount(snap['over_limit_amt'], cur, compact=False)}.",
-                     icon=":material/warning:")
-        if snap["is_limit_expired"]:
-            st.warning(f"The limit expired on {snap['limit_expires_on']}: review overdue.", icon=":material/event_busy:")
+        st.info("This customer has no rating on or before this date.")
     if cf.group_members.height > 1:
         st.markdown(f"**Group exposure:** {fmt_amount(cf.group_members['gross_exposure_amt'].sum(), cur)} "
                     f"across {cf.group_members.height} members")
         table(cf.group_members, f"group_{prof['group_id']}", "t_group", cur)
 
 st.subheader("Exposure against limit over time")
-if cf.history.height:
-    st.plotly_chart(charts.customer_history(cf.history, cur), key="cust_hist")
+history = cf.history.filter(pl.col("snapshot_date") <= ctx.as_of)
+if history.height:
+    st.plotly_chart(charts.customer_history(history, cur), key="cust_hist")
 else:
-    st.info("No history for this customer.")
+    st.info("No history for this customer up to this date.")
+
+c1, c2 = st.columns([2, 3])
+with c1:
+    st.subheader("Aging of open items")
+    st.plotly_chart(charts.aging_bars(bucket_items(cf.open_items, policy.bucket_upper_dpd), cur), key="cust_aging")
+with c2:
+    st.subheader("Payment behaviour")
+    if cf.behaviour["settled_amt"].sum() > 0:
+        st.plotly_chart(charts.behaviour_lines(cf.behaviour), key="behaviour")
+    else:
+        st.info("No invoice of this customer was settled by payment up to this date.")
 
 st.subheader(f"Open items at {ctx.as_of.isoformat()}")
 if cf.open_items.height:
@@ -102,10 +129,47 @@ if cf.open_items.height:
 else:
     st.info("No open items at this date.")
 
-st.subheader("Credit limit history")
-if "credit_limits" not in present:
-    st.info("No credit limits loaded.")
-elif cf.limits.height:
-    table(cf.limits, f"limits_{choice}", "t_limits", cur)
-else:
-    st.info("No credit limit recorded for this customer.")
+tabs = st.tabs(["Payments", "Financial statements", "Events", "Collateral and insurance", "Credit limit history",
+                "Monthly trading"])
+with tabs[0]:
+    if "payments" not in present:
+        st.info("No payments loaded: settlement comes from the invoices' paid_date.")
+    elif cf.payments.height:
+        table(cf.payments, f"payments_{choice}", "t_payments", cur, height=360)
+    else:
+        st.info("No payments up to this date.")
+with tabs[1]:
+    if "financials" not in present:
+        st.info("No financial statements loaded.")
+    elif cf.ratios.height:
+        st.caption("; ".join(f"{k.replace('_', ' ')} = {v}" for k, v in RATIO_FORMULAS.items()))
+        table(cf.ratios, f"financials_{choice}", "t_fin", cur)
+    else:
+        st.info("No statements up to this date.")
+with tabs[2]:
+    if "events" not in present:
+        st.info("No events loaded.")
+    elif cf.events.height:
+        table(cf.events, f"events_{choice}", "t_events", cur)
+    else:
+        st.info("No adverse events recorded up to this date.")
+with tabs[3]:
+    if "collateral" not in present:
+        st.info("No collateral or insurance loaded.")
+    elif cf.collateral.height:
+        table(cf.collateral, f"collateral_{choice}", "t_collateral", cur)
+        expiring = cf.collateral.filter(pl.col("is_valid") & (pl.col("days_to_expiry") <= 90))
+        for row in expiring.iter_rows(named=True):
+            st.warning(f"{row['collateral_type'].replace('_', ' ')} from {row['provider']} expires on "
+                       f"{row['valid_to']} ({row['days_to_expiry']} days).", icon=":material/event_upcoming:")
+    else:
+        st.info("No guarantee, insurance or letter of credit for this customer.")
+with tabs[4]:
+    if "credit_limits" not in present:
+        st.info("No credit limits loaded.")
+    elif cf.limits.height:
+        table(cf.limits, f"limits_{choice}", "t_limits", cur)
+    else:
+        st.info("No credit limit recorded for this customer.")
+with tabs[5]:
+    table(cf.behaviour, f"trading_{choice}", "t_trading", cur)

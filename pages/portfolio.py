@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, kpi, table
+from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, kpi, open_customer_on_select, table
 
 ctx = context()
 view = cached_exposure_view(ctx.version, ctx.as_of, ctx.filters)
@@ -96,7 +96,4 @@ with st.expander("Monthly figures"):
 st.subheader("Largest exposures")
 st.caption("Select a row to open the customer's credit file.")
 event = table(view.largest, f"largest_exposures_{view.as_of}", "t_largest", cur, height=420, selectable=True)
-rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
-if rows:
-    chosen = view.largest["customer_id"][rows[0]]
-    st.switch_page("pages/customer.py", query_params={"customer": chosen, "as_of": view.as_of})
+open_customer_on_select(event, view.largest, view.as_of)

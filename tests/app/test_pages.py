@@ -160,3 +160,57 @@ def test_cli_report_gives_the_page_numbers(generated_warehouse, capsys):
     assert fmt_amount(kpis["gross_exposure_amt"], "CNY") == metric(at, "Gross exposure")
     assert fmt_amount(kpis["expected_loss_amt"], "CNY") == metric(at, "Expected loss")
     assert f"{int(kpis['customers_over_limit']):,}" == metric(at, "Customers over limit")
+
+
+@pytest.mark.parametrize(("path", "title", "tiles"), [
+    ("pages/aging.py", "Receivables aging", ["Open AR", "Disputed"]),
+    ("pages/kpis.py", "Payment KPIs", ["DSO", "Countback DSO", "CEI", "Bad-debt ratio"]),
+    ("pages/provisions.py", "Roll rates and provisions", ["Lifetime ECL", "Coverage"]),
+    ("pages/collections.py", "Collections worklist", ["Past-due AR", "Customers to chase"]),
+])
+def test_receivables_pages_render(app, path, title, tiles):
+    at = app().run()
+    at.switch_page(path).run()
+    assert_clean(at)
+    assert at.title[0].value == title
+    labels = {m.label for m in at.metric}
+    assert set(tiles) <= labels, labels
+    assert all(m.value not in ("", "n/a") for m in at.metric if m.label in tiles)
+
+
+def test_receivables_pages_follow_the_filters(app):
+    def tile(path: str, label: str, **widgets: object) -> str:
+        at = app(widgets).run()
+        at.switch_page(path).run()
+        assert_clean(at)
+        return metric(at, label)
+
+    for path, label in [("pages/aging.py", "Open AR"), ("pages/provisions.py", "Lifetime ECL"),
+                        ("pages/collections.py", "Past-due AR"), ("pages/kpis.py", "DSO")]:
+        assert tile(path, label) != tile(path, label, filter_segment=["core"]), path
+
+
+def test_aging_basis_and_kpi_period_change_numbers(app):
+    at = app().run()
+    at.switch_page("pages/aging.py").run()
+    by_due = at.dataframe[0].value
+    at2 = app({"aging_basis": "invoice date"}).run()
+    at2.switch_page("pages/aging.py").run()
+    assert_clean(at2)
+    assert not by_due.equals(at2.dataframe[0].value)
+    one = app({"kpi_months": 1}).run()
+    one.switch_page("pages/kpis.py").run()
+    three = app({"kpi_months": 3}).run()
+    three.switch_page("pages/kpis.py").run()
+    assert metric(one, "DSO") != metric(three, "DSO")
+
+
+def test_entered_rates_drive_the_ecl(app):
+    at = app({"rate_source": "entered by finance", "overlay": 2.0}).run()
+    at.switch_page("pages/provisions.py").run()
+    assert_clean(at)
+    derived = app({"overlay": 2.0}).run()
+    derived.switch_page("pages/provisions.py").run()
+    assert metric(at, "Loss rates") == "entered" and metric(derived, "Loss rates") == "derived"
+    # the editor starts from the derived rates, so the ECL is the same until finance edits a rate
+    assert metric(at, "Lifetime ECL") == metric(derived, "Lifetime ECL")

@@ -202,3 +202,31 @@ def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehous
         assert page.get_by_role("heading", name="Customer credit file").count() == 1
         assert "C000002 · as of 2025-06-30" in page.inner_text("body")
         page.wait_for_url("**/customer?**customer=C000002**", timeout=10_000)
+
+
+@pytest.mark.parametrize(("path", "heading"), [
+    ("aging", "Receivables aging"),
+    ("kpis", "Payment KPIs"),
+    ("provisions", "Roll rates and provisions"),
+    ("collections", "Collections worklist"),
+])
+def test_receivables_pages(server, page, path, heading):
+    page.goto(f"{server}/{path}")
+    settle(page)
+    no_errors(page)
+    assert page.get_by_role("heading", name=heading).count() == 1
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
+    shot(page, path)
+
+
+def test_worklist_row_opens_the_credit_file(server, page):
+    page.goto(f"{server}/collections")
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').nth(1)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 52)  # the selection checkbox of the first data row
+    page.wait_for_url("**/customer?**", timeout=30_000)
+    settle(page)
+    no_errors(page)
+    assert page.get_by_role("heading", name="Customer credit file").count() == 1

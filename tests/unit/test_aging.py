@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from analytics.aging import bucket_labels, distribution
+from analytics.aging import bucket_items, bucket_labels, distribution
 
 
 def test_bucket_labels_by_due_and_invoice_date():
@@ -32,3 +32,13 @@ def test_distribution_of_nothing_has_no_shares():
     out = distribution(raw, ["not due", "> 0"])
     assert out["outstanding_amt"].to_list() == [0.0, 0.0]
     assert out["share_pct"].null_count() == 2
+
+
+def test_bucket_items_of_one_customer():
+    items = pl.DataFrame({"days_past_due": [-5, 0, 15, 45, 400], "outstanding_amt": [100.0, 50.0, 30.0, 20.0, 10.0],
+                          "is_disputed": [False, False, True, False, False]})
+    out = bucket_items(items, (0, 30, 60))
+    assert out["bucket"].to_list() == ["not due", "1-30", "31-60", "> 60"]
+    assert out["outstanding_amt"].to_list() == [150.0, 30.0, 20.0, 10.0]
+    assert out["items"].to_list() == [2, 1, 1, 1]
+    assert out["disputed_amt"].to_list() == [0.0, 30.0, 0.0, 0.0]

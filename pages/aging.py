@@ -1,0 +1,81 @@
+"""Receivables aging: distribution by bucket, splits, disputed items apart, trend, largest overdue."""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.ui import cached_aging_view, context, fmt_amount, fmt_int, fmt_pct, kpi, open_customer_on_select, table
+from analytics.views_receivables import SPLIT_DIMENSIONS
+
+ctx = context()
+cur = ctx.currency
+
+st.title("Receivables aging")
+basis = st.segmented_control(
+    "Age by", ["due date", "invoice date"], default=st.query_params.get("basis", "due date")
+    if st.query_params.get("basis") in ("due date", "invoice date") else "due date", key="aging_basis",
+    help="Due date: days past due (buckets from the credit policy). Invoice date: days since the invoice was issued.")
+basis = basis or "due date"
+if basis != "due date":
+    st.query_params["basis"] = basis
+elif "basis" in st.query_params:
+    del st.query_params["basis"]
+view = cached_aging_view(ctx.version, ctx.as_of, ctx.filters, basis == "invoice date")
+st.caption(f"As of {view.as_of} · aged by {view.basis} · amounts in {cur} at closing rates · "
+           + ("all customers" if ctx.filters.is_empty else "filtered (see sidebar)"))
+for note in view.notes:
+    st.info(note, icon=":material/info:")
+
+dist = view.distribution
+total = view.total_amt
+first = dist.row(0, named=True)
+over_90 = view.headline_trend.tail(1)
+tiles = st.columns(4)
+kpi(tiles[0], "Open AR", fmt_amount(total, cur), help="Outstanding receivables at the date (credit notes negative).")
+kpi(tiles[1], f"Share in '{first['bucket']}'", fmt_pct(first["share_pct"]),
+    help="Share of open AR in the first bucket (not yet due when aged by due date).")
+kpi(tiles[2], "Over 90 days past due", fmt_pct(over_90["over_90_pct"][0] if over_90.height else None),
+    help="AR more than 90 days past due ÷ open AR (by due date, whatever the basis shown).")
+kpi(tiles[3], "Disputed", fmt_amount(view.disputed_amt, cur),
+    help=f"Open items under dispute, shown apart in the chart; {fmt_int(int(dist['items'].sum()))} open items in all.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Distribution by bucket")
+    st.plotly_chart(charts.aging_bars(dist, cur), key="aging_bars")
+with right:
+    st.subheader("Amounts and counts")
+    table(dist, f"aging_{view.as_of}", "t_aging", cur)
+
+st.subheader("Split by customer dimension")
+tabs = st.tabs(list(SPLIT_DIMENSIONS.values()), key="aging_split_tab", on_change="rerun")
+labels = dist["bucket"].to_list()
+for tab, dim in zip(tabs, SPLIT_DIMENSIONS):
+    if not tab.open:
+        continue
+    with tab:
+        frame = view.splits[dim]
+        if frame.height == 0:
+            st.info("No open receivables to split.")
+            continue
+        st.plotly_chart(charts.aging_split(frame.head(25), dim, labels), key=f"split_{dim}")
+        if frame.height > 25:
+            st.caption(f"The chart shows the 25 largest of {frame.height}; the table has them all.")
+        table(frame, f"aging_by_{dim}_{view.as_of}", f"t_split_{dim}", cur)
+
+st.subheader("Trend")
+c1, c2 = st.columns(2)
+with c1:
+    as_share = st.toggle("Show shares instead of amounts", key="aging_trend_share")
+    if view.trend.height:
+        st.plotly_chart(charts.aging_trend(view.trend, cur, percent=as_share), key="aging_trend")
+with c2:
+    st.markdown("**% not due and % over 90 days past due**")
+    st.plotly_chart(charts.percent_lines(view.headline_trend, {"not_due_pct": "% not due",
+                                                                "over_90_pct": "% over 90 dpd"}), key="aging_pct")
+with st.expander("Monthly figures"):
+    table(view.trend, "aging_trend", "t_aging_trend", cur)
+
+st.subheader("Largest overdue customers")
+st.caption("Select a row to open the customer's credit file.")
+event = table(view.largest_overdue, f"largest_overdue_{view.as_of}", "t_overdue", cur, height=420, selectable=True)
+open_customer_on_select(event, view.largest_overdue, view.as_of)

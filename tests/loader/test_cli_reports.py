@@ -1,0 +1,77 @@
+"""The CLI twins of the receivables views on the hand-made fixture (story in tests/sql/test_marts_tiny.py).
+
+At the last date 2024-04-10 the open items are I4 2,000 (due 04-04: 6 dpd) and the
+credit note CN1 -50 (due 03-10: 31 dpd); I2 and I3 were settled on 04-10 and 04-05.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analytics.cli import main
+
+
+def run(capsys, tiny_warehouse, *args: str) -> tuple[int, str, str]:
+    code = main(["report", *args, "--warehouse", str(tiny_warehouse)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ecl_with_entered_rates_by_hand(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "ecl", "--as-of", "2024-04-10", "--buckets", "0,30",
+                       "--rates", "1%,5%,0.5")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "bucket,gross_carrying_amount,loss_rate,ecl"
+    assert lines[1:] == ["not due,0.0,0.01,0.0", "1-30,2000.0,0.05,100.0", "> 30,-50.0,0.5,-25.0",
+                         "total,1950.0,0.0385,75.0"]
+
+
+def test_ecl_json_has_meta_and_the_matrix(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "ecl", "--as-of", "2024-04-10", "--buckets", "0,30",
+                       "--rates", "1%,5%,50%", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["buckets"] == ["not due", "1-30", "> 30"] and doc["rates"] == "entered"
+    assert doc["total_ecl"] == pytest.approx(75.0)
+    assert [r["bucket"] for r in doc["provision_matrix"]] == ["not due", "1-30", "> 30", "total"]
+
+
+def test_ecl_overlay_scales_entered_rates(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "ecl", "--as-of", "2024-04-10", "--buckets", "0,30",
+                       "--rates", "1%,5%,50%", "--overlay", "1.2")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "total,1950.0,0.0462,90.0"  # 2000 x 6 % - 50 x 60 %
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["ecl", "--rates", "1%,2%"], "2 rates given for 8 buckets"),
+    (["ecl", "--buckets", "0,60,30"], "strictly increasing"),
+    (["ecl", "--rates", "1%,x%,1%,1%,1%,1%,1%,1%"], "'x%' is not a rate"),
+    (["aging", "--as-of", "2024-13-01"], "is not a date"),
+    (["kpis", "--period-months", "30"], "1-12 months"),
+    (["aging", "--segment", "gold"], "unknown segment 'gold'"),
+])
+def test_bad_report_arguments_get_a_message_and_exit_2(capsys, tiny_warehouse, args, message):
+    code, out, err = run(capsys, tiny_warehouse, *args)
+    assert code == 2 and message in err and out == ""
+
+
+def test_aging_report_by_hand(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "aging", "--as-of", "2024-04-10", "--buckets", "0,30")
+    assert code == 0
+    assert out.strip().splitlines()[1:] == ["not due,0.0,0,0.0,0.0", "1-30,2000.0,1,2000.0,102.5641",
+                                            "> 30,-50.0,1,0.0,-2.5641"]
+
+
+def test_kpis_and_collections_reports_run(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "kpis", "--as-of", "2024-03-31", "--period-months", "1")
+    assert code == 0 and out.splitlines()[1].startswith("dso_days,")
+    # March: AR 2,970, net sales 2,000 - 50 = 1,950 -> DSO 2,970 / 1,950 x 31
+    assert float(out.splitlines()[1].split(",")[1]) == pytest.approx(2970 / 1950 * 31, abs=1e-4)
+    code, out, _ = run(capsys, tiny_warehouse, "collections", "--as-of", "2024-03-31")
+    assert code == 0
+    rows = out.strip().splitlines()
+    assert rows[0].startswith("customer_id,name,credit_manager") and len(rows) == 3  # C1 and C2 past due
