@@ -21,7 +21,14 @@ from analytics.ingest import format_report
 from analytics.loader import load
 from analytics.mapping import MappingError
 from analytics.policy import Policy, PolicyError, load_policy
-from analytics.views import InvalidRequest, calendar, exposure_view, filter_options, unknown_filter_values
+from analytics.views import (
+    InvalidRequest,
+    calendar,
+    customer_file,
+    exposure_view,
+    filter_options,
+    unknown_filter_values,
+)
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
@@ -152,6 +159,12 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         return pv.tables()
     if args.report == "collections":
         return collections_view(wh, as_of, filters, policy).tables()
+    if args.report == "customer":
+        if not args.customer:
+            raise InvalidRequest("report customer needs --customer ID")
+        cf = customer_file(wh, args.customer, as_of, policy)
+        meta.update(customer=args.customer, name=cf.profile.get("name"))
+        return cf.tables()
     raise InvalidRequest(f"unknown report {args.report!r}")
 
 
@@ -205,7 +218,8 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sample)
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
-    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections"])
+    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer"])
+    rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
     rp.add_argument("--warehouse")
     rp.add_argument("--policy")

@@ -122,6 +122,17 @@ class CustomerFile:
     events: pl.DataFrame
     collateral: pl.DataFrame
 
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Every part of the file by name (for exports and `report customer`)."""
+        summary = {**{f"profile.{k}": v for k, v in self.profile.items()},
+                   **{f"at_date.{k}": v for k, v in (self.snapshot or {}).items()}}
+        facts = pl.DataFrame({"field": list(summary), "value": [None if v is None else str(v)
+                                                                  for v in summary.values()]})
+        return {"summary": facts, "group_members": self.group_members, "history": self.history,
+                "open_items": self.open_items, "ratings": self.ratings, "payment_behaviour": self.behaviour,
+                "payments": self.payments, "financial_ratios": self.ratios, "events": self.events,
+                "collateral": self.collateral, "limits": self.limits}
+
 
 def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> CustomerFile:
     """Everything the credit file page shows for one customer."""

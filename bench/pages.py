@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from analytics.exposure import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, customer_file, exposure_view  # noqa: E402
+from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view  # noqa: E402
 from analytics.warehouse import Warehouse  # noqa: E402
 
 REPEATS = 7
@@ -80,11 +81,19 @@ def main() -> None:
         "exposure_view_filtered": lambda: exposure_view(wh, as_of, Filters(segments=("core",)), policy),
         "aging_distribution": lambda: aging_distribution(wh, as_of, Filters(), policy),
         "customer_file": lambda: customer_file(wh, top_customer, as_of, policy),
+        "aging_view": lambda: aging_view(wh, as_of, Filters(), policy),
+        "kpi_view": lambda: kpi_view(wh, as_of, Filters(), policy),
+        "provision_view": lambda: provision_view(wh, as_of, Filters(), policy),
+        "collections_view": lambda: collections_view(wh, as_of, Filters(), policy),
     }
     results["views_ms"] = {name: median_ms(fn) for name, fn in views.items()}
 
     pages = {
         "Portfolio exposure": (None, {}),
+        "Receivables aging": ("pages/aging.py", {}),
+        "Payment KPIs": ("pages/kpis.py", {}),
+        "Roll rates and provisions": ("pages/provisions.py", {}),
+        "Collections worklist": ("pages/collections.py", {}),
         "Customer credit file": ("pages/customer.py", {"customer": top_customer}),
         "Data and policy": ("pages/data.py", {}),
     }

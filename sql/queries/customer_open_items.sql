@@ -15,7 +15,7 @@ with final as (
         oi.is_disputed,
         inv.instalment_no
     from open_items_snapshot as oi
-    join invoices as inv on inv.invoice_id = oi.invoice_id
+    join invoices as inv on inv.invoice_id = oi.invoice_id and inv.customer_id = $customer_id
     where oi.customer_id = $customer_id and oi.snapshot_date = $as_of
     order by oi.days_past_due desc, oi.invoice_id
 )

@@ -15,5 +15,7 @@ with final as (
         staged.is_disputed::boolean as is_disputed,
         staged.instalment_no::bigint as instalment_no
     from staged
+    -- stored by customer so one customer's documents are read from a few row groups
+    order by staged.customer_id, staged.invoice_date
 )
 select * from final;

@@ -75,3 +75,15 @@ def test_kpis_and_collections_reports_run(capsys, tiny_warehouse):
     assert code == 0
     rows = out.strip().splitlines()
     assert rows[0].startswith("customer_id,name,credit_manager") and len(rows) == 3  # C1 and C2 past due
+
+
+def test_customer_report(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "customer", "--customer", "C3", "--as-of", "2024-03-31",
+                       "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    facts = {row["field"]: row["value"] for row in doc["summary"]}
+    assert doc["name"] == "Gamma Co" and facts["at_date.gross_exposure_amt"] == "2400.0"
+    assert [r["invoice_id"] for r in doc["open_items"]] == ["I4"]
+    code, _, err = run(capsys, tiny_warehouse, "customer", "--customer", "NOPE")
+    assert code == 2 and "unknown customer 'NOPE'" in err
