@@ -5,6 +5,7 @@ number formats, tables with CSV/XLSX downloads. Pages stay layout only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from analytics.views_receivables import (
     AgingView,
     KpiView,
     ProvisionView,
+    aging_split,
     aging_view,
     collections_view,
     kpi_view,
@@ -151,7 +153,13 @@ def cached_customer_search(version: str, text: str, limit: int = 50) -> pl.DataF
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_aging_view(version: str, as_of: date, filters: Filters, by_invoice_date: bool) -> AgingView:
-    return aging_view(get_warehouse(), as_of, filters, get_policy(), by_invoice_date)
+    return aging_view(get_warehouse(), as_of, filters, get_policy(), by_invoice_date, with_splits=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_aging_split(version: str, as_of: date, filters: Filters, by_invoice_date: bool,
+                       dimension: str) -> pl.DataFrame:
+    return aging_split(get_warehouse(), as_of, filters, get_policy(), dimension, by_invoice_date)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -208,12 +216,18 @@ def context() -> AppContext:
 
 # ----------------------------------------------------------------------------- tables
 
-def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX downloads of one table, side by side."""
+def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str, key: str) -> None:
+    """CSV and XLSX downloads of one table, side by side; built only when clicked.
+
+    frame may be a callable so a large export is not even assembled until then.
+    """
+    def data() -> pl.DataFrame:
+        return frame() if callable(frame) else frame
+
     c1, c2, _ = st.columns([1, 1, 6])
-    c1.download_button("CSV", lambda: export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
+    c1.download_button("CSV", lambda: export.to_csv_bytes(data()), f"{name}.csv", "text/csv", key=f"{key}_csv",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("XLSX", lambda: export.to_xlsx_bytes({name: frame}), f"{name}.xlsx",
+    c2.download_button("XLSX", lambda: export.to_xlsx_bytes({name: data()}), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                        icon=":material/download:", on_click="ignore")
 
@@ -237,7 +251,7 @@ def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
 
 
 def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int | str = "auto",
-          selectable: bool = False, download: pl.DataFrame | None = None) -> object:
+          selectable: bool = False, download: pl.DataFrame | Callable[[], pl.DataFrame] | None = None) -> object:
     """A formatted table with its downloads (of `download` when the table shows only part of
     it); returns the selection when selectable."""
     shown = frame.with_columns(

@@ -27,9 +27,10 @@ def _check_date(wh: Warehouse, as_of: date) -> None:
         raise InvalidRequest(f"no snapshot on {as_of}")
 
 
-def _cube_matches(wh: Warehouse, bounds: tuple[int, ...]) -> bool:
-    """The aging cube was built with these buckets (the policy's at load time)."""
-    return wh.info().get("aging_bounds") == ",".join(str(b) for b in bounds)
+def _cube_matches(wh: Warehouse, bounds: tuple[int, ...], key: str = "aging_bounds") -> bool:
+    """A pre-aggregated mart (aging_bounds: aging_cube; provision_bounds: roll_cube) was
+    built with these buckets (the policy's at load time)."""
+    return wh.info().get(key) == ",".join(str(b) for b in bounds)
 
 
 # ----------------------------------------------------------------------------- aging
@@ -75,16 +76,30 @@ def headline_shares(monthly: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def aging_split(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, dimension: str,
+                by_invoice_date: bool = False) -> pl.DataFrame:
+    """Open AR per aging bucket for each value of one dimension (a row per value)."""
+    if dimension not in SPLIT_DIMENSIONS:
+        raise InvalidRequest(f"cannot split by {dimension!r}; choose one of {', '.join(SPLIT_DIMENSIONS)}")
+    bounds = policy.bucket_upper_dpd
+    raw = wh.query("aging_split", as_of=as_of, dimension=dimension, bounds=list(bounds),
+                   by_invoice_date=by_invoice_date, **filters.params())
+    return aging.split_table(raw, aging.bucket_labels(bounds, by_invoice_date), dimension)
+
+
 def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
-               by_invoice_date: bool = False) -> AgingView:
-    """The aging distribution, splits, trend and largest overdue customers at as_of."""
+               by_invoice_date: bool = False, with_splits: bool = True) -> AgingView:
+    """The aging distribution, splits, trend and largest overdue customers at as_of.
+
+    The page asks for the splits one at a time (aging_split, only the open tab);
+    reports take them all.
+    """
     _check_date(wh, as_of)
     bounds = policy.bucket_upper_dpd
     labels = aging.bucket_labels(bounds, by_invoice_date)
     params = filters.params()
-    common = {"as_of": as_of, "bounds": list(bounds), "by_invoice_date": by_invoice_date, **params}
-    splits = {dim: aging.split_table(wh.query("aging_split", dimension=dim, **common), labels, dim)
-              for dim in SPLIT_DIMENSIONS}
+    splits = {dim: aging_split(wh, as_of, filters, policy, dim, by_invoice_date)
+              for dim in (SPLIT_DIMENSIONS if with_splits else ())}
     notes = []
     if _cube_matches(wh, bounds):
         per_date = wh.query("aging_trend", by_invoice_date=by_invoice_date, **params)
@@ -212,6 +227,8 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         transitions = pl.DataFrame(schema={"month_end": pl.Date, "from_idx": pl.Int64, "to_idx": pl.Int64,
                                            "from_amt": pl.Float64, "to_amt": pl.Float64})
         notes.append("No complete month before this date: roll rates need two consecutive month-ends.")
+    elif _cube_matches(wh, bounds, "provision_bounds"):
+        transitions = wh.query("roll_cube", from_month=window[0], to_month=window[1], **params)
     else:
         transitions = wh.query("roll_transitions", bounds=list(bounds), from_month=window[0], to_month=window[1],
                                **params)

@@ -151,10 +151,11 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         info = pl.DataFrame(
             {
                 "key": ["reporting_currency", "policy_file", "loaded_at", "source_dir", "version", "schema_version",
-                        "aging_bounds"],
+                        "aging_bounds", "provision_bounds"],
                 "value": [policy.reporting_currency, str(policy.source), datetime.now(timezone.utc).isoformat(
                     timespec="seconds"), source_dir, final_path.name, schema_version(),
-                    ",".join(str(b) for b in policy.bucket_upper_dpd)],
+                    ",".join(str(b) for b in policy.bucket_upper_dpd),
+                    ",".join(str(b) for b in policy.provision_bucket_upper_dpd)],
             }
         )
         con.register("staged", info.to_arrow())
@@ -164,7 +165,8 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
                                                                   "is_present"], orient="row").to_arrow())
         _run_file(con, "schema/table_info")
         con.unregister("staged")
-        params = {"reporting_currency": policy.reporting_currency, "bounds": list(policy.bucket_upper_dpd)}
+        params = {"reporting_currency": policy.reporting_currency, "bounds": list(policy.bucket_upper_dpd),
+                  "provision_bounds": list(policy.provision_bucket_upper_dpd)}
         for mart in sorted((SQL_DIR / "marts").glob("*.sql")):
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)

@@ -3,7 +3,17 @@
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import cached_aging_view, context, fmt_amount, fmt_int, fmt_pct, kpi, open_customer_on_select, table
+from analytics.ui import (
+    cached_aging_split,
+    cached_aging_view,
+    context,
+    fmt_amount,
+    fmt_int,
+    fmt_pct,
+    kpi,
+    open_customer_on_select,
+    table,
+)
 from analytics.views_receivables import SPLIT_DIMENSIONS
 
 ctx = context()
@@ -53,7 +63,7 @@ for tab, dim in zip(tabs, SPLIT_DIMENSIONS):
     if not tab.open:
         continue
     with tab:
-        frame = view.splits[dim]
+        frame = cached_aging_split(ctx.version, ctx.as_of, ctx.filters, basis == "invoice date", dim)
         if frame.height == 0:
             st.info("No open receivables to split.")
             continue

@@ -62,5 +62,6 @@ event = table(shown.head(int(top)), f"collections_worklist_{wl.as_of}", "t_workl
 open_customer_on_select(event, shown.head(int(top)), wl.as_of)
 
 with st.expander("Past-due items of the listed customers (for the collectors)"):
-    items = wl.items.join(shown.select("customer_id"), on="customer_id", how="semi")
-    table(items, f"collections_items_{wl.as_of}", "t_items", cur, height=420)
+    items = wl.items.join(shown.head(int(top)).select("customer_id"), on="customer_id", how="semi")
+    table(items, f"collections_items_{wl.as_of}", "t_items", cur, height=420,
+          download=lambda: wl.items.join(shown.select("customer_id"), on="customer_id", how="semi"))

@@ -43,6 +43,7 @@ final as (
         inv.amount,
         inv.currency,
         inv.is_disputed,
+        inv.instalment_no,
         case
             when inv.amount < 0 or pi.invoice_id is null then inv.paid_date
             else pi.settled_on

@@ -46,6 +46,8 @@ final as (
         wp.customer_id,
         wp.invoice_id,
         wp.is_disputed,
+        wp.currency,
+        wp.instalment_no,
         case when wp.amount < 0 then wp.amount else wp.amount - wp.paid_cum_amt end as outstanding_doc_ccy,
         round(case when wp.amount < 0 then wp.amount else wp.amount - wp.paid_cum_amt end
               * fx.rate_to_reporting, 2) as outstanding_amt,

@@ -17,17 +17,16 @@ final as (
     select
         oi.customer_id,
         oi.invoice_id,
-        inv.invoice_date,
-        inv.due_date,
-        inv.instalment_no,
-        inv.currency,
+        (oi.snapshot_date - oi.days_outstanding)::date as invoice_date,
+        (oi.snapshot_date - oi.days_past_due)::date as due_date,
+        oi.instalment_no,
+        oi.currency,
         oi.outstanding_doc_ccy,
         oi.outstanding_amt,
         oi.days_past_due,
         oi.is_disputed
     from open_items_snapshot as oi
     semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
-    join invoices as inv on inv.invoice_id = oi.invoice_id
     where oi.snapshot_date = $as_of and oi.days_past_due > 0 and oi.outstanding_amt > 0
 )
 select * from final;

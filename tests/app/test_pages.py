@@ -214,3 +214,17 @@ def test_entered_rates_drive_the_ecl(app):
     assert metric(at, "Loss rates") == "entered" and metric(derived, "Loss rates") == "derived"
     # the editor starts from the derived rates, so the ECL is the same until finance edits a rate
     assert metric(at, "Lifetime ECL") == metric(derived, "Lifetime ECL")
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("pages/aging.py", None),
+    ("pages/kpis.py", None),
+    ("pages/provisions.py", "No complete month before this date"),
+    ("pages/collections.py", None),
+])
+def test_receivables_pages_on_a_bare_invoice_list(bare_app, path, message):
+    at = bare_app(as_of="2024-06-20").run()
+    at.switch_page(path).run()
+    assert_clean(at)
+    if message:
+        assert any(message in i.value for i in at.info), [i.value for i in at.info]

@@ -115,6 +115,11 @@ def test_payment_customer_mismatch(tiny_copy, serving, policy):
     assert_rejected(tiny_copy, serving, policy, "payment customer mismatch", "differs from the customer", row=4)
 
 
+def test_payment_in_another_currency_than_its_invoice(tiny_copy, serving, policy):
+    edit(tiny_copy, "payments.csv", "P2,C1,I2,2024-03-20,200,CNY", "P2,C1,I2,2024-03-20,200,USD")
+    assert_rejected(tiny_copy, serving, policy, "payment currency mismatch", "currency of its invoice", row=3)
+
+
 def test_payments_exceed_invoice(tiny_copy, serving, policy):
     edit(tiny_copy, "payments.csv", "P3,C1,I2,2024-04-10,300", "P3,C1,I2,2024-04-10,390")
     assert_rejected(tiny_copy, serving, policy, "payments exceed invoice", "exceed its amount by more than 1%")

@@ -1,0 +1,23 @@
+-- purpose: roll-rate counts for the policy's provision buckets over a window,
+--          from the pre-aggregated roll_cube mart, after the sidebar filters.
+-- parameters: $from_month, $to_month (dates: first and last month-end of the
+--             window), $segments, $industries, $regions, $managers, $groups.
+-- grain: one row per month-end per from bucket per to state.
+with final as (
+    select
+        rc.month_end,
+        rc.from_idx,
+        rc.to_idx,
+        sum(rc.from_amt) as from_amt,
+        sum(rc.to_amt) as to_amt
+    from roll_cube as rc
+    where rc.month_end between $from_month and $to_month
+        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], rc.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], rc.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], rc.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], rc.credit_manager))
+        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], rc.group_key))
+    group by all
+    order by rc.month_end, rc.from_idx, rc.to_idx
+)
+select * from final;
