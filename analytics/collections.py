@@ -39,11 +39,13 @@ class Worklist:
         return {"worklist": self.customers, "stages": self.stages, "items": self.items}
 
 
-def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy) -> Worklist:
+def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy,
+             instalments: pl.DataFrame | None = None) -> Worklist:
     """Prioritise past-due customers and stage them by their most overdue undisputed item.
 
     Disputed items are listed but do not drive the stage (they go to dispute
-    resolution, not dunning). Priority = 100 x (w_amount x rank of overdue amount +
+    resolution, not dunning). instalments (one row per customer: instalments_due,
+    instalments_due_amt, instalments_received_amt) sets promised against received. Priority = 100 x (w_amount x rank of overdue amount +
     w_dpd x rank of max dpd + w_pd x rank of PD), ranks as percentiles in (0, 1].
     """
     per_customer = items.group_by("customer_id").agg(
@@ -69,10 +71,18 @@ def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: P
         )
         .sort(["priority_score", "past_due_amt", "customer_id"], descending=[True, True, False])
     )
+    plans = instalments if instalments is not None else pl.DataFrame(
+        schema={"customer_id": pl.String, "instalments_due": pl.Int64, "instalments_due_amt": pl.Float64,
+                "instalments_received_amt": pl.Float64})
+    joined = joined.join(plans, on="customer_id", how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("instalments_due_amt") > 0)
+        .then(pl.col("instalments_received_amt") / pl.col("instalments_due_amt") * 100)
+        .alias("instalments_received_pct"))
     worklist_frame = joined.select(
         "customer_id", "name", "credit_manager", "segment", "grade", "pd_pct", "stage", "priority_score",
         "past_due_amt", "past_due_items", "max_days_past_due", "max_undisputed_dpd", "disputed_past_due_amt",
-        "overdue_instalments", "oldest_due_date", "open_ar_amt", "gross_exposure_amt", "limit_amt",
+        "overdue_instalments", "instalments_due_amt", "instalments_received_amt", "instalments_received_pct",
+        "oldest_due_date", "open_ar_amt", "gross_exposure_amt", "limit_amt",
     )
     stage_of = worklist_frame.select("customer_id", "name", "stage", "priority_score")
     item_frame = (

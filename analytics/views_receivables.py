@@ -278,4 +278,5 @@ def collections_view(wh: Warehouse, as_of: date, filters: Filters, policy: Polic
     params = filters.params()
     items = wh.query("overdue_items", as_of=as_of, **params)
     customers = wh.query("overdue_customers", as_of=as_of, **params)
-    return worklist(as_of.isoformat(), items, customers, policy)
+    instalments = wh.query("instalment_status", as_of=as_of, **params)
+    return worklist(as_of.isoformat(), items, customers, policy, instalments)

@@ -31,8 +31,12 @@ c = wl.customers
 tiles = st.columns(4)
 kpi(tiles[0], "Past-due AR", fmt_amount(float(c["past_due_amt"].sum()), cur))
 kpi(tiles[1], "Customers to chase", fmt_int(c.height))
+due_amt = float(c["instalments_due_amt"].fill_null(0).sum())
+received = float(c["instalments_received_amt"].fill_null(0).sum())
 kpi(tiles[2], "Overdue instalments", fmt_int(int(c["overdue_instalments"].sum())),
-    help="Past-due instalments of payment plans.")
+    help=f"Past-due instalments of payment plans. Instalments fallen due (promised) "
+         f"{fmt_amount(due_amt, cur)}, received {fmt_amount(received, cur)}"
+         + (f" ({received / due_amt * 100:.0f} %)." if due_amt else "."))
 kpi(tiles[3], "Disputed past due", fmt_amount(float(c["disputed_past_due_amt"].sum()), cur),
     help="Disputed items go to dispute resolution and do not move a customer's dunning stage.")
 

@@ -51,6 +51,16 @@ def test_stages_priorities_and_disputes(policy):
     assert row["pd_pct"] == pytest.approx(0.18)
 
 
+def test_instalments_promised_against_received(policy):
+    plans = pl.DataFrame({"customer_id": ["c1"], "instalments_due": [2], "instalments_due_amt": [200.0],
+                          "instalments_received_amt": [150.0]})
+    wl = worklist("2024-03-31", items(), customers(), policy, plans)
+    row = wl.customers.filter(pl.col("customer_id") == "c1").row(0, named=True)
+    assert row["instalments_due_amt"] == 200.0 and row["instalments_received_pct"] == pytest.approx(75.0)
+    other = wl.customers.filter(pl.col("customer_id") == "c2").row(0, named=True)
+    assert other["instalments_due_amt"] is None and other["instalments_received_pct"] is None
+
+
 def test_stage_summary_in_policy_order(policy):
     wl = worklist("2024-03-31", items(), customers(), policy)
     s = wl.stages

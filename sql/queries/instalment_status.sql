@@ -1,0 +1,39 @@
+-- purpose: instalment plans per customer at one date: the instalments that have
+--          fallen due (what the customer promised to pay by now) against what was
+--          received on them, after the sidebar filters.
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers,
+--             $groups (varchar lists; empty = no filter).
+-- grain: one row per customer with at least one instalment due on or before $as_of.
+with customers_in_scope as (
+    select c.customer_id
+    from customers as c
+    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
+        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
+        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
+        and (len($groups::varchar[]) = 0
+             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
+),
+due as (
+    select f.customer_id, f.invoice_id, f.amount * fx.rate_to_reporting as due_amt
+    from invoice_facts as f
+    semi join customers_in_scope as cis on cis.customer_id = f.customer_id
+    join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = $as_of
+    where f.instalment_no is not null and f.amount > 0 and f.due_date <= $as_of
+),
+still_open as (
+    select oi.invoice_id, oi.outstanding_amt
+    from open_items_snapshot as oi
+    where oi.snapshot_date = $as_of and oi.instalment_no is not null
+),
+final as (
+    select
+        d.customer_id,
+        count(*) as instalments_due,
+        sum(d.due_amt) as instalments_due_amt,
+        sum(d.due_amt - coalesce(so.outstanding_amt, 0)) as instalments_received_amt
+    from due as d
+    left join still_open as so on so.invoice_id = d.invoice_id
+    group by d.customer_id
+)
+select * from final;
