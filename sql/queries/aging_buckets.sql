@@ -6,23 +6,15 @@
 --             $segments, $industries, $regions, $managers, $groups (varchar
 --             lists; empty = no filter).
 -- grain: one row per bucket index (0 = first bucket) per dispute flag.
-with customers_in_scope as (
-    select c.customer_id
-    from customers as c
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
-        and (len($groups::varchar[]) = 0
-             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
-),
-items as (
+with items as (
     select
         oi.outstanding_amt,
         oi.is_disputed,
         case when $by_invoice_date then oi.days_outstanding else oi.days_past_due end as age_days
     from open_items_snapshot as oi
-    semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
+    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
+                                 $managers::varchar[], $groups::varchar[]) as cis
+        on cis.customer_id = oi.customer_id
     where oi.snapshot_date = $as_of
 ),
 final as (

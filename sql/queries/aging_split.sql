@@ -5,17 +5,7 @@
 --             credit_manager | grade), $bounds (integer[]), $by_invoice_date
 --             (boolean), $segments, $industries, $regions, $managers, $groups.
 -- grain: one row per dimension value per bucket index.
-with customers_in_scope as (
-    select c.customer_id
-    from customers as c
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
-        and (len($groups::varchar[]) = 0
-             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
-),
-final as (
+with final as (
     select
         coalesce(case $dimension
             when 'segment' then cs.segment
@@ -29,7 +19,9 @@ final as (
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi
-    semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
+    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
+                                 $managers::varchar[], $groups::varchar[]) as cis
+        on cis.customer_id = oi.customer_id
     join customer_snapshot as cs on cs.customer_id = oi.customer_id and cs.snapshot_date = oi.snapshot_date
     where oi.snapshot_date = $as_of
     group by all

@@ -12,11 +12,10 @@ with final as (
         sum(ac.outstanding_amt) as outstanding_amt
     from aging_cube as ac
     where ac.by_invoice_date = $by_invoice_date
-        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], ac.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], ac.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], ac.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], ac.credit_manager))
-        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], ac.group_key))
+        and in_filters(ac.segment, ac.industry, ac.region, ac.credit_manager,
+                       ac.group_key,
+                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
+                       $groups::varchar[])
     group by all
     order by ac.snapshot_date, ac.bucket_idx
 )

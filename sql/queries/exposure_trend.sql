@@ -6,11 +6,10 @@
 with filtered as (
     select pt.*
     from portfolio_trend as pt
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], pt.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], pt.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], pt.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], pt.credit_manager))
-        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], pt.group_key))
+    where in_filters(pt.segment, pt.industry, pt.region, pt.credit_manager,
+                       pt.group_key,
+                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
+                       $groups::varchar[])
 ),
 final as (
     select

@@ -4,20 +4,12 @@
 -- parameters: $as_of (date), $segments, $industries, $regions, $managers,
 --             $groups (varchar lists; empty = no filter).
 -- grain: one row per customer with at least one instalment due on or before $as_of.
-with customers_in_scope as (
-    select c.customer_id
-    from customers as c
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
-        and (len($groups::varchar[]) = 0
-             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
-),
-due as (
+with due as (
     select f.customer_id, f.invoice_id, f.amount * fx.rate_to_reporting as due_amt
     from invoice_facts as f
-    semi join customers_in_scope as cis on cis.customer_id = f.customer_id
+    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
+                                 $managers::varchar[], $groups::varchar[]) as cis
+        on cis.customer_id = f.customer_id
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = $as_of
     where f.instalment_no is not null and f.amount > 0 and f.due_date <= $as_of
 ),

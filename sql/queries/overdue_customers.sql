@@ -24,10 +24,9 @@ with final as (
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
         and cs.overdue_amt > 0
-        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], cs.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], cs.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], cs.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], cs.credit_manager))
-        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], cs.group_id))
+        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager,
+                       cs.group_id,
+                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
+                       $groups::varchar[])
 )
 select * from final;

@@ -3,17 +3,7 @@
 -- parameters: $as_of (date), $segments, $industries, $regions, $managers,
 --             $groups (varchar lists; empty = no filter).
 -- grain: one row per open document with days_past_due > 0 and a positive balance.
-with customers_in_scope as (
-    select c.customer_id
-    from customers as c
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
-        and (len($groups::varchar[]) = 0
-             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
-),
-final as (
+with final as (
     select
         oi.customer_id,
         oi.invoice_id,
@@ -26,7 +16,9 @@ final as (
         oi.days_past_due,
         oi.is_disputed
     from open_items_snapshot as oi
-    semi join customers_in_scope as cis on cis.customer_id = oi.customer_id
+    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
+                                 $managers::varchar[], $groups::varchar[]) as cis
+        on cis.customer_id = oi.customer_id
     where oi.snapshot_date = $as_of and oi.days_past_due > 0 and oi.outstanding_amt > 0
 )
 select * from final;

@@ -12,11 +12,10 @@ with final as (
         sum(rc.to_amt) as to_amt
     from roll_cube as rc
     where rc.month_end between $from_month and $to_month
-        and (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], rc.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], rc.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], rc.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], rc.credit_manager))
-        and (len($groups::varchar[]) = 0 or list_contains($groups::varchar[], rc.group_key))
+        and in_filters(rc.segment, rc.industry, rc.region, rc.credit_manager,
+                       rc.group_key,
+                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
+                       $groups::varchar[])
     group by all
     order by rc.month_end, rc.from_idx, rc.to_idx
 )

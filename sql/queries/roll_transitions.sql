@@ -5,17 +5,7 @@
 --             $to_month (dates: first and last month-end of the window),
 --             $segments, $industries, $regions, $managers, $groups.
 -- grain: one row per month-end per from bucket per to state.
-with customers_in_scope as (
-    select c.customer_id
-    from customers as c
-    where (len($segments::varchar[]) = 0 or list_contains($segments::varchar[], c.segment))
-        and (len($industries::varchar[]) = 0 or list_contains($industries::varchar[], c.industry))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], c.region))
-        and (len($managers::varchar[]) = 0 or list_contains($managers::varchar[], c.credit_manager))
-        and (len($groups::varchar[]) = 0
-             or list_contains($groups::varchar[], coalesce(c.parent_id, c.customer_id)))
-),
-final as (
+with final as (
     select
         rt.month_end,
         len(list_filter($bounds::integer[], lambda b: b < rt.from_dpd)) as from_idx,
@@ -27,7 +17,9 @@ final as (
         sum(rt.from_amt) as from_amt,
         sum(rt.to_amt) as to_amt
     from roll_transitions as rt
-    semi join customers_in_scope as cis on cis.customer_id = rt.customer_id
+    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
+                                 $managers::varchar[], $groups::varchar[]) as cis
+        on cis.customer_id = rt.customer_id
     where rt.month_end between $from_month and $to_month
     group by all
     order by rt.month_end, from_idx, to_idx

@@ -1,0 +1,24 @@
+-- purpose: the sidebar filters, written once: in_filters() tests one row's segment,
+--          industry, region, credit manager and group against the chosen values
+--          (an empty list means no filter); customers_in_scope() lists the
+--          customers that pass, for queries on document-level tables.
+-- parameters: none (the macros take the filter lists as arguments).
+-- grain: customers_in_scope returns one row per customer passing the filters.
+create or replace macro in_filters(
+    value_segment, value_industry, value_region, value_manager, value_group,
+    segments, industries, regions, managers, groups_
+) as
+    (len(segments) = 0 or list_contains(segments, value_segment))
+    and (len(industries) = 0 or list_contains(industries, value_industry))
+    and (len(regions) = 0 or list_contains(regions, value_region))
+    and (len(managers) = 0 or list_contains(managers, value_manager))
+    and (len(groups_) = 0 or list_contains(groups_, value_group));
+
+create or replace macro customers_in_scope(segments, industries, regions, managers, groups_) as table
+with final as (
+    select c.customer_id
+    from customers as c
+    where in_filters(c.segment, c.industry, c.region, c.credit_manager, coalesce(c.parent_id, c.customer_id),
+                     segments, industries, regions, managers, groups_)
+)
+select * from final;
