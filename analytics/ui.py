@@ -224,12 +224,12 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
     def data() -> pl.DataFrame:
         return frame() if callable(frame) else frame
 
-    c1, c2, _ = st.columns([1, 1, 6])
-    c1.download_button("CSV", lambda: export.to_csv_bytes(data()), f"{name}.csv", "text/csv", key=f"{key}_csv",
-                       icon=":material/download:", on_click="ignore")
-    c2.download_button("XLSX", lambda: export.to_xlsx_bytes({name: data()}), f"{name}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       icon=":material/download:", on_click="ignore")
+    row = st.container(horizontal=True, gap="small")  # sized to the labels, also in narrow columns
+    row.download_button("CSV", lambda: export.to_csv_bytes(data()), f"{name}.csv", "text/csv", key=f"{key}_csv",
+                        icon=":material/download:", on_click="ignore", width="content")
+    row.download_button("XLSX", lambda: export.to_xlsx_bytes({name: data()}), f"{name}.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                        icon=":material/download:", on_click="ignore", width="content")
 
 
 def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
