@@ -86,6 +86,6 @@ with st.expander("Monthly figures"):
     table(view.trend, "aging_trend", "t_aging_trend", cur)
 
 st.subheader("Largest overdue customers")
-st.caption("Select a row to open the customer's credit file.")
+st.caption("Tick a row to open the customer's credit file.")
 event = table(view.largest_overdue, f"largest_overdue_{view.as_of}", "t_overdue", cur, height=420, selectable=True)
 open_customer_on_select(event, view.largest_overdue, view.as_of)

@@ -60,7 +60,7 @@ if stages:
 if managers:
     shown = shown.filter(pl.col("credit_manager").is_in(managers))
 st.caption(f"{fmt_int(shown.height)} customers match; the highest {min(int(top), shown.height):,} by priority are "
-           "listed. Select a row to open the credit file. Downloads hold every matching customer.")
+           "listed. Tick a row to open the credit file. Downloads hold every matching customer.")
 event = table(shown.head(int(top)), f"collections_worklist_{wl.as_of}", "t_worklist", cur, height=460,
               selectable=True, download=shown)
 open_customer_on_select(event, shown.head(int(top)), wl.as_of)

@@ -94,6 +94,6 @@ with st.expander("Monthly figures"):
     table(view.trend, "exposure_trend", "t_trend", cur)
 
 st.subheader("Largest exposures")
-st.caption("Select a row to open the customer's credit file.")
+st.caption("Tick a row to open the customer's credit file.")
 event = table(view.largest, f"largest_exposures_{view.as_of}", "t_largest", cur, height=420, selectable=True)
 open_customer_on_select(event, view.largest, view.as_of)

@@ -15,16 +15,13 @@ import pytest
 
 from analytics.exposure import Filters
 from analytics.views import aging_distribution
-from analytics.warehouse import Warehouse
 
 MARCH = date(2024, 3, 31)
 
 
-@pytest.fixture(scope="module")
-def wh(tiny_warehouse):
-    handle = Warehouse(tiny_warehouse)
-    yield handle
-    handle.close()
+@pytest.fixture()
+def wh(tiny_wh):
+    return tiny_wh
 
 
 def rows(frame):

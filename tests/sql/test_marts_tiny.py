@@ -14,18 +14,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.warehouse import Warehouse
+from tests.sql.conftest import sql
 
 
-@pytest.fixture(scope="module")
-def wh(tiny_warehouse):
-    handle = Warehouse(tiny_warehouse)
-    yield handle
-    handle.close()
-
-
-def sql(wh: Warehouse, text: str) -> pl.DataFrame:
-    return wh.con.sql(text).pl()
+@pytest.fixture()
+def wh(tiny_wh):
+    return tiny_wh
 
 
 def test_snapshot_dates(wh):

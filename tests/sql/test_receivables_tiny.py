@@ -18,20 +18,14 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.warehouse import Warehouse
+from tests.sql.conftest import sql
 
 JAN, FEB, MAR, APR10 = date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 10)
 
 
-@pytest.fixture(scope="module")
-def wh(tiny_warehouse):
-    handle = Warehouse(tiny_warehouse)
-    yield handle
-    handle.close()
-
-
-def sql(wh: Warehouse, text: str) -> pl.DataFrame:
-    return wh.con.sql(text).pl()
+@pytest.fixture()
+def wh(tiny_wh):
+    return tiny_wh
 
 
 def test_customer_month_sales_and_cash(wh):
