@@ -293,3 +293,17 @@ def print_button() -> None:
     st.html(PRINT_CSS)
     if st.button("Print / save as PDF", icon=":material/print:", key="print_file"):
         st.components.v1.html("<script>window.parent.print()</script>", height=0)
+
+
+def optional_table(frame: pl.DataFrame, loaded: bool, not_loaded: str, empty: str, name: str, key: str,
+                   currency: str, height: int | str = "auto") -> bool:
+    """A table from an optional source: says plainly when the source was not loaded or has
+    nothing for this customer or date. True when the table was shown."""
+    if not loaded:
+        st.info(not_loaded)
+        return False
+    if frame.height == 0:
+        st.info(empty)
+        return False
+    table(frame, name, key, currency, height=height)
+    return True

@@ -16,6 +16,7 @@ from analytics.ui import (
     fmt_pct,
     get_policy,
     kpi,
+    optional_table,
     print_button,
     table,
 )
@@ -132,44 +133,26 @@ else:
 tabs = st.tabs(["Payments", "Financial statements", "Events", "Collateral and insurance", "Credit limit history",
                 "Monthly trading"])
 with tabs[0]:
-    if "payments" not in present:
-        st.info("No payments loaded: settlement comes from the invoices' paid_date.")
-    elif cf.payments.height:
-        table(cf.payments, f"payments_{choice}", "t_payments", cur, height=360)
-    else:
-        st.info("No payments up to this date.")
+    optional_table(cf.payments, "payments" in present,
+                   "No payments loaded: settlement comes from the invoices' paid_date.",
+                   "No payments up to this date.", f"payments_{choice}", "t_payments", cur, height=360)
 with tabs[1]:
-    if "financials" not in present:
-        st.info("No financial statements loaded.")
-    elif cf.ratios.height:
+    if optional_table(cf.ratios, "financials" in present, "No financial statements loaded.",
+                      "No statements up to this date.", f"financials_{choice}", "t_fin", cur):
         st.caption("; ".join(f"{k.replace('_', ' ')} = {v}" for k, v in RATIO_FORMULAS.items()))
-        table(cf.ratios, f"financials_{choice}", "t_fin", cur)
-    else:
-        st.info("No statements up to this date.")
 with tabs[2]:
-    if "events" not in present:
-        st.info("No events loaded.")
-    elif cf.events.height:
-        table(cf.events, f"events_{choice}", "t_events", cur)
-    else:
-        st.info("No adverse events recorded up to this date.")
+    optional_table(cf.events, "events" in present, "No events loaded.", "No adverse events recorded up to this date.",
+                   f"events_{choice}", "t_events", cur)
 with tabs[3]:
-    if "collateral" not in present:
-        st.info("No collateral or insurance loaded.")
-    elif cf.collateral.height:
-        table(cf.collateral, f"collateral_{choice}", "t_collateral", cur)
+    if optional_table(cf.collateral, "collateral" in present, "No collateral or insurance loaded.",
+                      "No guarantee, insurance or letter of credit for this customer.", f"collateral_{choice}",
+                      "t_collateral", cur):
         expiring = cf.collateral.filter(pl.col("is_valid") & (pl.col("days_to_expiry") <= 90))
         for row in expiring.iter_rows(named=True):
             st.warning(f"{row['collateral_type'].replace('_', ' ')} from {row['provider']} expires on "
                        f"{row['valid_to']} ({row['days_to_expiry']} days).", icon=":material/event_upcoming:")
-    else:
-        st.info("No guarantee, insurance or letter of credit for this customer.")
 with tabs[4]:
-    if "credit_limits" not in present:
-        st.info("No credit limits loaded.")
-    elif cf.limits.height:
-        table(cf.limits, f"limits_{choice}", "t_limits", cur)
-    else:
-        st.info("No credit limit recorded for this customer.")
+    optional_table(cf.limits, "credit_limits" in present, "No credit limits loaded.",
+                   "No credit limit recorded for this customer.", f"limits_{choice}", "t_limits", cur)
 with tabs[5]:
     table(cf.behaviour, f"trading_{choice}", "t_trading", cur)
