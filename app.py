@@ -54,6 +54,9 @@ SECTIONS = {
         st.Page("pages/collections.py", title="Collections worklist", icon=":material/call:",
                 url_path="collections"),
     ],
+    "Monitoring": [
+        st.Page("pages/migration.py", title="Rating migration", icon=":material/swap_vert:", url_path="migration"),
+    ],
     "Customers": [
         st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
     ],

@@ -11,6 +11,8 @@ NET = "#5b9bd5"
 LIMIT = "#c55a11"
 OVERDUE = "#c00000"
 ORDERS = "#7f7f7f"
+LOG_TICKS = [1, 10, 100, 1_000, 10_000, 100_000]
+PCT_TICKS = [0.01, 0.1, 1, 10, 100]
 BAND_COLORS = ["#2e7d32", "#9bbb59", "#f2c14e", "#c00000", "#7f7f7f"]
 
 
@@ -219,3 +221,107 @@ def behaviour_lines(behaviour: pl.DataFrame) -> go.Figure:
         go.Scatter(name="Days beyond terms", x=x, y=behaviour["days_beyond_terms"].to_list(),
                    line=dict(color=OVERDUE, width=3), connectgaps=True),
     ], height=300, yaxis=dict(title_text="days"))
+
+
+def _compact(value: float) -> str:
+    """1234567 -> '1.2M': short enough for a heatmap cell."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def migration_heatmap(matrix: pl.DataFrame, value: str, scale: list[str], percent: bool = True) -> go.Figure:
+    """A transition matrix as a heatmap: downgrades in reds, upgrades in blues, the
+    diagonal (stayed) in grey and outlined, each cell labelled."""
+    rows = scale[:-1]
+    cols = [c for c in matrix["to_grade"].unique(maintain_order=True).to_list()]
+    rank = {g: i for i, g in enumerate(scale)}
+    cells = {(r["from_grade"], r["to_grade"]): r[value] for r in matrix.iter_rows(named=True)}
+    z, text = [], []
+    for f in rows:
+        zr, tr = [], []
+        for t in cols:
+            v = cells.get((f, t))
+            size = 0.0 if v is None else float(v) * (100 if percent else 1)
+            direction = 0 if t not in rank or t == f else (1 if rank[t] > rank[f] else -1)
+            peak = 100.0 if percent else max(1.0, max((float(x or 0) for x in cells.values()), default=1.0))
+            zr.append(0.0 if not size else direction * (0.15 + 0.85 * min(size / peak, 1.0) ** 0.5))
+            tr.append("" if v is None else (f"{size:.1f}%" if percent else _compact(size)) if size else "·")
+        z.append(zr)
+        text.append(tr)
+    colorscale = [[0.0, "#1f4e79"], [0.42, "#bdd7ee"], [0.5, "#f2f2f2"], [0.58, "#f4b183"], [1.0, "#c00000"]]
+    shapes = [dict(type="rect", x0=i - 0.5, x1=i + 0.5, y0=i - 0.5, y1=i + 0.5, line=dict(color="#222", width=2.5))
+              for i, g in enumerate(rows) if g in cols]
+    return _figure([go.Heatmap(z=z, x=cols, y=rows, text=text, texttemplate="%{text}", textfont=dict(size=14),
+                               colorscale=colorscale, zmin=-1, zmax=1, showscale=False, xgap=2, ygap=2,
+                               hovertemplate="from %{y} to %{x}: %{text}<extra></extra>")],
+                   height=90 + 46 * len(rows), shapes=shapes,
+                   xaxis=dict(title_text="grade at the end (NR = no longer rated)", side="top", type="category",
+                              showgrid=False),
+                   yaxis=dict(title_text="grade at the start", autorange="reversed", type="category",
+                              showgrid=False),
+                   margin=dict(l=10, r=10, t=70, b=10))
+
+
+def migration_sankey(flows: pl.DataFrame, scale: list[str], currency: str) -> go.Figure:
+    """Exposure flowing from each grade at the start to each grade at the end."""
+    order = scale + ["NR"]
+    present_from = [g for g in scale if g in set(flows["from_grade"].to_list())]
+    present_to = [g for g in order if g in set(flows["to_grade"].to_list())]
+    labels = [f"{g} (start)" for g in present_from] + [f"{g} (end)" for g in present_to]
+    idx_from = {g: i for i, g in enumerate(present_from)}
+    idx_to = {g: len(present_from) + i for i, g in enumerate(present_to)}
+    rank = {g: i for i, g in enumerate(scale)}
+
+    def color(f: str, t: str) -> str:
+        if t not in rank or f == t:
+            return "rgba(150,150,150,0.35)"
+        return "rgba(192,0,0,0.45)" if rank[t] > rank[f] else "rgba(31,78,121,0.45)"
+
+    links = flows.filter(pl.col("exposure_amt") > 0)
+    return _figure([go.Sankey(
+        arrangement="snap",
+        node=dict(label=labels, pad=18, thickness=18, color=GROSS),
+        textfont=dict(color="#111", size=14),
+        link=dict(source=[idx_from[f] for f in links["from_grade"].to_list()],
+                  target=[idx_to[t] for t in links["to_grade"].to_list()],
+                  value=links["exposure_amt"].to_list(),
+                  color=[color(f, t) for f, t in zip(links["from_grade"].to_list(), links["to_grade"].to_list())],
+                  customdata=links["customers"].to_list(),
+                  hovertemplate=f"%{{source.label}} → %{{target.label}}: %{{value:,.0f}} {currency}"
+                                "<br>%{customdata} customers<extra></extra>"),
+    )], height=460)
+
+
+def notch_bars(notches: pl.DataFrame) -> go.Figure:
+    """Customers by notches moved (negative = upgrade, positive = downgrade)."""
+    x = notches["notches"].to_list()
+    colors = [OVERDUE if n > 0 else NET if n < 0 else ORDERS for n in x]
+    return _figure([go.Bar(x=x, y=notches["customers"].to_list(), marker_color=colors,
+                           text=[f"{v:,}" for v in notches["customers"].to_list()], textposition="outside",
+                           cliponaxis=False)],
+                   height=300, xaxis=dict(title_text="notches moved (− up, + down)", dtick=1),
+                   yaxis=dict(title_text="customers (log)", type="log", tickvals=LOG_TICKS,
+                              ticktext=[f"{v:,}" for v in LOG_TICKS]), showlegend=False)
+
+
+def calibration_chart(cal: pl.DataFrame) -> go.Figure:
+    """Observed default rate by grade with its exact 95 % interval against the assigned PD (log scale)."""
+    part = cal.filter(pl.col("customers") > 0)
+    x = part["grade"].to_list()
+    obs = part["observed_default_rate_pct"].to_list()
+    floor = 0.005
+    return _figure([
+        go.Scatter(name="Observed default rate (95 % interval)", x=x, y=[max(v, floor) for v in obs],
+                   mode="markers", marker=dict(size=12, color=OVERDUE),
+                   error_y=dict(type="data", symmetric=False,
+                                array=[max(h, floor) - max(v, floor) for h, v in zip(part["ci_high_pct"].to_list(), obs)],
+                                arrayminus=[max(v, floor) - max(lo, floor)
+                                            for lo, v in zip(part["ci_low_pct"].to_list(), obs)],
+                                color=OVERDUE, thickness=2)),
+        go.Scatter(name="Assigned PD", x=x, y=part["assigned_pd_pct"].to_list(), mode="lines+markers",
+                   line=dict(color=GROSS, width=3)),
+    ], height=360, xaxis=dict(type="category"),
+        yaxis=dict(title_text="% defaulted within a year (log)", type="log", tickvals=PCT_TICKS,
+                   ticktext=[f"{v:g} %" for v in PCT_TICKS]))

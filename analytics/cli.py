@@ -29,6 +29,8 @@ from analytics.views import (
     filter_options,
     unknown_filter_values,
 )
+from analytics.migration import years_before
+from analytics.views_monitoring import migration_view
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
@@ -136,6 +138,13 @@ def _write(payload_tables: dict, fmt: str, out: str | None, table: str | None, m
         sys.stdout.write(data.decode("utf-8"))
 
 
+def _iso_date(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidRequest(f"{flag} {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
 def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                    meta: dict[str, object]) -> dict[str, pl.DataFrame]:
     """The tables of one report (the same view functions as the pages); adds facts to meta."""
@@ -159,6 +168,23 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         return pv.tables()
     if args.report == "collections":
         return collections_view(wh, as_of, filters, policy).tables()
+    if args.report == "migration":
+        end = _iso_date(args.to_date, "--to") if args.to_date else as_of
+        start = _iso_date(args.from_date, "--from") if args.from_date else years_before(end, 1)
+        if args.average_years is not None and not 1 <= args.average_years <= 20:
+            raise InvalidRequest(f"--average-years must be 1-20, not {args.average_years}")
+        view = migration_view(wh, start, end, filters, policy, args.average_years)
+        chosen = view.average if args.average_years else view.matrix
+        cols = ["from_grade", "to_grade", "count", "rate"] + (
+            ["exposure_amt", "exposure_rate"] if args.weight == "exposure" else [])
+        meta.update({"from": start.isoformat(), "to": end.isoformat(), "weight": args.weight,
+                     "matrix": f"average of {view.average_years} yearly cohorts" if args.average_years else "cohort",
+                     "average_window": [d.isoformat() for d in view.average_window] if view.average_window else None,
+                     "summary": view.summary, "notes": view.notes})
+        return {"matrix": chosen.select(cols), "nr_adjusted": chosen.select("from_grade", "to_grade",
+                                                                             "nr_adjusted_rate"),
+                "duration_matrix": view.duration, "calibration": view.calibration, "movers": view.movers,
+                "notches": view.notches}
     if args.report == "customer":
         if not args.customer:
             raise InvalidRequest("report customer needs --customer ID")
@@ -218,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sample)
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
-    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer"])
+    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration"])
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
     rp.add_argument("--warehouse")
@@ -232,6 +258,12 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--overlay", type=float, help="ecl: forward-looking overlay factor (default: policy)")
     rp.add_argument("--by-invoice-date", action="store_true", help="aging: age by invoice date, not due date")
     rp.add_argument("--period-months", type=int, help="kpis: KPI period in months (default: policy)")
+    rp.add_argument("--from", dest="from_date", help="migration: cohort start YYYY-MM-DD (default: a year before --to)")
+    rp.add_argument("--to", dest="to_date", help="migration: cohort end YYYY-MM-DD (default: --as-of)")
+    rp.add_argument("--weight", choices=["count", "exposure"], default="count",
+                    help="migration: add exposure-weighted columns (gross exposure at the start)")
+    rp.add_argument("--average-years", type=int,
+                    help="migration: the pooled average matrix of the last N yearly cohorts ending at --to")
     for flag in ("segment", "industry", "region", "manager", "group"):
         rp.add_argument(f"--{flag}", action="append", help=f"filter by {flag} (repeatable)")
     rp.set_defaults(func=cmd_report)

@@ -35,6 +35,8 @@ class Policy:
     pd_pct: dict[str, float]
     grade_map: dict[str, str]
     unrated_grade: str
+    nr_after_months: int
+    average_years: int
     utilization_bands_pct: tuple[float, ...]
     top_n: int
     kpi_period_months: int
@@ -124,6 +126,13 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     if unrated not in scale:  # type: ignore[operator]
         raise PolicyError(f"policy: [ratings] unrated_grade {unrated!r} is not on the scale")
 
+    nr_after = int(_get(doc, "ratings", "nr_after_months", int))  # type: ignore[arg-type]
+    if not 1 <= nr_after <= 120:
+        raise PolicyError("policy: [ratings] nr_after_months must be between 1 and 120")
+    average_years = int(_get(doc, "ratings", "average_years", int))  # type: ignore[arg-type]
+    if not 1 <= average_years <= 20:
+        raise PolicyError("policy: [ratings] average_years must be between 1 and 20")
+
     bands = _get(doc, "exposure", "utilization_bands_pct", list)
     if not bands or list(bands) != sorted(set(bands)):  # type: ignore[arg-type]
         raise PolicyError("policy: [exposure] utilization_bands_pct must be increasing")
@@ -168,6 +177,8 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         pd_pct=pds,
         grade_map=grade_map,
         unrated_grade=unrated,
+        nr_after_months=nr_after,
+        average_years=average_years,
         utilization_bands_pct=tuple(float(b) for b in bands),  # type: ignore[union-attr]
         top_n=top_n,
         kpi_period_months=period,

@@ -31,6 +31,7 @@ from analytics.views_receivables import (
     kpi_view,
     provision_view,
 )
+from analytics.views_monitoring import MigrationView, migration_view, rating_span
 from analytics.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
@@ -178,6 +179,16 @@ def cached_provision_view(version: str, as_of: date, filters: Filters, window_mo
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_collections_view(version: str, as_of: date, filters: Filters) -> Worklist:
     return collections_view(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_rating_span(version: str) -> tuple[date, date] | None:
+    return rating_span(get_warehouse())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_migration_view(version: str, start: date, end: date, filters: Filters, average_years: int) -> MigrationView:
+    return migration_view(get_warehouse(), start, end, filters, get_policy(), average_years)
 
 
 # ----------------------------------------------------------------------------- app context

@@ -47,6 +47,11 @@ def test_ecl_overlay_scales_entered_rates(capsys, tiny_warehouse):
 
 
 @pytest.mark.parametrize(("args", "message"), [
+    (["migration", "--from", "2024-02-30"], "--from '2024-02-30' is not a date"),
+    (["migration", "--from", "2024-04-01", "--to", "2024-03-01"], "must be before the end date"),
+    (["migration", "--from", "2023-01-01", "--to", "2024-03-01"], "before the first rating (2024-01-01)"),
+    (["migration", "--to", "2030-01-01", "--from", "2024-02-01"], "after the last data date 2024-04-10"),
+    (["migration", "--average-years", "0"], "--average-years must be 1-20"),
     (["ecl", "--rates", "1%,2%"], "2 rates given for 8 buckets"),
     (["ecl", "--buckets", "0,60,30"], "strictly increasing"),
     (["ecl", "--rates", "1%,x%,1%,1%,1%,1%,1%,1%"], "'x%' is not a rate"),
@@ -87,3 +92,28 @@ def test_customer_report(capsys, tiny_warehouse):
     assert [r["invoice_id"] for r in doc["open_items"]] == ["I4"]
     code, _, err = run(capsys, tiny_warehouse, "customer", "--customer", "NOPE")
     assert code == 2 and "unknown customer 'NOPE'" in err
+
+
+def test_migration_report_long_format_by_hand(capsys, tiny_warehouse):
+    # on 2024-03-15 C1 is BBB (rated 01-01) and C3 is B (agency B+, mapped); on 04-10 C3 is CCC
+    code, out, _ = run(capsys, tiny_warehouse, "migration", "--from", "2024-03-15", "--to", "2024-04-10",
+                       "--weight", "exposure", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    cells = {(r["from_grade"], r["to_grade"]): r for r in doc["matrix"] if r["count"]}
+    assert set(cells) == {("BBB", "BBB"), ("B", "CCC")}
+    assert all(r["count"] == 1 and r["rate"] == 1.0 for r in cells.values())
+    assert cells[("BBB", "BBB")]["exposure_rate"] == 1.0
+    # C3 was onboarded on 03-01: the snapshot in force on 03-15 (02-29) holds no exposure for it
+    assert cells[("B", "CCC")]["exposure_amt"] == 0 and cells[("B", "CCC")]["exposure_rate"] is None
+    assert sum(r["count"] for r in doc["matrix"]) == 2
+    assert doc["summary"]["downgrades"] == 1 and doc["summary"]["stable"] == 1
+    assert [m["customer_id"] for m in doc["movers"]] == ["C3"]
+
+
+def test_migration_report_csv_header(capsys, tiny_warehouse):
+    code, out, _ = run(capsys, tiny_warehouse, "migration", "--from", "2024-03-15", "--to", "2024-04-10")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "from_grade,to_grade,count,rate"
+    assert "B,CCC,1,1.0" in lines and len(lines) == 1 + 7 * 9

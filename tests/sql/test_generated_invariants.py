@@ -36,7 +36,9 @@ def sql(wh: Warehouse, text: str, **params: object) -> pl.DataFrame:
 def test_every_query_runs(wh, as_of, policy, name):
     params = {"as_of": as_of, "customer_id": "C000001", "group_id": "C000001", "ids": ["C000001", "C000002"],
               "bounds": list(policy.bucket_upper_dpd), "by_invoice_date": False, "dimension": "segment",
-              "from_month": date(2000, 1, 31), "to_month": as_of, "text": "C0", "limit": 5, **Filters().params()}
+              "from_month": date(2000, 1, 31), "to_month": as_of, "text": "C0", "limit": 5, **Filters().params(),
+              "starts": [date(2025, 10, 31)], "ends": [as_of], "default_grade": "D", "nr_after_months": 18,
+              "window_start": date(2025, 10, 31), "window_end": as_of}
     frame = wh.query(name, **params)
     assert frame.width > 0
 
