@@ -55,7 +55,10 @@ SECTIONS = {
                 url_path="collections"),
     ],
     "Monitoring": [
+        st.Page("pages/watchlist.py", title="Watchlist", icon=":material/notification_important:",
+                url_path="watchlist"),
         st.Page("pages/migration.py", title="Rating migration", icon=":material/swap_vert:", url_path="migration"),
+        st.Page("pages/reviews.py", title="Review schedule", icon=":material/event_repeat:", url_path="reviews"),
     ],
     "Customers": [
         st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),

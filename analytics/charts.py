@@ -325,3 +325,32 @@ def calibration_chart(cal: pl.DataFrame) -> go.Figure:
     ], height=360, xaxis=dict(type="category"),
         yaxis=dict(title_text="% defaulted within a year (log)", type="log", tickvals=PCT_TICKS,
                    ticktext=[f"{v:g} %" for v in PCT_TICKS]))
+
+
+SEVERITY_COLORS = {"low": "#f2c14e", "medium": "#ed7d31", "high": "#c00000", "critical": "#5c0000"}
+
+
+def watch_rule_bars(by_rule: pl.DataFrame) -> go.Figure:
+    """Hits per rule, stacked by severity (worst on the right)."""
+    rules = sorted(by_rule["label"].unique().to_list(), reverse=True)
+    traces = []
+    for sev, color in SEVERITY_COLORS.items():
+        sub = by_rule.filter(pl.col("severity") == sev)
+        part = dict(zip(sub["label"].to_list(), sub["hits"].to_list()))
+        if part:
+            traces.append(go.Bar(name=sev, y=rules, x=[part.get(r, 0) for r in rules], orientation="h",
+                                 marker_color=color))
+    return _figure(traces, height=max(260, 60 + 34 * len(rules)), barmode="stack",
+                   xaxis=dict(title_text="hits"), yaxis=dict(type="category", automargin=True),
+                   margin=dict(l=10, r=10, t=40, b=10))
+
+
+def review_bars(counts: pl.DataFrame, currency: str) -> go.Figure:
+    """Customers per review status (overdue first), exposure in the hover."""
+    colors = ["#5c0000", OVERDUE, LIMIT, "#f2c14e", "#9bbb59", "#2e7d32"]
+    return _figure([go.Bar(x=counts["status"].to_list(), y=counts["customers"].to_list(), marker_color=colors,
+                           text=[f"{v:,}" for v in counts["customers"].to_list()], textposition="outside",
+                           cliponaxis=False, customdata=counts["gross_exposure_amt"].to_list(),
+                           hovertemplate="%{x}: %{y} customers<br>exposure %{customdata:,.0f} " + currency
+                                         + "<extra></extra>")],
+                   height=320, xaxis=dict(type="category"), yaxis=dict(title_text="customers"), showlegend=False)

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from analytics.aging import bucket_labels
+from analytics.reviews import ReviewPolicy
+from analytics.watchlist import Rule, parse_points, parse_rules
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
 
@@ -45,6 +47,9 @@ class Policy:
     overlay_factor: float
     dunning_stages: tuple[tuple[str, int], ...]  # (name, from_dpd), increasing
     priority_weights: dict[str, float]  # amount, dpd, pd
+    reviews: ReviewPolicy
+    watch_rules: tuple[Rule, ...]
+    severity_points: dict[str, float]
 
     @property
     def default_grade(self) -> str:
@@ -165,6 +170,25 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     if abs(sum(weights.values()) - 1.0) > 1e-9:  # type: ignore[union-attr]
         raise PolicyError("policy: [collections] priority_weights must add up to 1")
 
+    months_by_segment = _get(doc, "reviews", "months_by_segment", dict)
+    if not all(isinstance(v, int) and 1 <= v <= 60 for v in months_by_segment.values()):  # type: ignore[union-attr]
+        raise PolicyError("policy: [reviews] months_by_segment values must be whole months 1-60")
+    default_months = int(_get(doc, "reviews", "default_months", int))  # type: ignore[arg-type]
+    high_risk_months = int(_get(doc, "reviews", "high_risk_months", int))  # type: ignore[arg-type]
+    if not (1 <= default_months <= 60 and 1 <= high_risk_months <= 60):
+        raise PolicyError("policy: [reviews] default_months and high_risk_months must be 1-60")
+    high_risk_grade = str(_get(doc, "reviews", "high_risk_grade", str))
+    if high_risk_grade not in scale:  # type: ignore[operator]
+        raise PolicyError(f"policy: [reviews] high_risk_grade {high_risk_grade!r} is not on the scale")
+    watch = doc.get("watchlist")
+    if not isinstance(watch, dict) or not isinstance(watch.get("rules"), dict):
+        raise PolicyError("policy: section [watchlist] with its [watchlist.rules.*] tables is missing")
+    try:
+        rules = parse_rules(watch["rules"], tuple(scale))  # type: ignore[arg-type]
+        points = parse_points(watch.get("severity_points", {}))
+    except ValueError as exc:
+        raise PolicyError(f"policy: {exc}") from exc
+
     return Policy(
         source=source,
         reporting_currency=currency,
@@ -187,6 +211,10 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         overlay_factor=overlay,
         dunning_stages=tuple(stages),
         priority_weights={k: float(v) for k, v in weights.items()},  # type: ignore[union-attr]
+        reviews=ReviewPolicy({str(k): int(v) for k, v in months_by_segment.items()},  # type: ignore[union-attr]
+                             default_months, high_risk_grade, high_risk_months),
+        watch_rules=rules,
+        severity_points=points,
     )
 
 

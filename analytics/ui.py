@@ -31,7 +31,9 @@ from analytics.views_receivables import (
     kpi_view,
     provision_view,
 )
-from analytics.views_monitoring import MigrationView, migration_view, rating_span
+from analytics.views_monitoring import (MigrationView, MonitoringInputs, ReviewView, WatchlistView, migration_view,
+                                       monitoring_inputs, rating_span, review_view, watchlist_view)
+from analytics.watchlist import Rule
 from analytics.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
@@ -189,6 +191,21 @@ def cached_rating_span(version: str) -> tuple[date, date] | None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_migration_view(version: str, start: date, end: date, filters: Filters, average_years: int) -> MigrationView:
     return migration_view(get_warehouse(), start, end, filters, get_policy(), average_years)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_monitoring_inputs(version: str, as_of: date, filters: Filters) -> MonitoringInputs:
+    return monitoring_inputs(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_watchlist_view(version: str, as_of: date, filters: Filters, rules: tuple[Rule, ...]) -> WatchlistView:
+    return watchlist_view(get_warehouse(), cached_monitoring_inputs(version, as_of, filters), get_policy(), rules)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_review_view(version: str, as_of: date, filters: Filters) -> ReviewView:
+    return review_view(get_warehouse(), cached_monitoring_inputs(version, as_of, filters), get_policy())
 
 
 # ----------------------------------------------------------------------------- app context

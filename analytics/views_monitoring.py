@@ -10,6 +10,8 @@ from datetime import date
 import polars as pl
 
 from analytics import migration as mg
+from analytics import reviews
+from analytics import watchlist as wl
 from analytics.exposure import Filters
 from analytics.policy import Policy
 from analytics.views import InvalidRequest, calendar
@@ -103,3 +105,130 @@ def migration_view(wh: Warehouse, start: date, end: date, filters: Filters, poli
         calibration=mg.calibration(pooled, policy.scale, policy.pd_pct),
         notes=notes,
     )
+
+
+# ----------------------------------------------------------------------------- reviews and watchlist
+
+@dataclass(frozen=True)
+class MonitoringInputs:
+    """The signals of one date (and of the previous month-end) that the watchlist and the
+    review schedule are computed from; fetched once, re-evaluated for any thresholds."""
+
+    as_of: date
+    filters: Filters
+    previous: date | None
+    customers: pl.DataFrame
+    events: pl.DataFrame
+    customers_before: pl.DataFrame | None
+    events_before: pl.DataFrame | None
+
+
+def _lookbacks(policy: Policy) -> dict[str, int]:
+    months = {r.key: r.months for r in policy.watch_rules}
+    return {"downgrade_months": months["downgrade"] or 12, "cover_months": months["insurer_cut"] or 3,
+            "event_months": months["adverse_events"] or 12}
+
+
+def monitoring_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> MonitoringInputs:
+    cal = calendar(wh)
+    if as_of not in cal.prev_month_end:
+        raise InvalidRequest(f"no snapshot on {as_of}")
+    look = _lookbacks(policy)
+    params = dict(scale=list(policy.scale), downgrade_months=look["downgrade_months"],
+                  cover_months=look["cover_months"], **filters.params())
+
+    def fetch(day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return (wh.query("monitoring_customers", as_of=day, **params),
+                wh.query("monitoring_events", as_of=day, event_months=look["event_months"], **filters.params()))
+
+    customers, events = fetch(as_of)
+    prev = cal.prev_month_end[as_of]
+    before = fetch(prev) if prev in cal.prev_month_end else (None, None)
+    return MonitoringInputs(as_of, filters, prev if before[0] is not None else None, customers, events, *before)
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """The periodic review schedule at one date."""
+
+    as_of: date
+    schedule: pl.DataFrame
+    counts: pl.DataFrame
+    by_manager: pl.DataFrame
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"review_schedule": self.schedule, "status_counts": self.counts, "by_credit_manager": self.by_manager}
+
+
+def review_view(wh: Warehouse, inputs: MonitoringInputs, policy: Policy) -> ReviewView:
+    sched = reviews.schedule(inputs.customers, policy.reviews, policy.scale, inputs.as_of)
+    labels = wh.query("customer_labels", ids=sched["customer_id"].to_list()).select("customer_id", "name")
+    named = sched.join(labels, on="customer_id", how="left").select("customer_id", "name", *sched.columns[1:])
+    return ReviewView(inputs.as_of, named, reviews.status_counts(sched), reviews.by_manager(sched))
+
+
+@dataclass(frozen=True)
+class WatchlistView:
+    """The watchlist at one date under a set of rules: hits with their status against the
+    previous month-end, the customers ranked by score, the resolved entries."""
+
+    as_of: date
+    previous: date | None
+    hits: pl.DataFrame  # new and persisting hits (one row per customer and rule)
+    resolved: pl.DataFrame
+    customers: pl.DataFrame  # one row per customer on the list, ranked
+    by_rule: pl.DataFrame  # rule, severity, hits
+    customers_before: int
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"customers": self.customers, "hits": self.hits, "resolved": self.resolved, "by_rule": self.by_rule}
+
+
+def _hits(inputs_customers: pl.DataFrame, events: pl.DataFrame, as_of: date, rules: tuple[wl.Rule, ...],
+          policy: Policy) -> pl.DataFrame:
+    sched = reviews.schedule(inputs_customers, policy.reviews, policy.scale, as_of)
+    return wl.evaluate(wl.observe(inputs_customers, events, sched, rules, as_of, policy.scale), rules)
+
+
+def watchlist_view(wh: Warehouse, inputs: MonitoringInputs, policy: Policy,
+                   rules: tuple[wl.Rule, ...] | None = None) -> WatchlistView:
+    """Evaluate the rules (default: the policy's) now and at the previous month-end."""
+    rules = policy.watch_rules if rules is None else rules
+    now = _hits(inputs.customers, inputs.events, inputs.as_of, rules, policy)
+    before = None
+    notes = []
+    if inputs.customers_before is not None and inputs.previous is not None:
+        before = _hits(inputs.customers_before, inputs.events_before, inputs.previous, rules, policy)  # type: ignore[arg-type]
+    else:
+        notes.append("No previous month-end in the data: every entry counts as new.")
+    ids = now["customer_id"].unique().to_list()
+    first = calendar(wh).dates[-1]
+    from_date = max(first, mg.years_before(inputs.as_of, 2))
+    history = wh.query("monitoring_history", ids=ids, from_date=from_date, as_of=inputs.as_of, **inputs.filters.params())
+    rating_hist = wh.query("monitoring_ratings", ids=ids, as_of=inputs.as_of)
+    now = wl.fill_since(now, history, rating_hist, rules, policy.scale)
+    marked = wl.compare(now, before)
+    current = marked.filter(pl.col("status") != "resolved")
+    resolved = marked.filter(pl.col("status") == "resolved")
+    scores = wl.customer_scores(current, policy.severity_points)
+    info = inputs.customers.select("customer_id", "segment", "credit_manager", "grade", "gross_exposure_amt",
+                                   "limit_amt")
+    new_ids = current.filter(pl.col("status") == "new")["customer_id"].unique()
+    labels = wh.query("customer_labels", ids=ids + resolved["customer_id"].unique().to_list()).select(
+        "customer_id", "name")
+    customers = (scores.join(info, on="customer_id", how="left").join(labels, on="customer_id", how="left")
+                 .with_columns(pl.col("customer_id").is_in(new_ids.implode()).alias("has_new"))
+                 .select("customer_id", "name", "worst_severity", "score", "hits", "rules", "has_new", "grade",
+                         "gross_exposure_amt", "limit_amt", "segment", "credit_manager"))
+    order = {s: i for i, s in enumerate(wl.SEVERITIES)}
+    hit_cols = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text",
+                "threshold", "since", "action", "rule", "observed"]
+    hits = (current.join(labels, on="customer_id", how="left")
+            .sort([pl.col("severity").replace_strict(order, return_dtype=pl.Int64), "customer_id"],
+                  descending=[True, False]).select(hit_cols))
+    resolved = resolved.join(labels, on="customer_id", how="left").select(hit_cols)
+    by_rule = (current.group_by("label", "severity").agg(pl.len().cast(pl.Int64).alias("hits"))
+               .sort("label", "severity"))
+    n_before = 0 if before is None else before["customer_id"].n_unique()
+    return WatchlistView(inputs.as_of, inputs.previous, hits, resolved, customers, by_rule, n_before, notes)

@@ -796,6 +796,11 @@ def _ratings(w: _World) -> pl.DataFrame:
     order = np.lexsort((days, cust))
     cust, days, grade = cust[order], days[order], grade[order]
     score = SCORE_LO[grade] + rng.random(cust.size) * (SCORE_HI[grade] - SCORE_LO[grade])
+    # customers that missed their last limit review were not re-affirmed either (drawn after
+    # the scores so the random stream, and every table after this one, stays the same)
+    periodic = order >= c0.size + c1.size
+    keep_row = ~(periodic & a["missed_review"][cust] & (days > a["review_cutoff"]))
+    cust, days, grade, score = cust[keep_row], days[keep_row], grade[keep_row], score[keep_row]
     cust_ids: pl.Series = a["customer_ids"]
     out = pl.DataFrame([
         cust_ids.gather(cust).alias("customer_id"),
@@ -830,6 +835,7 @@ def _credit_limits(w: _World) -> pl.DataFrame:
     cutoff = int(_add_months(np.array([w.end]), -12)[0]) - 5
     missed = (rng.random(n) < 0.05) & (a["anchor"] <= cutoff) & ~a["det"]
     ok &= ~(missed[c] & (k > 0) & (eff > cutoff))
+    a["missed_review"], a["review_cutoff"] = missed, cutoff  # their periodic re-rating lapses too
     # deteriorating customers: regular reviews after the downgrade are replaced by a cut
     det = a["det"]
     det_day = np.where(det, w.month_start[np.minimum(a["det_start"], w.n_months - 1)], w.end + 1)

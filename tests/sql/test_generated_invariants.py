@@ -38,7 +38,8 @@ def test_every_query_runs(wh, as_of, policy, name):
               "bounds": list(policy.bucket_upper_dpd), "by_invoice_date": False, "dimension": "segment",
               "from_month": date(2000, 1, 31), "to_month": as_of, "text": "C0", "limit": 5, **Filters().params(),
               "starts": [date(2025, 10, 31)], "ends": [as_of], "default_grade": "D", "nr_after_months": 18,
-              "window_start": date(2025, 10, 31), "window_end": as_of}
+              "window_start": date(2025, 10, 31), "window_end": as_of, "scale": list(policy.scale),
+              "downgrade_months": 12, "cover_months": 3, "event_months": 12, "from_date": date(2025, 10, 31)}
     frame = wh.query(name, **params)
     assert frame.width > 0
 
