@@ -30,7 +30,7 @@ from analytics.views import (
     unknown_filter_values,
 )
 from analytics.migration import years_before
-from analytics.views_monitoring import migration_view
+from analytics.views_monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
@@ -185,6 +185,18 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
                                                                              "nr_adjusted_rate"),
                 "duration_matrix": view.duration, "calibration": view.calibration, "movers": view.movers,
                 "notches": view.notches}
+    if args.report in ("watchlist", "reviews"):
+        inputs = monitoring_inputs(wh, as_of, filters, policy)
+        if args.report == "reviews":
+            rv = review_view(wh, inputs, policy)
+            meta.update(counts=dict(zip(rv.counts["status"].to_list(), rv.counts["customers"].to_list())))
+            return rv.tables()
+        wv = watchlist_view(wh, inputs, policy)
+        meta.update(previous_month_end=wv.previous.isoformat() if wv.previous else None,
+                    customers_on_watchlist=wv.customers.height,
+                    new_hits=wv.hits.filter(pl.col("status") == "new").height, resolved_hits=wv.resolved.height,
+                    notes=wv.notes)
+        return wv.tables()
     if args.report == "customer":
         if not args.customer:
             raise InvalidRequest("report customer needs --customer ID")
@@ -244,7 +256,8 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_sample)
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
-    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration"])
+    rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration",
+                                       "watchlist", "reviews"])
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
     rp.add_argument("--warehouse")

@@ -57,7 +57,8 @@ def control(rule: Rule, container: object) -> Rule:
             value = float(SEVERITIES.index(sev))
         elif kind == "number":
             value = st.number_input(f"from ({cur})", min_value=float(lo), max_value=float(hi), step=float(step),
-                                    value=float(rule.entry), key=key, disabled=not on, label_visibility="collapsed")
+                                    value=float(rule.entry), key=key, disabled=not on, label_visibility="collapsed",
+                                    format="%.0f")
         else:
             integer = float(step).is_integer()
             cast = int if integer else float

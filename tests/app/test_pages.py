@@ -13,33 +13,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture()
-def app(generated_warehouse, monkeypatch):
-    monkeypatch.setenv("CREDIT_WAREHOUSE", str(generated_warehouse))
-
-    def make(widgets: dict[str, object] | None = None, **params: str | list[str]) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        for key, value in (widgets or {}).items():
-            at.session_state[key] = value
-        return at
-
-    return make
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+from tests.app.conftest import APP, assert_clean, metric
 
 
 def test_portfolio_renders_kpis(app):
@@ -111,19 +85,6 @@ def test_data_page(app):
     at.switch_page("pages/data.py").run()
     assert_clean(at)
     assert at.title[0].value == "Data and policy"
-
-
-@pytest.fixture()
-def bare_app(bare_warehouse, monkeypatch):
-    monkeypatch.setenv("CREDIT_WAREHOUSE", str(bare_warehouse))
-
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at
-
-    return make
 
 
 def test_bare_invoice_list_every_page_says_what_is_missing(bare_app):
@@ -221,8 +182,11 @@ def test_entered_rates_drive_the_ecl(app):
     ("pages/kpis.py", None),
     ("pages/provisions.py", "No complete month before this date"),
     ("pages/collections.py", None),
+    ("pages/migration.py", "No ratings were loaded"),
+    ("pages/watchlist.py", None),
+    ("pages/reviews.py", None),
 ])
-def test_receivables_pages_on_a_bare_invoice_list(bare_app, path, message):
+def test_analysis_pages_on_a_bare_invoice_list(bare_app, path, message):
     at = bare_app(as_of="2024-06-20").run()
     at.switch_page(path).run()
     assert_clean(at)

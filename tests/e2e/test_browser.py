@@ -209,8 +209,11 @@ def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehous
     ("kpis", "Payment KPIs"),
     ("provisions", "Roll rates and provisions"),
     ("collections", "Collections worklist"),
+    ("watchlist", "Watchlist"),
+    ("migration", "Rating migration"),
+    ("reviews", "Review schedule"),
 ])
-def test_receivables_pages(server, page, path, heading):
+def test_analysis_pages(server, page, path, heading):
     page.goto(f"{server}/{path}")
     settle(page)
     no_errors(page)
@@ -230,3 +233,30 @@ def test_worklist_row_opens_the_credit_file(server, page):
     settle(page)
     no_errors(page)
     assert page.get_by_role("heading", name="Customer credit file").count() == 1
+
+
+def test_watchlist_toggle_reruns_the_board(server, page):
+    page.goto(f"{server}/watchlist")
+    settle(page)
+    before = metric_value(page, "On the watchlist")
+    page.get_by_text("Try a tighter or looser policy").click()
+    page.get_by_text("Days past due (oldest open item)").first.click()  # switch the rule off
+    page.wait_for_function(
+        """(before) => { const t = [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .find(m => m.innerText.includes('On the watchlist'));
+             return t && !t.innerText.includes(before); }""", arg=before, timeout=30_000)
+    settle(page)
+    no_errors(page)
+    assert int(metric_value(page, "On the watchlist").replace(",", "")) < int(before.replace(",", ""))
+    assert page.get_by_text("Trying thresholds other than the policy").count() == 1
+    shot(page, "watchlist_tried")
+
+
+def test_migration_exposure_weighting(server, page):
+    page.goto(f"{server}/migration")
+    settle(page)
+    page.get_by_role("radio", name="exposure (CNY)").click()
+    settle(page)
+    no_errors(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 5
+    shot(page, "migration_exposure")

@@ -1,0 +1,47 @@
+"""AppTest fixtures: the app on the generated warehouse or on the bare invoice list."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def app(generated_warehouse, monkeypatch):
+    monkeypatch.setenv("CREDIT_WAREHOUSE", str(generated_warehouse))
+
+    def make(widgets: dict[str, object] | None = None, **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        for key, value in (widgets or {}).items():
+            at.session_state[key] = value
+        return at
+
+    return make
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.fixture()
+def bare_app(bare_warehouse, monkeypatch):
+    monkeypatch.setenv("CREDIT_WAREHOUSE", str(bare_warehouse))
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at
+
+    return make
