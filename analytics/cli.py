@@ -188,10 +188,10 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
     if args.report in ("watchlist", "reviews"):
         inputs = monitoring_inputs(wh, as_of, filters, policy)
         if args.report == "reviews":
-            rv = review_view(wh, inputs, policy)
+            rv = review_view(inputs, policy)
             meta.update(counts=dict(zip(rv.counts["status"].to_list(), rv.counts["customers"].to_list())))
             return rv.tables()
-        wv = watchlist_view(wh, inputs, policy)
+        wv = watchlist_view(inputs, policy)
         meta.update(previous_month_end=wv.previous.isoformat() if wv.previous else None,
                     customers_on_watchlist=wv.customers.height,
                     new_hits=wv.hits.filter(pl.col("status") == "new").height, resolved_hits=wv.resolved.height,

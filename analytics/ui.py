@@ -200,12 +200,12 @@ def cached_monitoring_inputs(version: str, as_of: date, filters: Filters) -> Mon
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_watchlist_view(version: str, as_of: date, filters: Filters, rules: tuple[Rule, ...]) -> WatchlistView:
-    return watchlist_view(get_warehouse(), cached_monitoring_inputs(version, as_of, filters), get_policy(), rules)
+    return watchlist_view(cached_monitoring_inputs(version, as_of, filters), get_policy(), rules)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_review_view(version: str, as_of: date, filters: Filters) -> ReviewView:
-    return review_view(get_warehouse(), cached_monitoring_inputs(version, as_of, filters), get_policy())
+    return review_view(cached_monitoring_inputs(version, as_of, filters), get_policy())
 
 
 # ----------------------------------------------------------------------------- app context

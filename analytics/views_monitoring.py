@@ -121,6 +121,8 @@ class MonitoringInputs:
     events: pl.DataFrame
     customers_before: pl.DataFrame | None
     events_before: pl.DataFrame | None
+    history: pl.DataFrame  # month-end utilization, overdue, share (HISTORY_MONTHS back)
+    ratings: pl.DataFrame  # rating histories up to as_of
 
 
 def _lookbacks(policy: Policy) -> dict[str, int]:
@@ -144,7 +146,11 @@ def monitoring_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Poli
     customers, events = fetch(as_of)
     prev = cal.prev_month_end[as_of]
     before = fetch(prev) if prev in cal.prev_month_end else (None, None)
-    return MonitoringInputs(as_of, filters, prev if before[0] is not None else None, customers, events, *before)
+    from_date = max(cal.dates[-1], mg.years_before(as_of, 1))
+    history = wh.query("monitoring_history", from_date=from_date, as_of=as_of, **filters.params())
+    ratings = wh.query("monitoring_ratings", as_of=as_of, **filters.params())
+    return MonitoringInputs(as_of, filters, prev if before[0] is not None else None, customers, events, *before,
+                            history=history, ratings=ratings)
 
 
 @dataclass(frozen=True)
@@ -160,10 +166,10 @@ class ReviewView:
         return {"review_schedule": self.schedule, "status_counts": self.counts, "by_credit_manager": self.by_manager}
 
 
-def review_view(wh: Warehouse, inputs: MonitoringInputs, policy: Policy) -> ReviewView:
+def review_view(inputs: MonitoringInputs, policy: Policy) -> ReviewView:
     sched = reviews.schedule(inputs.customers, policy.reviews, policy.scale, inputs.as_of)
-    labels = wh.query("customer_labels", ids=sched["customer_id"].to_list()).select("customer_id", "name")
-    named = sched.join(labels, on="customer_id", how="left").select("customer_id", "name", *sched.columns[1:])
+    names = inputs.customers.select("customer_id", "name")
+    named = sched.join(names, on="customer_id", how="left").select("customer_id", "name", *sched.columns[1:])
     return ReviewView(inputs.as_of, named, reviews.status_counts(sched), reviews.by_manager(sched))
 
 
@@ -191,9 +197,10 @@ def _hits(inputs_customers: pl.DataFrame, events: pl.DataFrame, as_of: date, rul
     return wl.evaluate(wl.observe(inputs_customers, events, sched, rules, as_of, policy.scale), rules)
 
 
-def watchlist_view(wh: Warehouse, inputs: MonitoringInputs, policy: Policy,
+def watchlist_view(inputs: MonitoringInputs, policy: Policy,
                    rules: tuple[wl.Rule, ...] | None = None) -> WatchlistView:
-    """Evaluate the rules (default: the policy's) now and at the previous month-end."""
+    """Evaluate the rules (default: the policy's) now and at the previous month-end. Pure:
+    a threshold slider re-runs only this, on inputs fetched once."""
     rules = policy.watch_rules if rules is None else rules
     now = _hits(inputs.customers, inputs.events, inputs.as_of, rules, policy)
     before = None
@@ -202,32 +209,31 @@ def watchlist_view(wh: Warehouse, inputs: MonitoringInputs, policy: Policy,
         before = _hits(inputs.customers_before, inputs.events_before, inputs.previous, rules, policy)  # type: ignore[arg-type]
     else:
         notes.append("No previous month-end in the data: every entry counts as new.")
-    ids = now["customer_id"].unique().to_list()
-    first = calendar(wh).dates[-1]
-    from_date = max(first, mg.years_before(inputs.as_of, 2))
-    history = wh.query("monitoring_history", ids=ids, from_date=from_date, as_of=inputs.as_of, **inputs.filters.params())
-    rating_hist = wh.query("monitoring_ratings", ids=ids, as_of=inputs.as_of)
-    now = wl.fill_since(now, history, rating_hist, rules, policy.scale)
+    hit_ids = now.select("customer_id").unique()
+    now = wl.fill_since(now, inputs.history.join(hit_ids, on="customer_id", how="semi"),
+                        inputs.ratings.join(hit_ids, on="customer_id", how="semi"), rules, policy.scale)
     marked = wl.compare(now, before)
     current = marked.filter(pl.col("status") != "resolved")
     resolved = marked.filter(pl.col("status") == "resolved")
     scores = wl.customer_scores(current, policy.severity_points)
-    info = inputs.customers.select("customer_id", "segment", "credit_manager", "grade", "gross_exposure_amt",
+    info = inputs.customers.select("customer_id", "name", "segment", "credit_manager", "grade", "gross_exposure_amt",
                                    "limit_amt")
-    new_ids = current.filter(pl.col("status") == "new")["customer_id"].unique()
-    labels = wh.query("customer_labels", ids=ids + resolved["customer_id"].unique().to_list()).select(
-        "customer_id", "name")
-    customers = (scores.join(info, on="customer_id", how="left").join(labels, on="customer_id", how="left")
-                 .with_columns(pl.col("customer_id").is_in(new_ids.implode()).alias("has_new"))
+    names = pl.concat([inputs.customers.select("customer_id", "name"),
+                       *([] if inputs.customers_before is None else [inputs.customers_before.select("customer_id",
+                                                                                                    "name")])]
+                      ).unique("customer_id")
+    new_ids = current.filter(pl.col("status") == "new").select("customer_id").unique()
+    customers = (scores.join(info, on="customer_id", how="left")
+                 .with_columns(pl.col("customer_id").is_in(new_ids["customer_id"].implode()).alias("has_new"))
                  .select("customer_id", "name", "worst_severity", "score", "hits", "rules", "has_new", "grade",
                          "gross_exposure_amt", "limit_amt", "segment", "credit_manager"))
     order = {s: i for i, s in enumerate(wl.SEVERITIES)}
     hit_cols = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text",
                 "threshold", "since", "action", "rule", "observed"]
-    hits = (current.join(labels, on="customer_id", how="left")
+    hits = (current.join(names, on="customer_id", how="left")
             .sort([pl.col("severity").replace_strict(order, return_dtype=pl.Int64), "customer_id"],
                   descending=[True, False]).select(hit_cols))
-    resolved = resolved.join(labels, on="customer_id", how="left").select(hit_cols)
+    resolved = resolved.join(names, on="customer_id", how="left").select(hit_cols)
     by_rule = (current.group_by("label", "severity").agg(pl.len().cast(pl.Int64).alias("hits"))
                .sort("label", "severity"))
     n_before = 0 if before is None else before["customer_id"].n_unique()

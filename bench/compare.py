@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from analytics import migration  # noqa: E402
 from analytics.exposure import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, exposure_view  # noqa: E402
@@ -49,6 +50,16 @@ def main(source_dir: Path) -> None:
     wh_exp_ms, wh_exp = timed(lambda: exposure_view(wh, as_of, Filters(), policy), 7)
     wh_aging_ms, wh_aging = timed(lambda: aging_distribution(wh, as_of, Filters(), policy), 7)
 
+    start = migration.years_before(as_of, 1)
+    pd_mig_ms, pd_mig = timed(lambda: pandas_baseline.migration_counts(raw, start, as_of), 3, warm_up=False)
+
+    def wh_migration() -> object:
+        cohort = wh.query("rating_cohorts", starts=[start], ends=[as_of], default_grade=policy.default_grade,
+                          nr_after_months=policy.nr_after_months, **Filters().params())
+        return migration.cohort_matrix(cohort, policy.scale)
+
+    wh_mig_ms, wh_mig = timed(wh_migration, 7)
+
     pd_ar = float(pd_exp["open_ar_amt"].sum())  # type: ignore[index]
     wh_ar = wh_exp.kpis.open_ar_amt  # type: ignore[attr-defined]
     pd_aging_total = float(pd_aging["outstanding_amt"].sum())  # type: ignore[index]
@@ -60,7 +71,19 @@ def main(source_dir: Path) -> None:
         "aging": {"pandas_ms": pd_aging_ms, "warehouse_ms": wh_aging_ms,
                   "speedup": round(pd_aging_ms / wh_aging_ms, 1),
                   "total_pandas": round(pd_aging_total, 2), "total_warehouse": round(wh_aging_total, 2)},
+        "migration": {"pandas_ms": pd_mig_ms, "warehouse_ms": wh_mig_ms,
+                      "speedup": round(pd_mig_ms / wh_mig_ms, 1),
+                      "cohort_pandas": int(pd_mig["count"].sum()),  # type: ignore[index]
+                      "cohort_warehouse": int(wh_mig["count"].sum()),  # type: ignore[index]
+                      "same_cells": _same_cells(pd_mig, wh_mig)},
     }))
+
+
+def _same_cells(pd_counts: object, wh_matrix: object) -> bool:
+    """Both ways give the same count in every non-empty cell."""
+    a = {(r.from_grade, r.to_grade): int(r.count) for r in pd_counts.itertuples()}  # type: ignore[attr-defined]
+    b = {(f, t): n for f, t, n in wh_matrix.select("from_grade", "to_grade", "count").iter_rows() if n}  # type: ignore[attr-defined]
+    return a == b
 
 
 if __name__ == "__main__":

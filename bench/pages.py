@@ -26,6 +26,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from analytics.exposure import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, customer_file, exposure_view  # noqa: E402
+from analytics import migration  # noqa: E402
+from analytics.views_monitoring import (migration_view, monitoring_inputs, review_view,  # noqa: E402
+                                        watchlist_view)
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view  # noqa: E402
 from analytics.warehouse import Warehouse  # noqa: E402
 
@@ -76,6 +79,8 @@ def main() -> None:
     top_customer = str(probe.largest["customer_id"][0])
     results: dict[str, object] = {"as_of": as_of.isoformat(), "customer": top_customer}
 
+    inputs = monitoring_inputs(wh, as_of, Filters(), policy)
+    tighter = tuple(r.with_entry(r.entry * 0.9) if r.key == "utilization" else r for r in policy.watch_rules)
     views = {
         "exposure_view": lambda: exposure_view(wh, as_of, Filters(), policy),
         "exposure_view_filtered": lambda: exposure_view(wh, as_of, Filters(segments=("core",)), policy),
@@ -85,6 +90,10 @@ def main() -> None:
         "kpi_view": lambda: kpi_view(wh, as_of, Filters(), policy),
         "provision_view": lambda: provision_view(wh, as_of, Filters(), policy),
         "collections_view": lambda: collections_view(wh, as_of, Filters(), policy),
+        "migration_view": lambda: migration_view(wh, migration.years_before(as_of, 1), as_of, Filters(), policy),
+        "monitoring_inputs": lambda: monitoring_inputs(wh, as_of, Filters(), policy),
+        "watchlist_view (inputs cached: a slider move)": lambda: watchlist_view(inputs, policy, tighter),
+        "review_view (inputs cached)": lambda: review_view(inputs, policy),
     }
     results["views_ms"] = {name: median_ms(fn) for name, fn in views.items()}
 
@@ -94,6 +103,9 @@ def main() -> None:
         "Payment KPIs": ("pages/kpis.py", {}),
         "Roll rates and provisions": ("pages/provisions.py", {}),
         "Collections worklist": ("pages/collections.py", {}),
+        "Watchlist": ("pages/watchlist.py", {}),
+        "Rating migration": ("pages/migration.py", {}),
+        "Review schedule": ("pages/reviews.py", {}),
         "Customer credit file": ("pages/customer.py", {"customer": top_customer}),
         "Data and policy": ("pages/data.py", {}),
     }

@@ -1,4 +1,4 @@
-"""The plain pandas way: the exposure and aging views computed from the raw files.
+"""The plain pandas way: the exposure, aging and migration views computed from the raw files.
 
 What a competent analyst would write in a notebook without a warehouse: read the
 raw invoices, payments, orders, limits and fx rates, work out every invoice's
@@ -26,6 +26,7 @@ class RawPortfolio:
     orders: pd.DataFrame
     limits: pd.DataFrame
     fx: pd.DataFrame
+    ratings: pd.DataFrame
 
 
 def read_raw(source_dir: Path) -> RawPortfolio:
@@ -45,6 +46,7 @@ def read_raw(source_dir: Path) -> RawPortfolio:
         orders=rd("orders", ["customer_id", "order_date", "amount", "currency", "status", "invoiced_on"]),
         limits=rd("credit_limits", ["customer_id", "effective_from", "limit_amt", "currency"]),
         fx=rd("fx_rates", ["currency", "rate_date", "rate_to_reporting"]),
+        ratings=rd("ratings", ["customer_id", "rated_on", "grade"]),
     )
 
 
@@ -105,3 +107,24 @@ def aging_view(raw: RawPortfolio, as_of: date, bounds: list[int], reporting: str
     bucket = pd.cut(items["days_past_due"], edges, right=True, labels=False)
     return items.groupby(bucket).agg(outstanding_amt=("outstanding_amt", "sum"),
                                      items=("outstanding_amt", "size")).reset_index(names="bucket_idx")
+
+
+def migration_counts(raw: RawPortfolio, start: date, end: date, default_grade: str = "D",
+                     nr_after_months: int = 18) -> pd.DataFrame:
+    """Cohort transition counts and exposure from start to end: grade in force at both dates
+    (D absorbing, NR when the rating at the end lapsed), gross exposure at the start (from
+    the raw invoices and orders), one row per (from_grade, to_grade)."""
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    r = raw.ratings.sort_values("rated_on")
+    at0 = r[r["rated_on"] <= t0].groupby("customer_id").last()
+    at0 = at0[(at0["grade"] != default_grade) & (at0["rated_on"] >= t0 - pd.DateOffset(months=nr_after_months))]
+    at1 = r[r["rated_on"] <= t1].groupby("customer_id").last().reindex(at0.index)
+    window = r[(r["rated_on"] > t0) & (r["rated_on"] <= t1) & (r["grade"] == default_grade)]
+    defaulted = at0.index.isin(window["customer_id"].unique())
+    lapsed = at1["rated_on"] < t1 - pd.DateOffset(months=nr_after_months)
+    to = np.where(defaulted, default_grade, np.where(lapsed, "NR", at1["grade"]))
+    exposure = exposure_view(raw, start).set_index("customer_id")["gross_exposure_amt"]
+    cohort = pd.DataFrame({"from_grade": at0["grade"].to_numpy(), "to_grade": to,
+                           "exposure_amt": exposure.reindex(at0.index).fillna(0.0).to_numpy()})
+    return cohort.groupby(["from_grade", "to_grade"]).agg(count=("to_grade", "size"),
+                                                          exposure_amt=("exposure_amt", "sum")).reset_index()

@@ -123,7 +123,7 @@ def render_markdown(r: dict) -> str:  # type: ignore[type-arg]
         rows.append(f"| view function `{name}` (queries + computations) | {ms} ms | | |")
     rows.append(f"| dashboard server peak RSS (all page runs) | {r['server_peak_rss_mb']:,} MB | "
                 f"<= {b['server_rss_mb']:,.0f} MB | {_verdict(r['server_peak_rss_mb'], b['server_rss_mb'])} |")
-    for view in ("exposure", "aging"):
+    for view in ("exposure", "aging", "migration"):
         c = r["pandas"][view]
         rows.append(f"| {view} view: pandas from raw invoices vs warehouse | {c['pandas_ms']:,} ms vs "
                     f"{c['warehouse_ms']:,} ms = {c['speedup']}x | >= {b['speedup']:g}x | "
@@ -133,8 +133,10 @@ def render_markdown(r: dict) -> str:  # type: ignore[type-arg]
     head = (f"### Bench `{r['label']}`: {r['customers']:,} customers, {r['years']} years, {invoices:,} invoices\n\n"
             f"Run {r['run_at']} on {r['machine']['cpus']} cores, Python {r['machine']['python']}.\n\n")
     check = r["pandas"]["exposure"]
+    mig = r["pandas"]["migration"]
     tail = (f"\nMarts: {marts}. Open AR at {r['pandas']['as_of']}: pandas {check['open_ar_pandas']:,.2f}, "
-            f"warehouse {check['open_ar_warehouse']:,.2f}.\n")
+            f"warehouse {check['open_ar_warehouse']:,.2f}. Migration cohort: pandas {mig['cohort_pandas']:,}, "
+            f"warehouse {mig['cohort_warehouse']:,} customers, same counts in every cell: {mig['same_cells']}.\n")
     return head + "\n".join(rows) + "\n" + tail
 
 

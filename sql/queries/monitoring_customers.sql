@@ -90,6 +90,7 @@ payment_trend as (
 final as (
     select
         s.customer_id,
+        s.name,
         s.segment,
         s.credit_manager,
         s.grade,

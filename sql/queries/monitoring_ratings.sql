@@ -1,14 +1,19 @@
--- purpose: the rating histories of some customers up to a date (the watchlist's
---          "since when" for the grade-floor rule).
--- parameters: $ids (varchar list of customer_id), $as_of (date).
+-- purpose: the rating histories up to a date, after the sidebar filters (the
+--          watchlist's "since when" for the grade-floor rule).
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
+--             (varchar lists; empty = no filter).
 -- grain: one row per rating.
-with wanted as (
-    select unnest($ids::varchar[]) as customer_id
+with scoped as (
+    select sc.customer_id
+    from customers_in_scope(
+        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
+        $groups::varchar[]
+    ) as sc
 ),
 final as (
     select r.customer_id, r.rated_on, r.grade
     from ratings as r
-    semi join wanted as w on w.customer_id = r.customer_id
+    semi join scoped as s on s.customer_id = r.customer_id
     where r.rated_on <= $as_of
 )
 select * from final;
