@@ -121,8 +121,10 @@ class MonitoringInputs:
     events: pl.DataFrame
     customers_before: pl.DataFrame | None
     events_before: pl.DataFrame | None
-    history: pl.DataFrame  # month-end utilization, overdue, share (HISTORY_MONTHS back)
+    history: pl.DataFrame  # month-end utilization, overdue, share (a year back)
     ratings: pl.DataFrame  # rating histories up to as_of
+    schedule: pl.DataFrame  # reviews.schedule at as_of
+    schedule_before: pl.DataFrame | None  # and at the previous month-end
 
 
 def _lookbacks(policy: Policy) -> dict[str, int]:
@@ -149,8 +151,12 @@ def monitoring_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Poli
     from_date = max(cal.dates[-1], mg.years_before(as_of, 1))
     history = wh.query("monitoring_history", from_date=from_date, as_of=as_of, **filters.params())
     ratings = wh.query("monitoring_ratings", as_of=as_of, **filters.params())
+    def sched(frame: pl.DataFrame, day: date) -> pl.DataFrame:
+        return reviews.schedule(frame, policy.reviews, policy.scale, day)
+
     return MonitoringInputs(as_of, filters, prev if before[0] is not None else None, customers, events, *before,
-                            history=history, ratings=ratings)
+                            history=history, ratings=ratings, schedule=sched(customers, as_of),
+                            schedule_before=None if before[0] is None else sched(before[0], prev))
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class ReviewView:
 
 
 def review_view(inputs: MonitoringInputs, policy: Policy) -> ReviewView:
-    sched = reviews.schedule(inputs.customers, policy.reviews, policy.scale, inputs.as_of)
+    sched = inputs.schedule
     names = inputs.customers.select("customer_id", "name")
     named = sched.join(names, on="customer_id", how="left").select("customer_id", "name", *sched.columns[1:])
     return ReviewView(inputs.as_of, named, reviews.status_counts(sched), reviews.by_manager(sched))
@@ -191,10 +197,9 @@ class WatchlistView:
         return {"customers": self.customers, "hits": self.hits, "resolved": self.resolved, "by_rule": self.by_rule}
 
 
-def _hits(inputs_customers: pl.DataFrame, events: pl.DataFrame, as_of: date, rules: tuple[wl.Rule, ...],
-          policy: Policy) -> pl.DataFrame:
-    sched = reviews.schedule(inputs_customers, policy.reviews, policy.scale, as_of)
-    return wl.evaluate(wl.observe(inputs_customers, events, sched, rules, as_of, policy.scale), rules)
+def _hits(customers: pl.DataFrame, events: pl.DataFrame, schedule: pl.DataFrame, as_of: date,
+          rules: tuple[wl.Rule, ...], policy: Policy) -> pl.DataFrame:
+    return wl.evaluate(wl.observe(customers, events, schedule, rules, as_of, policy.scale), rules)
 
 
 def watchlist_view(inputs: MonitoringInputs, policy: Policy,
@@ -202,16 +207,15 @@ def watchlist_view(inputs: MonitoringInputs, policy: Policy,
     """Evaluate the rules (default: the policy's) now and at the previous month-end. Pure:
     a threshold slider re-runs only this, on inputs fetched once."""
     rules = policy.watch_rules if rules is None else rules
-    now = _hits(inputs.customers, inputs.events, inputs.as_of, rules, policy)
+    now = _hits(inputs.customers, inputs.events, inputs.schedule, inputs.as_of, rules, policy)
     before = None
     notes = []
     if inputs.customers_before is not None and inputs.previous is not None:
-        before = _hits(inputs.customers_before, inputs.events_before, inputs.previous, rules, policy)  # type: ignore[arg-type]
+        before = _hits(inputs.customers_before, inputs.events_before, inputs.schedule_before,  # type: ignore[arg-type]
+                       inputs.previous, rules, policy)
     else:
         notes.append("No previous month-end in the data: every entry counts as new.")
-    hit_ids = now.select("customer_id").unique()
-    now = wl.fill_since(now, inputs.history.join(hit_ids, on="customer_id", how="semi"),
-                        inputs.ratings.join(hit_ids, on="customer_id", how="semi"), rules, policy.scale)
+    now = wl.fill_since(now, inputs.history, inputs.ratings, rules, policy.scale)
     marked = wl.compare(now, before)
     current = marked.filter(pl.col("status") != "resolved")
     resolved = marked.filter(pl.col("status") == "resolved")

@@ -126,10 +126,14 @@ OBS_SCHEMA = {"customer_id": pl.String, "rule": pl.String, "observed": pl.Float6
               "since": pl.Date}
 
 
-def _obs(frame: pl.DataFrame, rule: str, observed: pl.Expr, text: pl.Expr, since: pl.Expr) -> pl.DataFrame:
-    return frame.select(pl.col("customer_id"), pl.lit(rule).alias("rule"), observed.cast(pl.Float64).alias("observed"),
-                        text.cast(pl.String).alias("observed_text"), since.cast(pl.Date).alias("since")
-                        ).filter(pl.col("observed").is_not_null())
+def _obs(frame: pl.DataFrame, rule: str, observed: pl.Expr, text: pl.Expr, since: pl.Expr,
+         entry: float | None = None) -> pl.DataFrame:
+    """One rule's observations; with `entry`, only those at or above it (the rest cannot hit,
+    and a slider move should not format 100k texts it will throw away)."""
+    value = observed.cast(pl.Float64)
+    kept = frame.filter(value >= entry) if entry is not None else frame.filter(value.is_not_null())
+    return kept.select(pl.col("customer_id"), pl.lit(rule).alias("rule"), value.alias("observed"),
+                       text.cast(pl.String).alias("observed_text"), since.cast(pl.Date).alias("since"))
 
 
 def _fmt(expr: pl.Expr, decimals: int = 0, suffix: str = "") -> pl.Expr:
@@ -147,24 +151,25 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
     c = customers
     if "utilization" in on:
         parts.append(_obs(c, "utilization", pl.col("utilization_pct"), _fmt(pl.col("utilization_pct"), 0, " %"),
-                          pl.lit(None)))
+                          pl.lit(None), on["utilization"].entry))
     if "days_past_due" in on:
         entry = int(on["days_past_due"].entry)
         dpd = pl.col("max_days_past_due")
-        parts.append(_obs(c.filter(dpd > 0), "days_past_due", dpd, _fmt(dpd, 0, " days"),
-                          day - pl.duration(days=dpd - entry)))
+        parts.append(_obs(c, "days_past_due", dpd, _fmt(dpd, 0, " days"),
+                          day - pl.duration(days=dpd - entry), max(entry, 1)))
     if "overdue_amount" in on:
         parts.append(_obs(c.filter(pl.col("overdue_amt") > 0), "overdue_amount", pl.col("overdue_amt"),
-                          _fmt(pl.col("overdue_amt")), pl.lit(None)))
+                          _fmt(pl.col("overdue_amt")), pl.lit(None), on["overdue_amount"].entry))
     if "downgrade" in on:
         notches = pl.col("grade_rank") - pl.col("best_rank_in_window")
         best = pl.col("best_rank_in_window").sub(1).replace_strict(dict(enumerate(scale)), default=None,
                                                                    return_dtype=pl.String)
         parts.append(_obs(c.filter(notches > 0), "downgrade", notches,
-                          pl.format("{} → {} ({} notches)", best, pl.col("grade"), notches), pl.col("rated_on")))
+                          pl.format("{} → {} ({} notches)", best, pl.col("grade"), notches), pl.col("rated_on"),
+                          on["downgrade"].entry))
     if "grade_floor" in on:
-        parts.append(_obs(c.filter(pl.col("grade_rank").is_not_null()), "grade_floor", pl.col("grade_rank") - 1,
-                          pl.col("grade"), pl.lit(None)))
+        parts.append(_obs(c, "grade_floor", pl.col("grade_rank") - 1, pl.col("grade"), pl.lit(None),
+                          on["grade_floor"].entry))
     if "adverse_events" in on:
         parts.append(_event_obs(events, on["adverse_events"]))
     if "financials" in on:
@@ -173,7 +178,7 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
         expired = c.filter(pl.col("is_limit_expired"))
         days = (day - pl.col("limit_expires_on")).dt.total_days()
         parts.append(_obs(expired, "limit_expired", days, pl.format("expired {}", pl.col("limit_expires_on")),
-                          pl.col("limit_expires_on") + pl.duration(days=1)))
+                          pl.col("limit_expires_on") + pl.duration(days=1), on["limit_expired"].entry))
     if "review_overdue" in on:
         late = reviews.filter(pl.col("status").is_in(["never reviewed", "overdue"]))
         parts.append(_obs(late, "review_overdue",
@@ -193,13 +198,13 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
         start = as_of.replace(day=1)
         for _ in range(2):
             start = (start - timedelta(days=1)).replace(day=1)
-        parts.append(_obs(c.filter(rise > 0), "slowing_payments", rise,
+        parts.append(_obs(c, "slowing_payments", rise,
                           pl.format("{} → {} days beyond terms", pl.col("prior_days_beyond_terms").round(0).cast(pl.Int64),
                                     pl.col("recent_days_beyond_terms").round(0).cast(pl.Int64)),
-                          pl.lit(start)))
+                          pl.lit(start), max(on["slowing_payments"].entry, 1e-9)))
     if "concentration" in on:
         parts.append(_obs(c, "concentration", pl.col("exposure_share_pct"),
-                          _fmt(pl.col("exposure_share_pct"), 2, " %"), pl.lit(None)))
+                          _fmt(pl.col("exposure_share_pct"), 2, " %"), pl.lit(None), on["concentration"].entry))
     return pl.concat(parts) if parts else pl.DataFrame(schema=OBS_SCHEMA)
 
 
@@ -269,14 +274,19 @@ def fill_since(hits: pl.DataFrame, history: pl.DataFrame, ratings: pl.DataFrame,
     and for the grade floor the first rating of the current run at or below it."""
     entry = {r.key: r.entry for r in rules}
     runs = []
+
+    def of(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+        return frame.join(hits.filter(pl.col("rule") == key).select("customer_id"), on="customer_id", how="semi")
+
     for key, column in (("utilization", "utilization_pct"), ("overdue_amount", "overdue_amt"),
                         ("concentration", "exposure_share_pct")):
         if key in entry:
-            runs.append(_run_start(history.select("customer_id", pl.col("snapshot_date").alias("on"),
-                                                  (pl.col(column).fill_null(-1) >= entry[key]).alias("ok")), key))
+            runs.append(_run_start(of(history, key).select(
+                "customer_id", pl.col("snapshot_date").alias("on"),
+                (pl.col(column).fill_null(-1) >= entry[key]).alias("ok")), key))
     if "grade_floor" in entry:
         rank = {g: i for i, g in enumerate(scale)}
-        runs.append(_run_start(ratings.select(
+        runs.append(_run_start(of(ratings, "grade_floor").select(
             "customer_id", pl.col("rated_on").alias("on"),
             (pl.col("grade").replace_strict(rank, default=-1, return_dtype=pl.Int64) >= entry["grade_floor"]).alias("ok")),
             "grade_floor"))
