@@ -238,6 +238,7 @@ def migration_heatmap(matrix: pl.DataFrame, value: str, scale: list[str], percen
     cols = [c for c in matrix["to_grade"].unique(maintain_order=True).to_list()]
     rank = {g: i for i, g in enumerate(scale)}
     cells = {(r["from_grade"], r["to_grade"]): r[value] for r in matrix.iter_rows(named=True)}
+    peak = 100.0 if percent else max(1.0, max((float(x or 0) for x in cells.values()), default=1.0))
     z, text = [], []
     for f in rows:
         zr, tr = [], []
@@ -245,7 +246,6 @@ def migration_heatmap(matrix: pl.DataFrame, value: str, scale: list[str], percen
             v = cells.get((f, t))
             size = 0.0 if v is None else float(v) * (100 if percent else 1)
             direction = 0 if t not in rank or t == f else (1 if rank[t] > rank[f] else -1)
-            peak = 100.0 if percent else max(1.0, max((float(x or 0) for x in cells.values()), default=1.0))
             zr.append(0.0 if not size else direction * (0.15 + 0.85 * min(size / peak, 1.0) ** 0.5))
             tr.append("" if v is None else (f"{size:.1f}%" if percent else _compact(size)) if size else "·")
         z.append(zr)

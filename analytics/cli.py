@@ -194,7 +194,7 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         wv = watchlist_view(inputs, policy)
         meta.update(previous_month_end=wv.previous.isoformat() if wv.previous else None,
                     customers_on_watchlist=wv.customers.height,
-                    new_hits=wv.hits.filter(pl.col("status") == "new").height, resolved_hits=wv.resolved.height,
+                    new_hits=wv.new_hits.height, resolved_hits=wv.resolved.height,
                     notes=wv.notes)
         return wv.tables()
     if args.report == "customer":

@@ -4,7 +4,7 @@ the periodic review schedule. Each runs the named queries, then the pure computa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
@@ -171,6 +171,12 @@ class ReviewView:
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"review_schedule": self.schedule, "status_counts": self.counts, "by_credit_manager": self.by_manager}
 
+    def worklist(self, statuses: list[str]) -> pl.DataFrame:
+        """The reviews in these statuses, in the columns a credit manager works from."""
+        return self.schedule.filter(pl.col("status").is_in(statuses)).select(
+            "customer_id", "name", "status", "next_due_on", "days_overdue", "last_review_on", "frequency_months",
+            "grade", "segment", "credit_manager", "gross_exposure_amt", "limit_amt")
+
 
 def review_view(inputs: MonitoringInputs, policy: Policy) -> ReviewView:
     sched = inputs.schedule
@@ -189,12 +195,34 @@ class WatchlistView:
     hits: pl.DataFrame  # new and persisting hits (one row per customer and rule)
     resolved: pl.DataFrame
     customers: pl.DataFrame  # one row per customer on the list, ranked
-    by_rule: pl.DataFrame  # rule, severity, hits
     customers_before: int
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def by_rule(self) -> pl.DataFrame:
+        """Hits per rule and severity."""
+        return (self.hits.group_by("label", "severity").agg(pl.len().cast(pl.Int64).alias("hits"))
+                .sort("label", "severity"))
+
+    @property
+    def new_hits(self) -> pl.DataFrame:
+        return self.hits.filter(pl.col("status") == "new")
+
+    def at_severities(self, severities: list[str]) -> WatchlistView:
+        """The watchlist seen through a severity filter: hits and resolved entries of these
+        severities, and the customers with at least one such hit."""
+        hits = self.hits.filter(pl.col("severity").is_in(severities))
+        return replace(self, hits=hits,
+                       resolved=self.resolved.filter(pl.col("severity_before").is_in(severities)),
+                       customers=self.customers.join(hits.select("customer_id").unique(), on="customer_id",
+                                                     how="semi"))
+
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"customers": self.customers, "hits": self.hits, "resolved": self.resolved, "by_rule": self.by_rule}
+
+
+HIT_COLUMNS = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text", "since",
+               "action"]
 
 
 def _hits(customers: pl.DataFrame, events: pl.DataFrame, schedule: pl.DataFrame, as_of: date,
@@ -232,13 +260,10 @@ def watchlist_view(inputs: MonitoringInputs, policy: Policy,
                  .select("customer_id", "name", "worst_severity", "score", "hits", "rules", "has_new", "grade",
                          "gross_exposure_amt", "limit_amt", "segment", "credit_manager"))
     order = {s: i for i, s in enumerate(wl.SEVERITIES)}
-    hit_cols = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text",
-                "threshold", "since", "action", "rule", "observed"]
+    hit_cols = [*HIT_COLUMNS, "threshold", "rule", "observed"]
     hits = (current.join(names, on="customer_id", how="left")
             .sort([pl.col("severity").replace_strict(order, return_dtype=pl.Int64), "customer_id"],
                   descending=[True, False]).select(hit_cols))
     resolved = resolved.join(names, on="customer_id", how="left").select(hit_cols)
-    by_rule = (current.group_by("label", "severity").agg(pl.len().cast(pl.Int64).alias("hits"))
-               .sort("label", "severity"))
     n_before = 0 if before is None else before["customer_id"].n_unique()
-    return WatchlistView(inputs.as_of, inputs.previous, hits, resolved, customers, by_rule, n_before, notes)
+    return WatchlistView(inputs.as_of, inputs.previous, hits, resolved, customers, n_before, notes)

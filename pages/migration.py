@@ -121,6 +121,6 @@ with c2:
 
 st.subheader("Movers")
 st.caption(f"Customers whose grade changed from {view.start} to {view.end}, largest moves first, then largest "
-           "exposure. Select a row to open the credit file.")
+           "exposure. Click a row to open its credit file.")
 event = table(view.movers, f"movers_{view.start}_{view.end}", "t_movers", cur, height=420, selectable=True)
 open_customer_on_select(event, view.movers, ctx.as_of.isoformat())

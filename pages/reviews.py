@@ -2,7 +2,6 @@
 from the policy), the last review, the next due date, overdue reviews and those due in the
 next 30 / 60 / 90 days: the credit manager's review worklist."""
 
-import polars as pl
 import streamlit as st
 
 from analytics import charts
@@ -43,10 +42,7 @@ st.subheader("Review worklist")
 chosen = st.segmented_control("Show", list(STATUSES), selection_mode="multi",
                               default=list(STATUSES[:3]), key="rv_status",
                               help="Overdue first, then by due date; the export holds the rows shown.")
-shown = view.schedule.filter(pl.col("status").is_in(list(chosen) or list(STATUSES)))
-event = table(shown.select("customer_id", "name", "status", "next_due_on", "days_overdue", "last_review_on",
-                           "frequency_months", "grade", "segment", "credit_manager", "gross_exposure_amt",
-                           "limit_amt"),
-              f"review_worklist_{view.as_of}", "t_rv_list", cur, height=480, selectable=True)
+shown = view.worklist(list(chosen) or list(STATUSES))
+event = table(shown, f"review_worklist_{view.as_of}", "t_rv_list", cur, height=480, selectable=True)
 open_customer_on_select(event, shown, ctx.as_of.isoformat())
-st.caption("Select a row to open the credit file.")
+st.caption("Click a row to open its credit file.")

@@ -2,12 +2,14 @@
 by score, with what is new, persisting and resolved since the previous month-end, and
 threshold sliders to try a tighter or looser policy (the policy file stays the default)."""
 
-import polars as pl
+from dataclasses import replace
+
 import streamlit as st
 
 from analytics import charts
 from analytics.ui import (cached_watchlist_view, context, fmt_amount, fmt_int, get_policy, kpi,
                           open_customer_on_select, table)
+from analytics.views_monitoring import HIT_COLUMNS
 from analytics.watchlist import SEVERITIES, Rule
 
 ctx = context()
@@ -65,7 +67,7 @@ def control(rule: Rule, container: object) -> Rule:
             value = st.slider(f"from ({rule.unit})", cast(lo), cast(hi), cast(min(max(rule.entry, lo), hi)),
                               cast(step), key=key, disabled=not on, label_visibility="collapsed",
                               format=f"%{'d' if integer else '.1f'} {rule.unit.replace('%', '%%')}")
-    return Rule(rule.key, rule.with_entry(float(value)).levels, rule.action, on, rule.months, rule.params)
+    return replace(rule.with_entry(float(value)), enabled=on)
 
 
 def _shown(rule: Rule, t: float) -> str:
@@ -93,12 +95,9 @@ def board() -> None:
     shown_sev = st.segmented_control("Severity", list(SEVERITIES)[::-1], selection_mode="multi",
                                      default=["critical", "high", "medium"], key="wl_severity",
                                      help="Show hits of these severities (the tiles and tables follow).")
-    sev = list(shown_sev) or list(SEVERITIES)
-    hits = view.hits.filter(pl.col("severity").is_in(sev))
-    resolved = view.resolved.filter(pl.col("severity_before").is_in(sev))
-    on_list = view.customers.filter(pl.col("customer_id").is_in(hits["customer_id"].unique().implode()))
-    new = hits.filter(pl.col("status") == "new")
-    worst = on_list.filter(pl.col("worst_severity").is_in(["critical", "high"]))
+    shown = view.at_severities(list(shown_sev) or list(SEVERITIES))
+    hits, resolved, on_list, new = shown.hits, shown.resolved, shown.customers, shown.new_hits
+    worst = on_list.filter(on_list["worst_severity"].is_in(["critical", "high"]))
     prev = f" since {view.previous}" if view.previous else ""
 
     tiles = st.columns([1, 1, 1, 1, 1.4])
@@ -116,24 +115,21 @@ def board() -> None:
         st.subheader("Customers, by score")
         event = table(on_list, f"watchlist_{view.as_of}", "t_wl_customers", cur, height=430, selectable=True)
         open_customer_on_select(event, on_list, ctx.as_of.isoformat())
-        st.caption("Select a row to open the credit file.")
+        st.caption("Click a row to open its credit file.")
     with right:
         st.subheader("Hits by rule")
-        by_rule = hits.group_by("label", "severity").agg(pl.len().cast(pl.Int64).alias("hits"))
-        if by_rule.height:
-            st.plotly_chart(charts.watch_rule_bars(by_rule), key="wl_rules")
+        if hits.height:
+            st.plotly_chart(charts.watch_rule_bars(shown.by_rule), key="wl_rules")
         else:
             st.info("No hits at these severities.", icon=":material/check_circle:")
 
     st.subheader(f"Against the previous month-end{prev}")
     t_new, t_all, t_res = st.tabs([f"New ({new.height:,})", f"All current hits ({hits.height:,})",
                                    f"Resolved ({resolved.height:,})"])
-    cols = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text", "since",
-            "action"]
     with t_new:
-        table(new.select(cols), f"watchlist_new_{view.as_of}", "t_wl_new", cur, height=360)
+        table(new.select(HIT_COLUMNS), f"watchlist_new_{view.as_of}", "t_wl_new", cur, height=360)
     with t_all:
-        table(hits.select(cols), f"watchlist_hits_{view.as_of}", "t_wl_hits", cur, height=360)
+        table(hits.select(HIT_COLUMNS), f"watchlist_hits_{view.as_of}", "t_wl_hits", cur, height=360)
     with t_res:
         table(resolved.select("customer_id", "name", "label", "severity_before", "observed_text", "action"),
               f"watchlist_resolved_{view.as_of}", "t_wl_resolved", cur, height=360)
