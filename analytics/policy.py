@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from analytics.aging import bucket_labels
+from analytics.levers import Levers, LeverError, from_policy_doc, parse_approval_levels
 from analytics.reviews import ReviewPolicy
 from analytics.watchlist import Rule, parse_points, parse_rules
 
@@ -50,6 +51,8 @@ class Policy:
     reviews: ReviewPolicy
     watch_rules: tuple[Rule, ...]
     severity_points: dict[str, float]
+    levers: Levers  # the what-if levers of [limits] and [stress]
+    approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
 
     @property
     def default_grade(self) -> str:
@@ -188,6 +191,11 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         points = parse_points(watch.get("severity_points", {}))
     except ValueError as exc:
         raise PolicyError(f"policy: {exc}") from exc
+    try:
+        levers = from_policy_doc(doc, tuple(scale), lgd)  # type: ignore[arg-type]
+        approvals = parse_approval_levels(doc["limits"].get("approval_levels"))
+    except LeverError as exc:
+        raise PolicyError(f"policy: {exc}") from exc
 
     return Policy(
         source=source,
@@ -215,6 +223,8 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
                              default_months, high_risk_grade, high_risk_months),
         watch_rules=rules,
         severity_points=points,
+        levers=levers,
+        approval_levels=approvals,
     )
 
 

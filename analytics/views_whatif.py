@@ -1,0 +1,160 @@
+"""The what-if view shared by the page and `report scenario`: fetch every customer's inputs
+once per date and filters, then evaluate any levers on them without a query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from analytics import watchlist as wl
+from analytics import whatif
+from analytics.exposure import Filters, pd_pct_expr
+from analytics.levers import Levers, base_of
+from analytics.policy import Policy
+from analytics.views_monitoring import MonitoringInputs, monitoring_inputs
+from analytics.views_receivables import ProvisionView, provision_view
+from analytics.warehouse import Warehouse
+
+IDENTITY = ["customer_id", "name", "group_id", "segment", "industry", "region", "credit_manager", "grade"]
+
+
+def _codes(values: pl.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    names = tuple(sorted(values.fill_null("Unknown").unique().to_list()))
+    lookup = {n: i for i, n in enumerate(names)}
+    return values.fill_null("Unknown").replace_strict(lookup, return_dtype=pl.Int64).to_numpy(), names
+
+
+def _floats(frame: pl.DataFrame, column: str, fill: float | None = None) -> np.ndarray:
+    series = frame[column].cast(pl.Float64)
+    return (series.fill_null(fill) if fill is not None else series).to_numpy().astype(np.float64, copy=True)
+
+
+def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                  monitoring: MonitoringInputs | None = None,
+                  provisions: ProvisionView | None = None) -> whatif.WhatIfInputs:
+    """Every customer's what-if inputs at as_of: exposure, limit, terms, limit bases, open
+    AR per provision bucket, the provision loss rates and today's watchlist signals."""
+    monitoring = monitoring or monitoring_inputs(wh, as_of, filters, policy)
+    provisions = provisions or provision_view(wh, as_of, filters, policy)
+    params = filters.params()
+    customers = wh.query("whatif_customers", as_of=as_of, **params).with_columns(pd_pct_expr(policy))
+    bounds = policy.provision_bucket_upper_dpd
+    long = wh.query("whatif_buckets", as_of=as_of, bounds=list(bounds), **params)
+    n, k = customers.height, len(bounds) + 1
+    row = {c: i for i, c in enumerate(customers["customer_id"].to_list())}
+    buckets = np.zeros((n, k))
+    if long.height:
+        rows = long["customer_id"].replace_strict(row, default=-1, return_dtype=pl.Int64).to_numpy()
+        keep = rows >= 0
+        np.add.at(buckets, (rows[keep], long["bucket_idx"].to_numpy()[keep]), long["outstanding_amt"].to_numpy()[keep])
+    rates = np.array([0.0 if r is None else float(r) for r in provisions.matrix.buckets["loss_rate"].to_list()])
+
+    scale = policy.scale
+    grade = customers["grade"].fill_null(policy.unrated_grade)
+    grade_idx = grade.replace_strict({g: i for i, g in enumerate(scale)}, return_dtype=pl.Int64).to_numpy()
+    mon = customers.select("customer_id").join(
+        monitoring.customers.select("customer_id", "best_rank_in_window"), on="customer_id", how="left",
+        maintain_order="left")
+    lever_rules = tuple(r for r in policy.watch_rules if r.enabled and r.key in whatif.LEVER_RULES)
+    other_rules = tuple(r for r in policy.watch_rules if r.enabled and r.key not in whatif.LEVER_RULES)
+    hits = wl.evaluate(wl.observe(monitoring.customers, monitoring.events, monitoring.schedule, other_rules,
+                                  monitoring.as_of, scale), other_rules)
+    order = {s: i for i, s in enumerate(wl.SEVERITIES)}
+    worst = (hits.group_by("customer_id").agg(pl.col("severity").replace_strict(order, return_dtype=pl.Int64).max())
+             if hits.height else pl.DataFrame(schema={"customer_id": pl.String, "severity": pl.Int64}))
+    other = customers.select("customer_id").join(worst, on="customer_id", how="left", maintain_order="left")
+    industry_code, industries = _codes(customers["industry"])
+    region_code, regions = _codes(customers["region"])
+    return whatif.WhatIfInputs(
+        as_of=as_of.isoformat(), scale=scale,
+        policy_pd_pct=np.array([policy.pd_pct[g] for g in scale]),
+        customers=customers.select(IDENTITY),
+        grade_idx=grade_idx, rated=customers["grade"].is_not_null().to_numpy(),
+        pd_pct=_floats(customers, "pd_pct"),
+        open_ar=_floats(customers, "open_ar_amt"), overdue=_floats(customers, "overdue_amt"),
+        max_dpd=_floats(customers, "max_days_past_due", None), orders=_floats(customers, "open_orders_amt"),
+        gross=_floats(customers, "gross_exposure_amt"), collateral=_floats(customers, "collateral_amt"),
+        insured=_floats(customers, "insured_amt"), net=_floats(customers, "net_exposure_amt"),
+        limit=_nan(customers, "limit_amt"), terms_days=_floats(customers, "terms_days", 0.0),
+        tangible_net_worth=_nan(customers, "tangible_net_worth_amt"),
+        working_capital=_nan(customers, "working_capital_amt"),
+        monthly_purchases=_floats(customers, "monthly_purchases_amt", 0.0),
+        buckets=buckets, bucket_upper_dpd=bounds, loss_rates=rates,
+        industry_code=industry_code, industries=industries, region_code=region_code, regions=regions,
+        best_rank_in_window=_nan(mon, "best_rank_in_window"),
+        other_severity=other["severity"].fill_null(-1).to_numpy().astype(np.int64),
+        lever_rules=lever_rules, approval_levels=policy.approval_levels)
+
+
+def _nan(frame: pl.DataFrame, column: str) -> np.ndarray:
+    return frame[column].cast(pl.Float64).fill_null(float("nan")).to_numpy().astype(np.float64, copy=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioView:
+    """A scenario against the base (today's portfolio under the same hold rule and model)."""
+
+    inputs: whatif.WhatIfInputs
+    levers: Levers
+    base: whatif.Outcome
+    scenario: whatif.Outcome
+    loss: whatif.LossDistribution | None = None  # Monte Carlo, when run
+    base_loss: whatif.LossDistribution | None = None
+
+    @property
+    def summary(self) -> dict[str, float]:
+        """The scenario's figures; the loss quantiles from the Monte Carlo when it ran."""
+        out = dict(self.scenario.summary)
+        if self.loss is not None:
+            out.update(self.loss.as_dict())
+            out["expected_loss"] = self.scenario.summary["expected_loss"]
+        return out
+
+    @property
+    def base_summary(self) -> dict[str, float]:
+        out = dict(self.base.summary)
+        if self.base_loss is not None:
+            out.update(self.base_loss.as_dict())
+            out["expected_loss"] = self.base.summary["expected_loss"]
+        return out
+
+    def comparison(self) -> pl.DataFrame:
+        keys = list(self.summary)
+        base = self.base_summary
+        return pl.DataFrame({"measure": keys, "base": [base.get(k, 0.0) for k in keys],
+                             "scenario": [self.summary[k] for k in keys]}).with_columns(
+            (pl.col("scenario") - pl.col("base")).alias("change"))
+
+    def changes(self, only_changed: bool = False) -> pl.DataFrame:
+        return whatif.changes(self.inputs, self.base, self.scenario, only_changed)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"summary": self.comparison(), "customers": self.changes(),
+                "by_grade": whatif.by_grade(self.inputs, self.base, self.scenario)}
+
+
+def loss_inputs(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> tuple[np.ndarray, ...]:
+    """Exposure at loss (net exposure × LGD), PD and asset correlation per customer."""
+    pd = outcome.pd_pct / 100
+    return outcome.net * outcome.lgd_pct / 100, pd, whatif.correlations(pd, outcome.levers.asset_correlation)
+
+
+def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> whatif.LossDistribution:
+    """The Monte Carlo loss distribution of an outcome, with one factor per industry."""
+    exposure, pd, rho = loss_inputs(inputs, outcome)
+    lv = outcome.levers
+    return whatif.monte_carlo(exposure, pd, rho, inputs.industry_code, lv.sector_correlation, lv.simulations,
+                              lv.seed, lv.individual_names)
+
+
+def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool = False) -> ScenarioView:
+    """Evaluate `levers` and the base on fetched inputs (closed form; Monte Carlo on request)."""
+    base = whatif.run(inputs, base_of(levers))
+    scenario = whatif.run(inputs, levers)
+    if not monte_carlo:
+        return ScenarioView(inputs, levers, base, scenario)
+    return ScenarioView(inputs, levers, base, scenario, run_monte_carlo(inputs, scenario),
+                        run_monte_carlo(inputs, base))

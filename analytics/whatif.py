@@ -1,0 +1,533 @@
+"""Portfolio what-if: proposed limits, holds, exposure under stress, expected loss, the
+provision, the one-factor loss distribution and concentration for one set of levers.
+
+Pure NumPy on inputs fetched once (`WhatIfInputs`), so a slider move runs no query.
+Definitions: DOMAIN.md, "Credit limits" and "Expected loss and portfolio loss".
+
+Stress model (steady state, one year):
+- sales growth g scales open AR, open orders and purchases by (1 + g);
+- new terms by grade scale the not-due AR by new terms / current terms;
+- a payment delay of d days ages every open item d days (items spread evenly within
+  their bucket) and keeps open what would have been paid in those d days (monthly
+  purchases / 30 x d, spread evenly over 1..d days past due);
+- the PD multiplier scales PDs (capped at 100 %) and, as a forward-looking overlay, the
+  provision matrix's loss rates (capped at 100 %);
+- a downgrade of N notches moves grades towards the worst non-default grade (a downgrade
+  is not a default) and takes the policy PD of the new grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy.special import ndtr, ndtri
+
+from analytics.levers import Levers
+from analytics.watchlist import SEVERITIES, Rule
+
+QUANTILES = (0.99, 0.999)
+LEVER_RULES = ("utilization", "days_past_due", "overdue_amount", "downgrade", "grade_floor", "concentration")
+WATCH_MIN_SEVERITY = "medium"  # the watchlist count: customers with a hit at medium or worse
+ES_NODES, ES_WEIGHTS = np.polynomial.legendre.leggauss(48)
+
+
+@dataclass(frozen=True, eq=False)
+class WhatIfInputs:
+    """Every customer in scope at one date, as arrays in one order (see views_whatif)."""
+
+    as_of: str
+    scale: tuple[str, ...]
+    policy_pd_pct: np.ndarray  # per grade of the scale
+    customers: pl.DataFrame  # customer_id, name, group_id, segment, industry, region, credit_manager, grade
+    grade_idx: np.ndarray  # index on the scale; unrated customers take the policy's unrated grade
+    rated: np.ndarray  # bool
+    pd_pct: np.ndarray  # the rating's own PD, else the policy PD of the grade
+    open_ar: np.ndarray
+    overdue: np.ndarray
+    max_dpd: np.ndarray  # NaN without open items
+    orders: np.ndarray
+    gross: np.ndarray
+    collateral: np.ndarray
+    insured: np.ndarray
+    net: np.ndarray
+    limit: np.ndarray  # NaN without a limit
+    terms_days: np.ndarray
+    tangible_net_worth: np.ndarray  # NaN without statements
+    working_capital: np.ndarray
+    monthly_purchases: np.ndarray
+    buckets: np.ndarray  # customers x provision buckets, open AR
+    bucket_upper_dpd: tuple[int, ...]
+    loss_rates: np.ndarray  # per provision bucket, fractions (unknown = 0)
+    industry_code: np.ndarray  # int, index into industries
+    industries: tuple[str, ...]
+    region_code: np.ndarray
+    regions: tuple[str, ...]
+    best_rank_in_window: np.ndarray  # 1-based best grade rank in the downgrade window (NaN = none)
+    other_severity: np.ndarray  # worst watchlist severity index from rules no lever moves (-1 = none)
+    lever_rules: tuple[Rule, ...]  # the enabled watchlist rules the levers move
+    approval_levels: tuple[tuple[str, float | None], ...]
+
+    @property
+    def size(self) -> int:
+        return int(self.gross.size)
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """The portfolio under one set of levers: per-customer arrays and the headline figures."""
+
+    levers: Levers
+    limit: np.ndarray  # proposed (NaN = no limit)
+    basis: np.ndarray  # int: index into BASIS_NAMES
+    grade_idx: np.ndarray
+    pd_pct: np.ndarray
+    lgd_pct: float
+    gross: np.ndarray
+    net: np.ndarray
+    orders: np.ndarray
+    overdue: np.ndarray
+    dpd: np.ndarray
+    over_limit: np.ndarray
+    on_hold: np.ndarray
+    expected_loss: np.ndarray
+    ecl: np.ndarray
+    approval: np.ndarray  # int: index into approval levels, -1 = unchanged
+    watch_severity: np.ndarray  # -1 = not on the watchlist
+    summary: dict[str, float]
+
+
+BASIS_NAMES = ("tangible net worth", "working capital", "purchases", "current limit", "no basis: current limit kept",
+               "floor", "cap", "single-name cap", "below minimum grade")
+
+
+# ----------------------------------------------------------------------------- loss model
+
+def corporate_correlation(pd: np.ndarray) -> np.ndarray:
+    """Basel corporate asset correlation: 0.12 w + 0.24 (1 - w), w = (1 - e^-50PD) / (1 - e^-50)."""
+    w = (1 - np.exp(-50 * pd)) / (1 - np.exp(-50))
+    return 0.12 * w + 0.24 * (1 - w)
+
+
+def correlations(pd: np.ndarray, asset_correlation: float | None) -> np.ndarray:
+    return corporate_correlation(pd) if asset_correlation is None else np.full(pd.shape, float(asset_correlation))
+
+
+def conditional_pd(pd: np.ndarray, rho: np.ndarray, factor: np.ndarray | float) -> np.ndarray:
+    """PD given the systematic factor Z: Φ((Φ⁻¹(PD) − √ρ Z) / √(1 − ρ)); PD 0 and 1 stay put."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = ndtr((ndtri(pd) - np.sqrt(rho) * factor) / np.sqrt(1 - rho))
+    return np.where(pd >= 1, 1.0, np.where(pd <= 0, 0.0, out))
+
+
+def _grouped(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum exposure over identical (PD, ρ) pairs: the closed form needs one term per pair."""
+    keys = np.stack([pd, rho], axis=1)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    return np.bincount(inverse.ravel(), weights=exposure, minlength=len(uniq)), uniq[:, 0], uniq[:, 1]
+
+
+def vasicek_quantile(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
+    """α-quantile of loss of a large fine-grained portfolio (exposure = EAD × LGD):
+    Σ exposure · Φ((Φ⁻¹(PD) + √ρ Φ⁻¹(α)) / √(1 − ρ))."""
+    w, p, r = _grouped(exposure, pd, rho)
+    return float(np.sum(w * conditional_pd(p, r, -ndtri(alpha))))
+
+
+def vasicek_shortfall(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
+    """Expected shortfall beyond the α-quantile in the same model: the mean of the
+    u-quantiles over u in (α, 1), by Gauss-Legendre quadrature."""
+    w, p, r = _grouped(exposure, pd, rho)
+    u = alpha + (1 - alpha) * (ES_NODES + 1) / 2
+    losses = (w[None, :] * conditional_pd(p[None, :], r[None, :], -ndtri(u)[:, None])).sum(axis=1)
+    return float(np.sum(ES_WEIGHTS * losses) / 2)
+
+
+@dataclass(frozen=True)
+class LossDistribution:
+    """Loss quantiles, VaR and ES at QUANTILES; method 'closed form' or 'Monte Carlo'."""
+
+    method: str
+    expected_loss: float
+    quantiles: dict[float, float]
+    shortfalls: dict[float, float]
+    simulations: int = 0
+    histogram: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())  # bin edges, frequencies (MC only)
+    quantile_error: dict[float, float] | None = None  # half-width of a 95 % interval (MC only)
+
+    def as_dict(self) -> dict[str, float]:
+        out = {"expected_loss": self.expected_loss}
+        for a in QUANTILES:
+            tag = _tag(a)
+            out[f"loss_quantile_{tag}"] = self.quantiles[a]
+            out[f"credit_var_{tag}"] = self.quantiles[a] - self.expected_loss
+            out[f"expected_shortfall_{tag}"] = self.shortfalls[a]
+        return out
+
+
+def _tag(alpha: float) -> str:
+    return f"{alpha * 100:g}".replace(".", "_")
+
+
+def closed_form(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray) -> LossDistribution:
+    el = float(np.sum(exposure * pd))
+    return LossDistribution("closed form", el, {a: vasicek_quantile(exposure, pd, rho, a) for a in QUANTILES},
+                            {a: vasicek_shortfall(exposure, pd, rho, a) for a in QUANTILES})
+
+
+def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
+                    sector_correlation: float, simulations: int, seed: int, individual_names: int,
+                    chunk: int = 1_000) -> np.ndarray:
+    """Portfolio losses in `simulations` years. Sector factors Y_s = √ω Z + √(1−ω) η_s
+    (ω = sector_correlation); a customer defaults when √ρ Y_s + √(1−ρ) ε < Φ⁻¹(PD). The
+    `individual_names` largest exposures default one by one; every other name enters with
+    its expected loss given its sector factor (its own noise diversifies away)."""
+    rng = np.random.default_rng(seed)
+    live = (exposure > 0) & (pd > 0)
+    exposure, pd, rho, sector = exposure[live], pd[live], rho[live], sector[live]
+    n_sectors = int(sector.max()) + 1 if sector.size else 1
+    order = np.argsort(-exposure, kind="stable")
+    big = order[:individual_names]
+    rest = order[individual_names:]
+    w_rest, p_rest, r_rest, s_rest = _group_rest(exposure[rest], pd[rest], rho[rest], sector[rest])
+    e_big, p_big, r_big, s_big = exposure[big], pd[big], rho[big], sector[big]
+    thr_big = ndtri(np.clip(p_big, 1e-300, 1.0))
+    sq_big, sd_big = np.sqrt(r_big), np.sqrt(1 - r_big)
+    losses = np.empty(simulations)
+    omega = float(sector_correlation)
+    for start in range(0, simulations, chunk):
+        m = min(chunk, simulations - start)
+        z = rng.standard_normal((m, 1))
+        eta = rng.standard_normal((m, n_sectors))
+        y = np.sqrt(omega) * z + np.sqrt(1 - omega) * eta
+        total = np.zeros(m)
+        if e_big.size:
+            eps = rng.standard_normal((m, e_big.size))
+            defaulted = (sq_big * y[:, s_big] + sd_big * eps) < thr_big
+            total += defaulted.astype(np.float64) @ e_big
+        if w_rest.size:
+            total += conditional_pd(p_rest[None, :], r_rest[None, :], y[:, s_rest]) @ w_rest
+        losses[start:start + m] = total
+    return losses
+
+
+def _group_rest(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray,
+                sector: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    if exposure.size == 0:
+        return exposure, pd, rho, sector
+    keys = np.stack([pd, rho, sector.astype(np.float64)], axis=1)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    weights = np.bincount(inverse.ravel(), weights=exposure, minlength=len(uniq))
+    return weights, uniq[:, 0], uniq[:, 1], uniq[:, 2].astype(np.int64)
+
+
+def monte_carlo(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
+                sector_correlation: float, simulations: int, seed: int, individual_names: int) -> LossDistribution:
+    """Quantiles (order statistics), ES (mean of the losses at or beyond the quantile) and a
+    95 % interval half-width for each quantile from the binomial order-statistic bounds."""
+    losses = np.sort(simulate_losses(exposure, pd, rho, sector, sector_correlation, simulations, seed,
+                                     individual_names))
+    n = losses.size
+    quantiles, shortfalls, errors = {}, {}, {}
+    for a in QUANTILES:
+        k = min(n - 1, int(np.ceil(a * n)) - 1)
+        quantiles[a] = float(losses[k])
+        shortfalls[a] = float(losses[k:].mean())
+        spread = 1.96 * np.sqrt(n * a * (1 - a))
+        lo, hi = max(0, int(np.floor(k - spread))), min(n - 1, int(np.ceil(k + spread)))
+        errors[a] = float(max(losses[hi] - losses[k], losses[k] - losses[lo]))
+    counts, edges = np.histogram(losses, bins=60)
+    return LossDistribution("Monte Carlo", float(np.sum(exposure * pd)), quantiles, shortfalls, n,
+                            (tuple(edges.tolist()), tuple((counts / n).tolist())), errors)
+
+
+# ----------------------------------------------------------------------------- levers -> portfolio
+
+def _per_grade(values: tuple[float | None, ...], idx: np.ndarray) -> np.ndarray:
+    table = np.array([np.nan if v is None else float(v) for v in values])
+    return table[idx]
+
+
+def stressed_grades(inputs: WhatIfInputs, levers: Levers) -> np.ndarray:
+    """Grade index after the downgrade lever: N notches worse, never into default."""
+    idx = inputs.grade_idx
+    if levers.downgrade_notches == 0:
+        return idx
+    worst_live = len(inputs.scale) - 2
+    if levers.downgrade_scope == "industry":
+        hit = inputs.customers["industry"].to_numpy() == levers.downgrade_value
+    elif levers.downgrade_scope == "region":
+        hit = inputs.customers["region"].to_numpy() == levers.downgrade_value
+    else:
+        hit = np.ones(idx.size, dtype=bool)
+    moved = np.minimum(idx + levers.downgrade_notches, np.maximum(idx, worst_live))
+    return np.where(hit & (idx < len(inputs.scale) - 1), moved, idx)
+
+
+def proposed_limits(inputs: WhatIfInputs, levers: Levers, grade_idx: np.ndarray,
+                    terms: np.ndarray, growth: float, total_exposure: float) -> tuple[np.ndarray, np.ndarray]:
+    """The recommended limit per customer (NaN = none) and the basis that set it."""
+    n = inputs.size
+    candidates = {
+        "tangible_net_worth": levers.tangible_net_worth_pct / 100 * np.maximum(inputs.tangible_net_worth, 0),
+        "working_capital": levers.working_capital_pct / 100 * np.maximum(inputs.working_capital, 0),
+        "purchases": np.where(inputs.monthly_purchases > 0,
+                              inputs.monthly_purchases * growth * (terms + levers.grace_days) / 30, np.nan),
+        "current_limit": inputs.limit,
+    }
+    chosen = [k for k in candidates if k in levers.bases]
+    stack = np.stack([candidates[k] for k in chosen])
+    has_any = ~np.all(np.isnan(stack), axis=0)
+    filled = np.where(np.isnan(stack), np.inf, stack)
+    pick = np.argmin(filled, axis=0)
+    base_limit = filled[pick, np.arange(n)]
+    multiplier = np.array(levers.grade_multipliers)[grade_idx] * levers.risk_appetite
+    base_names = ("tangible_net_worth", "working_capital", "purchases", "current_limit")
+    basis = np.array([base_names.index(k) for k in chosen])[pick]
+    with np.errstate(invalid="ignore"):
+        limit = np.where(has_any, base_limit * multiplier, inputs.limit)
+    basis = np.where(has_any, basis, 4)
+    floor = _per_grade(levers.floor_by_grade, grade_idx)
+    raised = ~np.isnan(floor) & (np.nan_to_num(limit, nan=-1.0) < floor)
+    limit = np.where(raised, floor, limit)
+    cap = _per_grade(levers.cap_by_grade, grade_idx)
+    capped = ~np.isnan(cap) & (limit > cap)
+    limit = np.where(capped, cap, limit)
+    basis = np.where(raised, 5, np.where(capped, 6, basis))
+    if levers.single_name_cap_pct is not None:
+        pool = levers.own_equity_amt if levers.single_name_cap_basis == "equity" else total_exposure
+        name_cap = levers.single_name_cap_pct / 100 * pool
+        over = limit > name_cap
+        limit = np.where(over, name_cap, limit)
+        basis = np.where(over, 7, basis)
+    below = grade_idx > inputs.scale.index(levers.min_grade)
+    limit = np.where(below, 0.0, limit)
+    basis = np.where(below, 8, basis)
+    if levers.rounding_amt > 0:
+        limit = np.floor(limit / levers.rounding_amt + 1e-9) * levers.rounding_amt
+    return limit, basis
+
+
+def _aged(inputs: WhatIfInputs, terms: np.ndarray, delay: int) -> np.ndarray:
+    """Open AR per bucket after new terms and a payment delay (before growth)."""
+    b = inputs.buckets.copy()
+    old = inputs.terms_days
+    scale_nd = np.where(old > 0, terms / np.where(old > 0, old, 1), 1.0)
+    b[:, 0] = b[:, 0] * scale_nd
+    if delay <= 0:
+        return b
+    upper = np.array(inputs.bucket_upper_dpd, dtype=np.float64)
+    k = b.shape[1]
+    lows = [-np.maximum(np.where(old > 0, terms, 0), 0)] + [np.full(b.shape[0], upper[j - 1]) for j in range(1, k)]
+    highs = [np.zeros(b.shape[0])] + [np.full(b.shape[0], upper[j] if j < k - 1 else np.inf) for j in range(1, k)]
+    t_lo = [-np.inf] + [upper[m - 1] for m in range(1, k)]
+    t_hi = [upper[m] if m < k - 1 else np.inf for m in range(k)]
+    out = np.zeros_like(b)
+    out[:, k - 1] += b[:, k - 1]
+    for j in range(k - 1):
+        lo, hi = lows[j] + delay, highs[j] + delay
+        width = hi - lo
+        for m in range(j, k):
+            if m == k - 1:
+                share = np.where(width > 0, np.clip(hi - np.maximum(lo, t_lo[m]), 0, None) / np.where(width > 0, width, 1),
+                                 (lo > t_lo[m]).astype(np.float64))
+            else:
+                share = np.where(width > 0, np.clip(np.minimum(hi, t_hi[m]) - np.maximum(lo, t_lo[m]), 0, None)
+                                 / np.where(width > 0, width, 1),
+                                 ((lo > t_lo[m]) & (lo <= t_hi[m])).astype(np.float64))
+            out[:, m] += b[:, j] * share
+    kept_open = inputs.monthly_purchases / 30 * delay
+    for m in range(1, k):
+        out[:, m] += kept_open * max(0.0, min(float(delay), t_hi[m]) - max(0.0, t_lo[m])) / delay
+    return out
+
+
+def _severity(observed: np.ndarray, rule: Rule) -> np.ndarray:
+    sev = np.full(observed.size, -1)
+    for name, threshold in rule.levels:
+        sev = np.where(np.nan_to_num(observed, nan=-np.inf) >= threshold, SEVERITIES.index(name), sev)
+    return sev
+
+
+def watch_severity(inputs: WhatIfInputs, limit: np.ndarray, gross: np.ndarray, overdue: np.ndarray,
+                   dpd: np.ndarray, grade_idx: np.ndarray) -> np.ndarray:
+    """Worst watchlist severity per customer: the levers' rules re-run on the scenario, the
+    others as they are today."""
+    worst = inputs.other_severity.copy()
+    rank = np.where(inputs.rated, grade_idx + 1.0, np.nan)
+    total = gross.sum()
+    for rule in inputs.lever_rules:
+        if rule.key == "utilization":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                obs = np.where(limit > 0, gross / limit * 100, np.nan)
+        elif rule.key == "days_past_due":
+            obs = np.where(dpd >= max(rule.entry, 1), dpd, np.nan)
+        elif rule.key == "overdue_amount":
+            obs = np.where(overdue > 0, overdue, np.nan)
+        elif rule.key == "downgrade":
+            notches = rank - inputs.best_rank_in_window
+            obs = np.where(notches > 0, notches, np.nan)
+        elif rule.key == "grade_floor":
+            obs = rank - 1
+        else:  # concentration
+            obs = gross / total * 100 if total else np.full(gross.size, np.nan)
+        worst = np.maximum(worst, _severity(obs, rule))
+    return worst
+
+
+def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
+    """The portfolio under `levers`. Neutral levers give back today's portfolio exactly."""
+    growth = 1 + levers.sales_growth_pct / 100
+    grade_idx = stressed_grades(inputs, levers)
+    terms_by_grade = _per_grade(levers.terms_by_grade, grade_idx)
+    terms = np.where(np.isnan(terms_by_grade), inputs.terms_days, terms_by_grade)
+    reshaped = levers.payment_delay_days > 0 or bool(np.any(terms != inputs.terms_days))
+    buckets = _aged(inputs, terms, levers.payment_delay_days) if reshaped else inputs.buckets
+    if reshaped:
+        open_ar = growth * (inputs.open_ar + (buckets.sum(axis=1) - inputs.buckets.sum(axis=1)))
+        overdue = growth * (inputs.overdue + (buckets[:, 1:].sum(axis=1) - inputs.buckets[:, 1:].sum(axis=1)))
+        orders = growth * inputs.orders
+        gross = open_ar + orders
+    elif growth != 1.0:
+        open_ar, overdue, orders = growth * inputs.open_ar, growth * inputs.overdue, growth * inputs.orders
+        gross = open_ar + orders
+    else:
+        overdue, orders, gross = inputs.overdue, inputs.orders, inputs.gross
+    net = np.maximum(0.0, gross - inputs.collateral - inputs.insured) if gross is not inputs.gross else inputs.net
+    dpd = inputs.max_dpd + levers.payment_delay_days
+    limit, basis = proposed_limits(inputs, levers, grade_idx, terms, growth, float(inputs.gross.sum()))
+
+    pd_pct = np.where(grade_idx != inputs.grade_idx, inputs.policy_pd_pct[grade_idx], inputs.pd_pct)
+    pd_pct = np.minimum(100.0, pd_pct * levers.pd_multiplier) if levers.pd_multiplier != 1.0 else pd_pct
+    expected_loss = pd_pct / 100 * levers.lgd_pct / 100 * net
+    rates = np.minimum(1.0, inputs.loss_rates * levers.pd_multiplier)
+    ecl = (buckets @ rates) * growth
+
+    has_limit = ~np.isnan(limit)
+    over_limit = np.where(has_limit, np.maximum(gross - np.nan_to_num(limit), 0.0), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utilization = np.where(limit > 0, gross / limit * 100, np.where(has_limit & (gross > 0), np.inf, np.nan))
+    on_hold = np.zeros(inputs.size, dtype=bool)
+    if levers.hold_days_past_due is not None:
+        on_hold |= np.nan_to_num(dpd, nan=-np.inf) > levers.hold_days_past_due
+    if levers.hold_utilization_pct is not None:
+        on_hold |= np.nan_to_num(utilization, nan=-np.inf) > levers.hold_utilization_pct
+    approval = approval_needed(inputs.limit, limit, inputs.approval_levels)
+    severity = watch_severity(inputs, limit, gross, overdue, dpd, grade_idx)
+
+    exposure = net * levers.lgd_pct / 100
+    pd = pd_pct / 100
+    loss = closed_form(exposure, pd, correlations(pd, levers.asset_correlation))
+    positive = np.where(gross > 0, gross, 0.0)
+    total_gross = positive.sum()
+    shares = positive / total_gross if total_gross else positive
+    changed = approval >= 0
+    old = np.nan_to_num(inputs.limit)
+    new = np.nan_to_num(limit)
+    summary: dict[str, float] = {
+        "customers": float(inputs.size),
+        "total_limit": float(new.sum()),
+        "customers_limit_up": float(np.sum(changed & (new > old))),
+        "customers_limit_down": float(np.sum(changed & (new < old))),
+        "customers_no_open_credit": float(np.sum(basis == 8)),
+        "gross_exposure": float(gross.sum()),
+        "net_exposure": float(net.sum()),
+        "overdue": float(overdue.sum()),
+        "customers_over_limit": float(np.sum(over_limit > 0)),
+        "amount_over_limit": float(over_limit.sum()),
+        "headroom": float(np.sum(np.where(has_limit, np.maximum(np.nan_to_num(limit) - gross, 0.0), 0.0))),
+        "customers_on_hold": float(on_hold.sum()),
+        "sales_at_risk": float(orders[on_hold].sum()),
+        **loss.as_dict(),
+        "expected_loss": float(expected_loss.sum()),
+        "ecl": float(ecl.sum()),
+        "hhi": float(np.sum(shares ** 2)),
+        "top10_share_pct": float(np.sort(shares)[::-1][:10].sum() * 100),
+        "largest_share_pct": float(shares.max() * 100) if shares.size else 0.0,
+        "watchlist_customers": float(np.sum(severity >= SEVERITIES.index(WATCH_MIN_SEVERITY))),
+    }
+    for i, (name, _) in enumerate(inputs.approval_levels):
+        summary[f"approvals_{i}"] = float(np.sum(approval == i))
+    return Outcome(levers, limit, basis, grade_idx, pd_pct, levers.lgd_pct, gross, net, orders, overdue, dpd,
+                   over_limit, on_hold, expected_loss, ecl, approval, severity, summary)
+
+
+def approval_needed(current: np.ndarray, proposed: np.ndarray,
+                    levels: tuple[tuple[str, float | None], ...]) -> np.ndarray:
+    """Authority level per changed limit (-1 = unchanged): a raise or a new limit by its new
+    amount, a cut by the first level."""
+    same = (np.isnan(current) & np.isnan(proposed)) | (np.abs(np.nan_to_num(current) - np.nan_to_num(proposed))
+                                                       < 0.005) & (np.isnan(current) == np.isnan(proposed))
+    amount = np.nan_to_num(proposed)
+    level = np.full(amount.size, len(levels) - 1)
+    for i in range(len(levels) - 2, -1, -1):
+        up_to = levels[i][1]
+        level = np.where(amount <= float(up_to), i, level)  # type: ignore[arg-type]
+    cut = np.nan_to_num(proposed) < np.nan_to_num(current)
+    return np.where(same, -1, np.where(cut, 0, level))
+
+
+# ----------------------------------------------------------------------------- comparisons and tables
+
+def compare(base: Outcome, scenario: Outcome) -> pl.DataFrame:
+    """Headline figures side by side: base, scenario, change."""
+    keys = list(scenario.summary)
+    return pl.DataFrame({"measure": keys, "base": [base.summary.get(k, 0.0) for k in keys],
+                         "scenario": [scenario.summary[k] for k in keys]}).with_columns(
+        (pl.col("scenario") - pl.col("base")).alias("change"))
+
+
+CHANGE_COLUMNS = ["customer_id", "name", "grade", "scenario_grade", "segment", "industry", "region",
+                  "current_limit_amt", "proposed_limit_amt", "limit_change_amt", "basis", "approval_level",
+                  "gross_exposure_amt", "utilization_pct", "over_limit_amt", "on_hold", "pd_pct",
+                  "expected_loss_amt", "expected_loss_change_amt", "watchlist_severity"]
+
+
+def changes(inputs: WhatIfInputs, base: Outcome, scenario: Outcome, only_changed: bool = False) -> pl.DataFrame:
+    """Per customer: current and proposed limit, the basis that set it, the approval it needs,
+    exposure, utilization, over-limit, hold, PD and expected loss under the scenario."""
+    scale = np.array(inputs.scale)
+    levels = np.array([name for name, _ in inputs.approval_levels] + [""])
+    sev = np.array([*SEVERITIES, ""])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(scenario.limit > 0, scenario.gross / scenario.limit * 100, np.nan)
+    frame = inputs.customers.select("customer_id", "name", "segment", "industry", "region").with_columns(
+        pl.Series("grade", inputs.customers["grade"]).fill_null("unrated"),
+        pl.Series("scenario_grade", scale[scenario.grade_idx]),
+        pl.Series("current_limit_amt", inputs.limit, nan_to_null=True),
+        pl.Series("proposed_limit_amt", scenario.limit, nan_to_null=True),
+        pl.Series("limit_change_amt", np.nan_to_num(scenario.limit) - np.nan_to_num(inputs.limit)),
+        pl.Series("basis", np.array(BASIS_NAMES)[scenario.basis]),
+        pl.Series("approval_level", levels[scenario.approval]).replace("", None),
+        pl.Series("gross_exposure_amt", scenario.gross),
+        pl.Series("utilization_pct", util, nan_to_null=True),
+        pl.Series("over_limit_amt", scenario.over_limit),
+        pl.Series("on_hold", scenario.on_hold),
+        pl.Series("pd_pct", scenario.pd_pct),
+        pl.Series("expected_loss_amt", scenario.expected_loss),
+        pl.Series("expected_loss_change_amt", scenario.expected_loss - base.expected_loss),
+        pl.Series("watchlist_severity", sev[scenario.watch_severity]).replace("", None),
+    ).with_columns(pl.when(inputs.rated).then(pl.col("scenario_grade")).otherwise(pl.lit("unrated"))
+                   .alias("scenario_grade")).select(CHANGE_COLUMNS)
+    if only_changed:
+        frame = frame.filter((pl.col("limit_change_amt").abs() > 0.005) | (pl.col("expected_loss_change_amt").abs()
+                                                                           > 0.005) | pl.col("on_hold"))
+    return frame.sort(pl.col("limit_change_amt").abs(), descending=True)
+
+
+def by_grade(inputs: WhatIfInputs, base: Outcome, scenario: Outcome) -> pl.DataFrame:
+    """Limits and expected loss per (scenario) grade: base, scenario."""
+    frame = pl.DataFrame({
+        "grade_idx": scenario.grade_idx, "base_grade_idx": inputs.grade_idx,
+        "current_limit_amt": np.nan_to_num(inputs.limit), "proposed_limit_amt": np.nan_to_num(scenario.limit),
+        "base_expected_loss_amt": base.expected_loss, "expected_loss_amt": scenario.expected_loss,
+    })
+    per = frame.group_by("grade_idx").agg(pl.col("proposed_limit_amt").sum(), pl.col("expected_loss_amt").sum(),
+                                          pl.len().alias("customers"))
+    before = frame.group_by(pl.col("base_grade_idx").alias("grade_idx")).agg(
+        pl.col("current_limit_amt").sum(), pl.col("base_expected_loss_amt").sum(), pl.len().alias("base_customers"))
+    grades = pl.DataFrame({"grade_idx": np.arange(len(inputs.scale)), "grade": list(inputs.scale)})
+    return (grades.join(before, on="grade_idx", how="left").join(per, on="grade_idx", how="left")
+            .fill_null(0).select("grade", "base_customers", "customers", "current_limit_amt", "proposed_limit_amt",
+                                 "base_expected_loss_amt", "expected_loss_amt"))
