@@ -32,6 +32,8 @@ from analytics.views import (
 from analytics.migration import years_before
 from analytics.views_monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
+from analytics.views_whatif import scenario_view, whatif_inputs
+from analytics.levers import read_scenario_text
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -197,6 +199,8 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
                     new_hits=wv.new_hits.height, resolved_hits=wv.resolved.height,
                     notes=wv.notes)
         return wv.tables()
+    if args.report == "scenario":
+        return _scenario_tables(args, wh, as_of, filters, policy, meta)
     if args.report == "customer":
         if not args.customer:
             raise InvalidRequest("report customer needs --customer ID")
@@ -204,6 +208,21 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         meta.update(customer=args.customer, name=cf.profile.get("name"))
         return cf.tables()
     raise InvalidRequest(f"unknown report {args.report!r}")
+
+
+def _scenario_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                     meta: dict[str, object]) -> dict[str, pl.DataFrame]:
+    """The what-if of a scenario file against today's portfolio, Monte Carlo included."""
+    if not args.params:
+        raise InvalidRequest("report scenario needs --params FILE (a TOML of levers, named as in the policy)")
+    path = Path(args.params)
+    if not path.is_file():
+        raise InvalidRequest(f"--params {args.params}: no such file")
+    name, levers = read_scenario_text(path.read_text(encoding="utf-8"), policy.levers, str(path))
+    view = scenario_view(whatif_inputs(wh, as_of, filters, policy), levers, monte_carlo=True)
+    meta.update(scenario=name or path.stem, **view.json_summary(),
+                base=view.json_summary(base=True), loss_model=view.loss_model(), levers=levers.to_mapping())
+    return view.tables()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -257,7 +276,8 @@ def parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
     rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration",
-                                       "watchlist", "reviews"])
+                                       "watchlist", "reviews", "scenario"])
+    rp.add_argument("--params", help="scenario: TOML of levers (names as in the policy's [limits] and [stress])")
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
     rp.add_argument("--warehouse")

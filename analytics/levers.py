@@ -123,12 +123,14 @@ def neutral(scale: tuple[str, ...], lgd_pct: float, hold_days_past_due: int | No
     return Levers(**values)  # type: ignore[arg-type]
 
 
-def base_of(levers: Levers) -> Levers:
-    """The current portfolio under `levers`' hold rule and loss model: the comparison base."""
-    return neutral(levers.scale, levers.lgd_pct, levers.hold_days_past_due, levers.hold_utilization_pct,
+def base_of(levers: Levers, policy: Levers) -> Levers:
+    """The comparison base: today's limits, terms and PDs under the policy's LGD and hold
+    rule, measured with the scenario's loss model (so a change is the portfolio's, not the
+    model's)."""
+    return neutral(levers.scale, policy.lgd_pct, policy.hold_days_past_due, policy.hold_utilization_pct,
                    asset_correlation=levers.asset_correlation, sector_correlation=levers.sector_correlation,
                    simulations=levers.simulations, seed=levers.seed, individual_names=levers.individual_names,
-                   own_equity_amt=levers.own_equity_amt)
+                   own_equity_amt=policy.own_equity_amt)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -261,3 +263,28 @@ def parse_approval_levels(raw: object) -> tuple[tuple[str, float | None], ...]:
                 raise LeverError("[limits] approval_levels: up_to must increase from level to level")
         out.append((item["name"], up_to))
     return tuple(out)
+
+
+SCENARIO_SECTIONS = ("limits", "stress", "model", "scenario")
+
+
+def read_scenario_text(text: str, base: Levers, where: str = "scenario") -> tuple[str, Levers]:
+    """A scenario TOML (flat, or under [limits] / [stress] / [model] like the policy):
+    its `name` (optional) and the levers on top of `base`."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LeverError(f"{where}: not valid TOML ({exc})") from None
+    flat: dict[str, object] = {}
+    for key, value in doc.items():
+        if key in SCENARIO_SECTIONS and isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    name = flat.pop("name", "")
+    if not isinstance(name, str):
+        raise LeverError(f"{where}: name must be text")
+    flat.pop("approval_levels", None)
+    return name, from_mapping(flat, base, where)

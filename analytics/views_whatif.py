@@ -86,7 +86,7 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         industry_code=industry_code, industries=industries, region_code=region_code, regions=regions,
         best_rank_in_window=_nan(mon, "best_rank_in_window"),
         other_severity=other["severity"].fill_null(-1).to_numpy().astype(np.int64),
-        lever_rules=lever_rules, approval_levels=policy.approval_levels)
+        lever_rules=lever_rules, approval_levels=policy.approval_levels, policy_levers=policy.levers)
 
 
 def _nan(frame: pl.DataFrame, column: str) -> np.ndarray:
@@ -121,6 +121,24 @@ class ScenarioView:
             out["expected_loss"] = self.base.summary["expected_loss"]
         return out
 
+    def json_summary(self, base: bool = False) -> dict[str, float | int]:
+        """The figures for a report: counts as whole numbers."""
+        source = self.base_summary if base else self.summary
+        return {k: int(v) if whatif.is_count(k) else v for k, v in source.items()}
+
+    def loss_model(self) -> dict[str, object]:
+        """How the loss distribution was computed (for the report's reader)."""
+        lv = self.levers
+        return {"method": "Monte Carlo" if self.loss else "closed form (one-factor, fine-grained)",
+                "asset_correlation": "PD-dependent corporate" if lv.asset_correlation is None else lv.asset_correlation,
+                "sector_correlation": lv.sector_correlation, "sectors": "industry",
+                "simulations": lv.simulations if self.loss else 0, "seed": lv.seed,
+                "individual_names": lv.individual_names,
+                "quantile_error_95": None if self.loss is None or self.loss.quantile_error is None else
+                {whatif.tag(a): e for a, e in self.loss.quantile_error.items()},
+                "closed_form": {k: v for k, v in self.scenario.summary.items()
+                                if k.startswith(("loss_quantile", "credit_var", "expected_shortfall"))}}
+
     def comparison(self) -> pl.DataFrame:
         keys = list(self.summary)
         base = self.base_summary
@@ -152,7 +170,7 @@ def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> wha
 
 def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool = False) -> ScenarioView:
     """Evaluate `levers` and the base on fetched inputs (closed form; Monte Carlo on request)."""
-    base = whatif.run(inputs, base_of(levers))
+    base = whatif.run(inputs, base_of(levers, inputs.policy_levers))
     scenario = whatif.run(inputs, levers)
     if not monte_carlo:
         return ScenarioView(inputs, levers, base, scenario)

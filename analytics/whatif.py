@@ -68,6 +68,7 @@ class WhatIfInputs:
     other_severity: np.ndarray  # worst watchlist severity index from rules no lever moves (-1 = none)
     lever_rules: tuple[Rule, ...]  # the enabled watchlist rules the levers move
     approval_levels: tuple[tuple[str, float | None], ...]
+    policy_levers: Levers  # the policy's: its LGD and hold rule define the base
 
     @property
     def size(self) -> int:
@@ -159,14 +160,14 @@ class LossDistribution:
     def as_dict(self) -> dict[str, float]:
         out = {"expected_loss": self.expected_loss}
         for a in QUANTILES:
-            tag = _tag(a)
-            out[f"loss_quantile_{tag}"] = self.quantiles[a]
-            out[f"credit_var_{tag}"] = self.quantiles[a] - self.expected_loss
-            out[f"expected_shortfall_{tag}"] = self.shortfalls[a]
+            t = tag(a)
+            out[f"loss_quantile_{t}"] = self.quantiles[a]
+            out[f"credit_var_{t}"] = self.quantiles[a] - self.expected_loss
+            out[f"expected_shortfall_{t}"] = self.shortfalls[a]
         return out
 
 
-def _tag(alpha: float) -> str:
+def tag(alpha: float) -> str:
     return f"{alpha * 100:g}".replace(".", "_")
 
 
@@ -426,7 +427,7 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
     old = np.nan_to_num(inputs.limit)
     new = np.nan_to_num(limit)
     summary: dict[str, float] = {
-        "customers": float(inputs.size),
+        "customers_in_scope": float(inputs.size),
         "total_limit": float(new.sum()),
         "customers_limit_up": float(np.sum(changed & (new > old))),
         "customers_limit_down": float(np.sum(changed & (new < old))),
@@ -448,9 +449,19 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
         "watchlist_customers": float(np.sum(severity >= SEVERITIES.index(WATCH_MIN_SEVERITY))),
     }
     for i, (name, _) in enumerate(inputs.approval_levels):
-        summary[f"approvals_{i}"] = float(np.sum(approval == i))
+        summary[approval_key(name)] = float(np.sum(approval == i))
     return Outcome(levers, limit, basis, grade_idx, pd_pct, levers.lgd_pct, gross, net, orders, overdue, dpd,
                    over_limit, on_hold, expected_loss, ecl, approval, severity, summary)
+
+
+def approval_key(level: str) -> str:
+    """The summary key counting the changed limits a level must approve."""
+    return "approvals_" + "_".join(level.lower().split())
+
+
+def is_count(key: str) -> bool:
+    """Summary keys that count customers (whole numbers) rather than amounts or ratios."""
+    return key.startswith(("customers", "approvals_")) or key == "watchlist_customers"
 
 
 def approval_needed(current: np.ndarray, proposed: np.ndarray,
