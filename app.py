@@ -45,6 +45,7 @@ SECTIONS = {
     "Portfolio": [
         st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
                 url_path="portfolio"),
+        st.Page("pages/whatif.py", title="What-if: limits and stress", icon=":material/tune:", url_path="whatif"),
     ],
     "Receivables": [
         st.Page("pages/aging.py", title="Receivables aging", icon=":material/hourglass_bottom:", url_path="aging"),

@@ -354,3 +354,43 @@ def review_bars(counts: pl.DataFrame, currency: str) -> go.Figure:
                            hovertemplate="%{x}: %{y} customers<br>exposure %{customdata:,.0f} " + currency
                                          + "<extra></extra>")],
                    height=320, xaxis=dict(type="category"), yaxis=dict(title_text="customers"), showlegend=False)
+
+
+def loss_histogram(edges: tuple[float, ...], freq: tuple[float, ...], marks: dict[str, float],
+                   currency: str) -> go.Figure:
+    """The simulated one-year loss distribution with expected loss, quantiles and ES marked."""
+    mids = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
+    width = (edges[1] - edges[0]) if len(edges) > 1 else 1.0
+    colors = ["#2e7d32", "#f2c14e", "#c00000", "#5c0000", "#7f7f7f"]
+    shapes, notes = [], []
+    for i, (label, x) in enumerate(marks.items()):
+        color = colors[i % len(colors)]
+        shapes.append(dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, dash="dash")))
+        notes.append(dict(x=x, y=1 - 0.08 * i, yref="paper", text=label, showarrow=False, xanchor="left",
+                          font=dict(color=color, size=13), bgcolor="rgba(255,255,255,0.8)"))
+    return _figure([go.Bar(x=mids, y=[f * 100 for f in freq], width=width, marker_color=NET, name="Simulated years",
+                           hovertemplate="loss %{x:,.0f}<br>%{y:.2f} % of years<extra></extra>")],
+                   height=360, shapes=shapes, annotations=notes,
+                   xaxis=dict(title_text=f"one-year loss ({currency})", tickformat="~s"),
+                   yaxis=dict(title_text="% of simulated years"), showlegend=False)
+
+
+def limits_by_grade(frame: pl.DataFrame, currency: str) -> go.Figure:
+    """Current against proposed limits per grade."""
+    grades = frame["grade"].to_list()
+    return _figure([
+        go.Bar(name="Current limits", x=grades, y=frame["current_limit_amt"].to_list(), marker_color=GROSS),
+        go.Bar(name="Proposed limits", x=grades, y=frame["proposed_limit_amt"].to_list(), marker_color=LIMIT),
+    ], currency=currency, barmode="group", xaxis=dict(type="category"), height=340)
+
+
+def scenario_bars(frame: pl.DataFrame, measures: dict[str, str], currency: str) -> go.Figure:
+    """Base and saved scenarios side by side for a few amount measures (rows: measure keys)."""
+    names = [c for c in frame.columns if c != "measure"]
+    rows = frame.filter(pl.col("measure").is_in(list(measures)))
+    palette = [ORDERS, GROSS, LIMIT, OVERDUE, NET, "#2e7d32"]
+    traces = []
+    for i, name in enumerate(names):
+        traces.append(go.Bar(name=name, x=[measures[m] for m in rows["measure"].to_list()], y=rows[name].to_list(),
+                             marker_color=palette[i % len(palette)]))
+    return _figure(traces, currency=currency, barmode="group", xaxis=dict(type="category"), height=360)

@@ -288,3 +288,40 @@ def read_scenario_text(text: str, base: Levers, where: str = "scenario") -> tupl
         raise LeverError(f"{where}: name must be text")
     flat.pop("approval_levels", None)
     return name, from_mapping(flat, base, where)
+
+
+GRADE_COLUMNS = {"grade_multipliers": "multiplier", "floor_by_grade": "floor", "cap_by_grade": "cap",
+                 "terms_by_grade": "terms_days"}
+
+
+def grade_rows(levers: Levers) -> dict[str, list[object]]:
+    """The per-grade levers as columns for a table editor (None = not set)."""
+    out: dict[str, list[object]] = {"grade": list(levers.scale)}
+    for field_name, column in GRADE_COLUMNS.items():
+        out[column] = list(getattr(levers, field_name))
+    return out
+
+
+def with_grade_rows(levers: Levers, rows: object) -> Levers:
+    """`levers` with the per-grade values of an edited table (a dict of columns or a frame)."""
+    table = rows.to_dict("list") if hasattr(rows, "to_dict") and not isinstance(rows, dict) else rows
+    if not isinstance(table, dict):
+        raise LeverError("the per-grade table is not a table")
+    data: dict[str, object] = {}
+    for field_name, column in GRADE_COLUMNS.items():
+        values = list(table.get(column, []))
+        if len(values) != len(levers.scale):
+            raise LeverError(f"the per-grade table needs one {column} per grade")
+        cleaned: list[object] = []
+        for v in values:
+            try:
+                number = None if v is None or v == "" else float(v)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise LeverError(f"per-grade table: {column} {v!r} is not a number") from None
+            cleaned.append(None if number is None or math.isnan(number) else number)
+        if field_name == "grade_multipliers":
+            cleaned = [1.0 if v is None else v for v in cleaned]
+        elif field_name == "terms_by_grade":
+            cleaned = [None if v is None else round(float(v)) for v in cleaned]  # type: ignore[arg-type]
+        data[field_name] = {g: v for g, v in zip(levers.scale, cleaned)}
+    return from_mapping(data, levers, "per-grade table")

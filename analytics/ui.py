@@ -5,6 +5,7 @@ number formats, tables with CSV/XLSX downloads. Pages stay layout only.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,10 @@ from analytics.views_receivables import (
 from analytics.views_monitoring import (MigrationView, MonitoringInputs, ReviewView, WatchlistView, migration_view,
                                        monitoring_inputs, rating_span, review_view, watchlist_view)
 from analytics.watchlist import Rule
+from analytics.levers import Levers, base_of
+from analytics.views_whatif import ScenarioView, run_monte_carlo, scenario_view, whatif_inputs
+from analytics.whatif import LossDistribution, Outcome, WhatIfInputs
+from analytics import whatif
 from analytics.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
@@ -196,6 +201,40 @@ def cached_migration_view(version: str, start: date, end: date, filters: Filters
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_monitoring_inputs(version: str, as_of: date, filters: Filters) -> MonitoringInputs:
     return monitoring_inputs(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_whatif_inputs(version: str, as_of: date, filters: Filters) -> WhatIfInputs:
+    """Fetched once per date and filters and shared (read-only arrays, not copied per rerun)."""
+    policy = get_policy()
+    provisions = cached_provision_view(version, as_of, filters, policy.roll_window_months,
+                                       policy.provision_bucket_upper_dpd, None, policy.overlay_factor)
+    return whatif_inputs(get_warehouse(), as_of, filters, policy, cached_monitoring_inputs(version, as_of, filters),
+                         provisions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_base_outcome(version: str, as_of: date, filters: Filters, base: Levers) -> Outcome:
+    return whatif.run(cached_whatif_inputs(version, as_of, filters), base)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_scenario_view(version: str, as_of: date, filters: Filters, levers: Levers) -> ScenarioView:
+    """A lever move: one pure evaluation on the shared inputs (the base is cached apart)."""
+    inputs = cached_whatif_inputs(version, as_of, filters)
+    base = cached_base_outcome(version, as_of, filters, base_of(levers, inputs.policy_levers))
+    return scenario_view(inputs, levers, base=base)
+
+
+_MONTE_CARLO = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monte-carlo")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def monte_carlo_job(version: str, as_of: date, filters: Filters, levers: Levers, base: bool) -> Future[LossDistribution]:
+    """The Monte Carlo of a scenario (or of its base) running in a background thread, so a
+    slider answers with the closed form at once; the same levers reuse the same run."""
+    view = cached_scenario_view(version, as_of, filters, levers)
+    return _MONTE_CARLO.submit(run_monte_carlo, view.inputs, view.base if base else view.scenario)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -18,6 +18,7 @@ from analytics.views_monitoring import MonitoringInputs, monitoring_inputs
 from analytics.views_receivables import ProvisionView, provision_view
 from analytics.warehouse import Warehouse
 
+LOSS_PREFIXES = ("loss_quantile", "credit_var", "expected_shortfall")
 IDENTITY = ["customer_id", "name", "group_id", "segment", "industry", "region", "credit_manager", "grade"]
 
 
@@ -136,8 +137,19 @@ class ScenarioView:
                 "individual_names": lv.individual_names,
                 "quantile_error_95": None if self.loss is None or self.loss.quantile_error is None else
                 {whatif.tag(a): e for a, e in self.loss.quantile_error.items()},
-                "closed_form": {k: v for k, v in self.scenario.summary.items()
-                                if k.startswith(("loss_quantile", "credit_var", "expected_shortfall"))}}
+                "closed_form": {k: v for k, v in self.scenario.summary.items() if k.startswith(LOSS_PREFIXES)}}
+
+    def loss_table(self) -> pl.DataFrame:
+        """Expected loss, quantiles, VaR and ES: closed form and Monte Carlo, base and scenario."""
+        keys = ["expected_loss", *[k for k in self.scenario.summary if k.startswith(LOSS_PREFIXES)]]
+        mc, base_mc = (self.loss.as_dict() if self.loss else {}), (self.base_loss.as_dict() if self.base_loss else {})
+        return pl.DataFrame({
+            "measure": keys,
+            "base_closed_form": [self.base.summary[k] for k in keys],
+            "base_monte_carlo": [base_mc.get(k) for k in keys],
+            "scenario_closed_form": [self.scenario.summary[k] for k in keys],
+            "scenario_monte_carlo": [mc.get(k) for k in keys],
+        }, schema_overrides={c: pl.Float64 for c in ("base_monte_carlo", "scenario_monte_carlo")})
 
     def comparison(self) -> pl.DataFrame:
         keys = list(self.summary)
@@ -168,11 +180,69 @@ def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> wha
                               lv.seed, lv.individual_names)
 
 
-def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool = False) -> ScenarioView:
-    """Evaluate `levers` and the base on fetched inputs (closed form; Monte Carlo on request)."""
-    base = whatif.run(inputs, base_of(levers, inputs.policy_levers))
+def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool = False,
+                  base: whatif.Outcome | None = None) -> ScenarioView:
+    """Evaluate `levers` and the base on fetched inputs (closed form; Monte Carlo on request).
+    `base`: the base outcome when already computed (it depends on the model levers only)."""
+    base = base or whatif.run(inputs, base_of(levers, inputs.policy_levers))
     scenario = whatif.run(inputs, levers)
     if not monte_carlo:
         return ScenarioView(inputs, levers, base, scenario)
     return ScenarioView(inputs, levers, base, scenario, run_monte_carlo(inputs, scenario),
                         run_monte_carlo(inputs, base))
+
+
+# ----------------------------------------------------------------------------- labels and comparisons
+
+# summary key -> (label, kind): kind amt (reporting currency), count, pct, ratio
+MEASURES: dict[str, tuple[str, str]] = {
+    "customers_in_scope": ("Customers in scope", "count"),
+    "total_limit": ("Total limit", "amt"),
+    "customers_limit_up": ("Limits raised", "count"),
+    "customers_limit_down": ("Limits cut", "count"),
+    "customers_no_open_credit": ("No open credit (below minimum grade)", "count"),
+    "gross_exposure": ("Gross exposure", "amt"),
+    "net_exposure": ("Net exposure", "amt"),
+    "overdue": ("Overdue AR", "amt"),
+    "customers_over_limit": ("Customers over limit", "count"),
+    "amount_over_limit": ("Amount over limit", "amt"),
+    "headroom": ("Headroom (unused limits)", "amt"),
+    "customers_on_hold": ("Customers on credit hold", "count"),
+    "sales_at_risk": ("Sales at risk (open orders on hold)", "amt"),
+    "expected_loss": ("Expected loss", "amt"),
+    "ecl": ("Provision (ECL, provision matrix)", "amt"),
+    "loss_quantile_99": ("Loss quantile 99 %", "amt"),
+    "credit_var_99": ("Credit VaR 99 %", "amt"),
+    "expected_shortfall_99": ("Expected shortfall 99 %", "amt"),
+    "loss_quantile_99_9": ("Loss quantile 99.9 %", "amt"),
+    "credit_var_99_9": ("Credit VaR 99.9 %", "amt"),
+    "expected_shortfall_99_9": ("Expected shortfall 99.9 %", "amt"),
+    "hhi": ("HHI of exposure (0-1)", "ratio"),
+    "top10_share_pct": ("Top 10 share of exposure", "pct"),
+    "largest_share_pct": ("Largest single name share", "pct"),
+    "watchlist_customers": (f"On the watchlist ({whatif.WATCH_MIN_SEVERITY} or worse)", "count"),
+}
+
+
+def measure(key: str, levels: tuple[tuple[str, float | None], ...]) -> tuple[str, str]:
+    """Label and kind of a summary key (approval counts are named after their level)."""
+    for name, _ in levels:
+        if key == whatif.approval_key(name):
+            return f"Changes needing {name} approval", "count"
+    return MEASURES.get(key, (key, "amt"))
+
+
+def labelled(frame: pl.DataFrame, levels: tuple[tuple[str, float | None], ...]) -> pl.DataFrame:
+    """A comparison frame with its measures named for people (first column `measure`)."""
+    return frame.with_columns(pl.col("measure").replace_strict(
+        {k: measure(k, levels)[0] for k in frame["measure"].to_list()}, return_dtype=pl.String))
+
+
+def compare_scenarios(views: dict[str, ScenarioView]) -> pl.DataFrame:
+    """Base and up to four scenarios side by side, one row per measure (scenario name columns)."""
+    first = next(iter(views.values()))
+    keys = list(first.summary)
+    data: dict[str, list[object]] = {"measure": keys, "base": [first.base_summary.get(k, 0.0) for k in keys]}
+    for name, view in views.items():
+        data[name] = [view.summary.get(k, 0.0) for k in keys]
+    return pl.DataFrame(data)
