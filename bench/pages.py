@@ -31,6 +31,10 @@ from analytics.views_monitoring import (migration_view, monitoring_inputs, revie
                                         watchlist_view)
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view  # noqa: E402
 from analytics.warehouse import Warehouse  # noqa: E402
+from analytics import ui  # noqa: E402
+from analytics import whatif  # noqa: E402
+from analytics.levers import base_of, from_mapping  # noqa: E402
+from analytics.views_whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402
 
 REPEATS = 7
 
@@ -68,6 +72,8 @@ def page_ms(page: str | None, params: dict[str, str], cold: bool, repeats: int =
 
 def clear_caches() -> None:
     st.cache_data.clear()
+    for fn in (ui.cached_whatif_inputs, ui.cached_base_outcome, ui.cached_scenario_view, ui.monte_carlo_job):
+        fn.clear()
 
 
 def main() -> None:
@@ -95,7 +101,21 @@ def main() -> None:
         "watchlist_view (inputs cached: a slider move)": lambda: watchlist_view(inputs, policy, tighter),
         "review_view (inputs cached)": lambda: review_view(inputs, policy),
     }
+    wi = whatif_inputs(wh, as_of, Filters(), policy)
+    stress = from_mapping({"pd_multiplier": 1.5, "downgrade_notches": 1, "payment_delay_days": 10,
+                           "sales_growth_pct": 5.0}, policy.levers)
+    base = whatif.run(wi, base_of(stress, wi.policy_levers))
+    outcome = whatif.run(wi, stress)
+    views.update({
+        "whatif_inputs (once per date and filter)": lambda: whatif_inputs(wh, as_of, Filters(), policy),
+        "what-if lever move: policy limits (base cached)": lambda: scenario_view(wi, policy.levers, base=base),
+        "what-if lever move: limits + stress (base cached)": lambda: scenario_view(wi, stress, base=base),
+        "what-if changes table (all customers)": lambda: whatif.changes(wi, base, outcome, only_changed=True),
+    })
     results["views_ms"] = {name: median_ms(fn) for name, fn in views.items()}
+    results["views_ms"]["what-if Monte Carlo, 20,000 years (background)"] = median_ms(
+        lambda: run_monte_carlo(wi, outcome), repeats=3)
+    results["whatif_customers"] = wi.size
 
     pages = {
         "Portfolio exposure": (None, {}),
@@ -107,6 +127,7 @@ def main() -> None:
         "Rating migration": ("pages/migration.py", {}),
         "Review schedule": ("pages/reviews.py", {}),
         "Customer credit file": ("pages/customer.py", {"customer": top_customer}),
+        "What-if (Monte Carlo included)": ("pages/whatif.py", {}),
         "Data and policy": ("pages/data.py", {}),
     }
     page_results = {}

@@ -37,7 +37,8 @@ def free_port() -> int:
 def streamlit_server(warehouse: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free port, serving `warehouse`, until the block ends."""
     port = free_port()
-    env = {**os.environ, "CREDIT_WAREHOUSE": str(warehouse)}
+    env = {**os.environ, "CREDIT_WAREHOUSE": str(warehouse),
+           "CREDIT_SCENARIOS": str(warehouse.parent / f"scenarios-{port}.json")}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{port}.log"  # a file, not a pipe: a full pipe would stall the server
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
@@ -260,3 +261,33 @@ def test_migration_exposure_weighting(server, page):
     no_errors(page)
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 5
     shot(page, "migration_exposure")
+
+
+def test_whatif_lever_reruns_the_panel_and_the_link_reproduces_it(server, page):
+    page.goto(f"{server}/whatif")
+    settle(page)
+    page.get_by_text("Loss quantiles: Monte Carlo").wait_for(timeout=60_000)
+    no_errors(page)
+    assert page.get_by_role("heading", name="What-if: limits and stress").count() == 1
+    before = metric_value(page, "Expected loss")
+    page.get_by_role("tab", name="Stress").click()
+    handle = page.locator('[data-testid="stSlider"]', has_text="PD multiplier").get_by_role("slider")
+    handle.focus()
+    for _ in range(10):  # 1.0 -> 2.0 in steps of 0.1
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        """(before) => { const t = [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .find(m => m.innerText.includes('Expected loss'));
+             return t && !t.innerText.includes(before); }""", arg=before, timeout=30_000)
+    page.get_by_text("Loss quantiles: Monte Carlo").wait_for(timeout=60_000)
+    settle(page)
+    no_errors(page)
+    after = metric_value(page, "Expected loss")
+    assert "scenario=" in page.url
+    assert page.get_by_text("Levers changed from the policy: pd_multiplier").count() == 1
+    shot(page, "whatif")
+    page.goto(page.url)  # the shared link opens the same scenario
+    settle(page)
+    page.get_by_text("Loss quantiles: Monte Carlo").wait_for(timeout=60_000)
+    no_errors(page)
+    assert metric_value(page, "Expected loss") == after
