@@ -63,14 +63,14 @@ class Levers:
     individual_names: int
 
     def to_mapping(self) -> dict[str, object]:
-        """The levers by their policy names, per-grade values as {grade: value}, unset left out."""
+        """The levers by their policy names, per-grade values as {grade: value}, unset levers left out."""
         out: dict[str, object] = {}
         for f in fields(self):
             if f.name == "scale":
                 continue
             value = getattr(self, f.name)
-            if f.name in PER_GRADE:
-                value = {g: v for g, v in zip(self.scale, value) if v is not None}
+            if f.name in PER_GRADE:  # every grade, unset ones as None (so a cleared value stays cleared)
+                value = {g: v for g, v in zip(self.scale, value)}
             elif f.name == "bases":
                 value = list(value)
             if value is not None:

@@ -7,9 +7,10 @@ Definitions: DOMAIN.md, "Credit limits" and "Expected loss and portfolio loss".
 Stress model (steady state, one year):
 - sales growth g scales open AR, open orders and purchases by (1 + g);
 - new terms by grade scale the not-due AR by new terms / current terms;
-- a payment delay of d days ages every open item d days (items spread evenly within
+- a payment delay of d days ages every overdue item d days (items spread evenly within
   their bucket) and keeps open what would have been paid in those d days (monthly
-  purchases / 30 x d, spread evenly over 1..d days past due);
+  purchases / 30 x d, spread evenly over 1..d days past due); not-due AR stays, as new
+  invoices keep replacing the ones falling due;
 - the PD multiplier scales PDs (capped at 100 %) and, as a forward-looking overlay, the
   provision matrix's loss rates (capped at 100 %);
 - a downgrade of N notches moves grades towards the worst non-default grade (a downgrade
@@ -69,7 +70,7 @@ class WhatIfInputs:
     lever_rules: tuple[Rule, ...]  # the enabled watchlist rules the levers move
     approval_levels: tuple[tuple[str, float | None], ...]
     policy_levers: Levers  # the policy's: its LGD and hold rule define the base
-    memo: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)  # severities of unchanged signals
+    memo: dict[tuple[object, int], np.ndarray] = field(default_factory=dict, repr=False)  # work on unchanged arrays
 
     @property
     def size(self) -> int:
@@ -326,7 +327,7 @@ def _overlap(lo: np.ndarray | float, hi: np.ndarray | float, t_lo: float, t_hi: 
 
 def _aged(inputs: WhatIfInputs, terms: np.ndarray, delay: int) -> np.ndarray:
     """Open AR per bucket after new terms and a payment delay (before growth). Bucket j
-    spans (upper[j-1], upper[j]] days past due; not due spans (-terms, 0]; the last is open."""
+    spans (upper[j-1], upper[j]] days past due; the last is open."""
     b = inputs.buckets.copy()
     old = inputs.terms_days
     b[:, 0] *= np.where(old > 0, terms / np.where(old > 0, old, 1), 1.0)
@@ -336,16 +337,14 @@ def _aged(inputs: WhatIfInputs, terms: np.ndarray, delay: int) -> np.ndarray:
     k = b.shape[1]
     t_lo = [-np.inf, *upper]
     t_hi = [*upper, np.inf]
-    # overdue buckets have fixed bounds: one transfer matrix for all customers
+    # not-due AR stays (new invoices keep coming); overdue items age d days: one transfer
+    # matrix with fixed bounds for all customers
     move = np.zeros((k, k))
-    move[k - 1, k - 1] = 1.0
+    move[0, 0] = move[k - 1, k - 1] = 1.0
     for j in range(1, k - 1):
         for m in range(j, k):
             move[j, m] = float(_overlap(t_lo[j] + delay, t_hi[j] + delay, t_lo[m], t_hi[m]))
     out = np.einsum("nk,km->nm", b, move)  # (BLAS matmul with 8 columns is 10x slower here)
-    lo0, hi0 = -np.maximum(terms, 0) + delay, np.full(b.shape[0], float(delay))
-    for m in range(k):
-        out[:, m] += b[:, 0] * _overlap(lo0, hi0, t_lo[m], t_hi[m])
     kept_open = inputs.monthly_purchases / 30 * delay
     for m in range(1, k):
         out[:, m] += kept_open * float(_overlap(0.0, float(delay), t_lo[m], t_hi[m]))
@@ -377,7 +376,7 @@ def watch_severity(inputs: WhatIfInputs, limit: np.ndarray, gross: np.ndarray, o
                   "concentration": gross}
     for rule in inputs.lever_rules:
         source = inputs_own.get(rule.key)
-        key = (rule.key, id(source))
+        key = (rule, id(source))
         if source is not None and key in inputs.memo and _owned(inputs, source):
             worst = np.maximum(worst, inputs.memo[key])
             continue

@@ -60,9 +60,6 @@ def test_a_cleared_lever_loads_as_none_on_top_of_the_policy(store: ScenarioStore
     assert loaded == levers
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a per-grade value cleared in a saved scenario comes back from the "
-                                       "policy on load; full_mapping writes cap_by_grade as {} (the set grades "
-                                       "only) and from_mapping merges that into the base's grade table")
 def test_a_cleared_per_grade_cap_loads_as_none_on_top_of_the_policy(store: ScenarioStore) -> None:
     assert POLICY.cap_by_grade[POLICY.scale.index("CCC")] is not None
     no_caps = replace(POLICY, cap_by_grade=(None,) * N)
