@@ -218,7 +218,11 @@ def _scenario_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filte
     path = Path(args.params)
     if not path.is_file():
         raise InvalidRequest(f"--params {args.params}: no such file")
-    name, levers = read_scenario_text(path.read_text(encoding="utf-8"), policy.levers, str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(f"--params {args.params}: cannot be read as UTF-8 text ({exc})") from None
+    name, levers = read_scenario_text(text, policy.levers, str(path))
     view = scenario_view(whatif_inputs(wh, as_of, filters, policy), levers, monte_carlo=True)
     meta.update(scenario=name or path.stem, **view.json_summary(),
                 base=view.json_summary(base=True), loss_model=view.loss_model(), levers=levers.to_mapping())

@@ -181,9 +181,14 @@ def from_mapping(data: dict[str, object], base: Levers, where: str = "levers") -
     return levers
 
 
+def _none(value: object) -> bool:
+    """TOML has no null: "none" stands for an unset lever or per-grade value."""
+    return value is None or isinstance(value, str) and value.strip().lower() == "none"
+
+
 def _parse_one(key: str, value: object, base: Levers, where: str) -> object:
     scale = base.scale
-    if value is None:
+    if _none(value):
         if key in NULLABLE:
             return None
         if key in ("floor_by_grade", "cap_by_grade", "terms_by_grade"):
@@ -220,7 +225,7 @@ def _parse_one(key: str, value: object, base: Levers, where: str) -> object:
         current = list(getattr(base, key))
         for g, v in value.items():
             i = scale.index(g)
-            if v is None and key != "grade_multipliers":
+            if _none(v) and key != "grade_multipliers":
                 current[i] = None
             else:
                 number = _number(f"{key}.{g}", v, low, high, where, integer)

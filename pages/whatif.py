@@ -36,11 +36,12 @@ def load(levers: Levers, token: str | None = None) -> None:
     """Make `levers` the widgets' values (fresh widgets: their keys carry a generation)."""
     st.session_state.wi_levers = levers
     st.session_state.wi_gen = st.session_state.get("wi_gen", 0) + 1
-    st.session_state.wi_url = token
+    st.session_state.wi_url = token if token is not None else st.query_params.get(URL_KEY)  # the link is dealt with
 
 
 if "wi_levers" not in st.session_state:
     load(POLICY)
+    st.session_state.wi_url = None  # a link the session opens with is still to be applied
 url_token = st.query_params.get(URL_KEY)
 if url_token and url_token != st.session_state.get("wi_url"):
     try:
