@@ -199,13 +199,10 @@ def _parse_one(key: str, value: object, base: Levers, where: str) -> object:
         if not isinstance(items, list) or not items or any(b not in BASES for b in items):
             raise LeverError(f"{where}: bases = {value!r} must list one or more of {', '.join(BASES)}")
         return tuple(b for b in BASES if b in items)
-    if key == "single_name_cap_basis":
-        if value not in CAP_BASES:
-            raise LeverError(f"{where}: single_name_cap_basis = {value!r} must be one of {', '.join(CAP_BASES)}")
-        return value
-    if key == "downgrade_scope":
-        if value not in SCOPES:
-            raise LeverError(f"{where}: downgrade_scope = {value!r} must be one of {', '.join(SCOPES)}")
+    choices = {"single_name_cap_basis": CAP_BASES, "downgrade_scope": SCOPES}.get(key)
+    if choices is not None:
+        if value not in choices:
+            raise LeverError(f"{where}: {key} = {value!r} must be one of {', '.join(choices)}")
         return value
     if key == "downgrade_value":
         if not isinstance(value, str):

@@ -108,19 +108,11 @@ class ScenarioView:
     @property
     def summary(self) -> dict[str, float]:
         """The scenario's figures; the loss quantiles from the Monte Carlo when it ran."""
-        out = dict(self.scenario.summary)
-        if self.loss is not None:
-            out.update(self.loss.as_dict())
-            out["expected_loss"] = self.scenario.summary["expected_loss"]
-        return out
+        return _with_loss(self.scenario, self.loss)
 
     @property
     def base_summary(self) -> dict[str, float]:
-        out = dict(self.base.summary)
-        if self.base_loss is not None:
-            out.update(self.base_loss.as_dict())
-            out["expected_loss"] = self.base.summary["expected_loss"]
-        return out
+        return _with_loss(self.base, self.base_loss)
 
     def json_summary(self, base: bool = False) -> dict[str, float | int]:
         """The figures for a report: counts as whole numbers."""
@@ -152,11 +144,7 @@ class ScenarioView:
         }, schema_overrides={c: pl.Float64 for c in ("base_monte_carlo", "scenario_monte_carlo")})
 
     def comparison(self) -> pl.DataFrame:
-        keys = list(self.summary)
-        base = self.base_summary
-        return pl.DataFrame({"measure": keys, "base": [base.get(k, 0.0) for k in keys],
-                             "scenario": [self.summary[k] for k in keys]}).with_columns(
-            (pl.col("scenario") - pl.col("base")).alias("change"))
+        return whatif.compare_summaries(self.base_summary, self.summary)
 
     def changes(self, only_changed: bool = False) -> pl.DataFrame:
         return whatif.changes(self.inputs, self.base, self.scenario, only_changed)
@@ -164,6 +152,15 @@ class ScenarioView:
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"summary": self.comparison(), "customers": self.changes(),
                 "by_grade": whatif.by_grade(self.inputs, self.base, self.scenario)}
+
+
+def _with_loss(outcome: whatif.Outcome, loss: whatif.LossDistribution | None) -> dict[str, float]:
+    """An outcome's figures with the Monte Carlo's quantiles, VaR and ES when it ran (EL stays exact)."""
+    out = dict(outcome.summary)
+    if loss is not None:
+        out.update(loss.as_dict())
+        out["expected_loss"] = outcome.summary["expected_loss"]
+    return out
 
 
 def loss_inputs(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> tuple[np.ndarray, ...]:

@@ -513,9 +513,14 @@ def approval_needed(current: np.ndarray, proposed: np.ndarray,
 
 def compare(base: Outcome, scenario: Outcome) -> pl.DataFrame:
     """Headline figures side by side: base, scenario, change."""
-    keys = list(scenario.summary)
-    return pl.DataFrame({"measure": keys, "base": [base.summary.get(k, 0.0) for k in keys],
-                         "scenario": [scenario.summary[k] for k in keys]}).with_columns(
+    return compare_summaries(base.summary, scenario.summary)
+
+
+def compare_summaries(base: dict[str, float], scenario: dict[str, float]) -> pl.DataFrame:
+    """Two sets of headline figures side by side, one row per measure: base, scenario, change."""
+    keys = list(scenario)
+    return pl.DataFrame({"measure": keys, "base": [base.get(k, 0.0) for k in keys],
+                         "scenario": [scenario[k] for k in keys]}).with_columns(
         (pl.col("scenario") - pl.col("base")).alias("change"))
 
 
