@@ -50,7 +50,9 @@ def _say(msg: str) -> None:
 def cmd_load(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     folder = warehouse_dir(args.warehouse)
-    outcome = load(Path(args.source_dir), policy, folder, Path(args.mapping) if args.mapping else None, _say)
+    extracted = _iso_date(args.extracted_on, "--extracted-on") if args.extracted_on else None
+    outcome = load(Path(args.source_dir), policy, folder, Path(args.mapping) if args.mapping else None, _say,
+                   extracted_on=extracted)
     if not outcome.ok:
         print(format_report(outcome.issues), file=sys.stderr)
         return 1
@@ -58,9 +60,13 @@ def cmd_load(args: argparse.Namespace) -> int:
     for name, rows in outcome.row_counts.items():
         print(f"  {name:<14} {rows:>12,} rows")
     summary = outcome.summary
+    print(f"  extracted on {summary['extracted_on']} ({summary['extraction_basis']}): the default as-of date")
     print(f"  invoices dated {summary['first_invoice_date']} .. {summary['last_invoice_date']}")
     for cur, total in summary["invoice_total_by_currency"].items():  # type: ignore[union-attr]
         print(f"  invoice total {cur} {total:,.2f}")
+    if outcome.notes:
+        print("")
+        print(format_report(outcome.notes, notes=True))
     return 0
 
 
@@ -261,6 +267,8 @@ def parser() -> argparse.ArgumentParser:
     lp.add_argument("--mapping", help="TOML mapping of source files/columns/values to the contract")
     lp.add_argument("--warehouse", help="warehouse folder (default $CREDIT_WAREHOUSE or ./warehouse)")
     lp.add_argument("--policy", help="credit policy TOML (default $CREDIT_POLICY or the shipped policy)")
+    lp.add_argument("--extracted-on", help="the day the data was taken, YYYY-MM-DD (default: the mapping's [export] "
+                    "extracted_on, else the latest document date)")
     lp.set_defaults(func=cmd_load)
 
     gp = sub.add_parser("generate", help="write a synthetic portfolio in the import format")

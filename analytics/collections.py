@@ -41,17 +41,21 @@ class Worklist:
 
 def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy,
              instalments: pl.DataFrame | None = None) -> Worklist:
-    """Prioritise past-due customers and stage them by their most overdue undisputed item.
+    """Prioritise past-due customers and stage them by their most overdue item as the policy's
+    dispute rule reads it (analytics.ledger: by default undisputed items only).
 
-    Disputed items are listed but do not drive the stage (they go to dispute
-    resolution, not dunning). instalments (one row per customer: instalments_due,
-    instalments_due_amt, instalments_received_amt) sets promised against received. Priority = 100 x (w_amount x rank of overdue amount +
-    w_dpd x rank of max dpd + w_pd x rank of PD), ranks as percentiles in (0, 1].
+    items are net of the credits set against them (a customer whose credits cover its
+    items has none, so it is never chased). Disputed items are listed but, by default, do
+    not drive the stage (they go to dispute resolution, not dunning). instalments (one row
+    per customer: instalments_due, instalments_due_amt, instalments_received_amt) sets
+    promised against received. Priority = 100 x (w_amount x rank of overdue amount + w_dpd x
+    rank of the rule's days past due + w_pd x rank of PD), ranks as percentiles in (0, 1].
     """
+    counted = pl.lit(True) if policy.disputed_in_dpd else ~pl.col("is_disputed")
     per_customer = items.group_by("customer_id").agg(
         pl.col("outstanding_amt").sum().alias("past_due_amt"),
         pl.len().alias("past_due_items"),
-        pl.col("days_past_due").filter(~pl.col("is_disputed")).max().alias("max_undisputed_dpd"),
+        pl.col("days_past_due").filter(counted).max().alias("max_undisputed_dpd"),
         pl.col("outstanding_amt").filter(pl.col("is_disputed")).sum().alias("disputed_past_due_amt"),
         pl.col("instalment_no").is_not_null().sum().alias("overdue_instalments"),
         pl.col("due_date").min().alias("oldest_due_date"),
@@ -65,7 +69,7 @@ def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: P
             stage_expr(pl.col("max_undisputed_dpd"), policy.dunning_stages).alias("stage"),
             (100 * (
                 w["amount"] * pl.col("past_due_amt").rank("average") / n
-                + w["dpd"] * pl.col("max_days_past_due").fill_null(0).rank("average") / n
+                + w["dpd"] * pl.col("max_undisputed_dpd").fill_null(0).rank("average") / n
                 + w["pd"] * pl.col("pd_pct").rank("average") / n
             )).round(1).alias("priority_score"),
         )
@@ -87,7 +91,7 @@ def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: P
     stage_of = worklist_frame.select("customer_id", "name", "stage", "priority_score")
     item_frame = (
         items.join(stage_of, on="customer_id", how="inner")
-        .with_columns(stage_expr(pl.when(~pl.col("is_disputed")).then(pl.col("days_past_due")),
+        .with_columns(stage_expr(pl.when(counted).then(pl.col("days_past_due")),
                                  policy.dunning_stages).alias("item_stage"))
         .sort(["priority_score", "customer_id", "days_past_due"], descending=[True, False, True])
         .select("customer_id", "name", "stage", "invoice_id", "invoice_date", "due_date", "instalment_no",

@@ -53,9 +53,10 @@ class Table:
         return [c.name for c in self.columns if c.required]
 
 
-DOC_TYPES = ("invoice", "credit_note")
+DOC_TYPES = ("invoice", "credit_note", "debit_note")
 PAYMENT_METHODS = ("bank_transfer", "cheque", "cash", "card", "netting", "write_off", "other")
 ORDER_STATUSES = ("open", "invoiced", "cancelled")
+LIMIT_SCOPES = ("group", "entity")
 EVENT_TYPES = (
     "litigation",
     "management_change",
@@ -100,19 +101,25 @@ TABLES: dict[str, Table] = {
         Table(
             "invoices",
             True,
-            ("invoice_id",),
-            "One row per invoice or credit note (an instalment is its own row).",
+            ("invoice_id", "instalment_no"),
+            "One row per invoice, debit note or credit note; an instalment plan is one row per instalment "
+            "(same invoice_id, instalment_no 1, 2, ...).",
             (
-                _c("invoice_id", "str", True, "Unique document key."),
+                _c("invoice_id", "str", True, "Document number; unique, or shared by the instalments of one plan."),
                 _c("customer_id", "str", True, "Customer billed (must exist in customers)."),
                 _c("invoice_date", "date", True, "Document date."),
                 _c("due_date", "date", False, "Due date; empty = invoice_date + customer payment terms."),
                 _c("amount", "amount", True, "Gross amount in document currency; credit notes are stored negative."),
                 _c("currency", "str", False, "ISO currency; empty = reporting currency."),
-                _c("doc_type", "str", False, "invoice / credit_note.", default="invoice", allowed=DOC_TYPES),
-                _c("paid_date", "date", False, "Shortcut: date fully settled, used when no payments are applied."),
+                _c("doc_type", "str", False, "invoice / debit_note (receivables) / credit_note (a credit).",
+                   default="invoice", allowed=DOC_TYPES),
+                _c("paid_date", "date", False, "Shortcut: date fully settled, used when no payment or credit note "
+                   "names the invoice; on a credit note, the date its credit was used up or refunded."),
                 _c("is_disputed", "bool", False, "Item under dispute.", default=False),
-                _c("instalment_no", "int", False, "Instalment number within a plan.", non_negative=True),
+                _c("instalment_no", "int", False, "Instalment number within a plan; with it the key is "
+                   "(invoice_id, instalment_no).", non_negative=True),
+                _c("applies_to", "str", False, "Credit note: the invoice_id it reverses or reduces (same customer "
+                   "and currency); empty = a credit on the customer's account."),
             ),
         ),
         Table(
@@ -123,12 +130,14 @@ TABLES: dict[str, Table] = {
             (
                 _c("payment_id", "str", True, "Unique payment key."),
                 _c("customer_id", "str", True, "Paying customer."),
-                _c("invoice_id", "str", False, "Invoice the payment is applied to."),
+                _c("invoice_id", "str", False, "Invoice the payment is applied to; empty = cash on account."),
                 _c("payment_date", "date", True, "Value date."),
                 _c("amount", "amount", True, "Amount in document currency (positive).", non_negative=True),
                 _c("currency", "str", False, "ISO currency; empty = reporting currency."),
                 _c("method", "str", False, "Payment method; write_off closes an item as bad debt.",
                    default="bank_transfer", allowed=PAYMENT_METHODS),
+                _c("instalment_no", "int", False, "Instalment of a plan the payment is for; empty = the plan's "
+                   "earliest-due open instalments first.", non_negative=True),
             ),
         ),
         Table(
@@ -142,8 +151,10 @@ TABLES: dict[str, Table] = {
                 _c("order_date", "date", True, "Order date."),
                 _c("amount", "amount", True, "Order value in order currency.", non_negative=True),
                 _c("currency", "str", False, "ISO currency; empty = reporting currency."),
-                _c("status", "str", False, "open / invoiced / cancelled.", default="open", allowed=ORDER_STATUSES),
+                _c("status", "str", False, "open / invoiced / cancelled; invoiced or cancelled closes the order "
+                   "(at its date, else at the extraction date).", default="open", allowed=ORDER_STATUSES),
                 _c("invoiced_on", "date", False, "Date the order was invoiced (closes it)."),
+                _c("cancelled_on", "date", False, "Date the order was cancelled (closes it)."),
             ),
         ),
         Table(
@@ -160,6 +171,9 @@ TABLES: dict[str, Table] = {
                 _c("approved_by", "str", False, "Approver."),
                 _c("approval_level", "str", False, "Authority level that approved it."),
                 _c("payment_terms_days", "int", False, "Terms granted with the limit.", non_negative=True),
+                _c("limit_scope", "str", False, "group: the limit of a group parent covers its members without a "
+                   "limit of their own (the default for a parent); entity: the customer alone.",
+                   allowed=LIMIT_SCOPES),
             ),
         ),
         Table(

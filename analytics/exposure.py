@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import polars as pl
 
 from analytics.policy import Policy
@@ -50,30 +51,55 @@ def pd_pct_expr(policy: Policy) -> pl.Expr:
     return pl.coalesce(pl.col("rating_pd") * 100, pd_of_grade).alias("pd_pct")
 
 
+def exposure_share_expr(column: str = "gross_exposure_amt", over: str | list[str] | None = None) -> pl.Expr:
+    """A customer's (or group's) share of the portfolio's exposure, as a fraction: its
+    exposure (never below 0: a credit balance is no exposure) over the sum of every
+    exposure in the frame (per `over` when given). 0 when the portfolio has none.
+
+    The one definition every page, report and rule uses (concentration, HHI, the watchlist's
+    single-name rule, the what-if)."""
+    positive = pl.col(column).clip(lower_bound=0)
+    total = positive.sum() if over is None else positive.sum().over(over)
+    return pl.when(total > 0).then(positive / total).otherwise(0.0)
+
+
+def exposure_shares(exposure: np.ndarray) -> np.ndarray:
+    """exposure_share_expr on a plain array of exposures (the what-if's NumPy path)."""
+    values = np.asarray(exposure, dtype=np.float64)
+    return pl.DataFrame({"e": values}).select(exposure_share_expr("e"))["e"].to_numpy()
+
+
 def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """Add PD, expected loss, utilization, over-limit amount and headroom per customer.
 
     PD: the rating's own PD when given, else the policy PD of the grade (unrated
     customers get the policy's unrated_grade). EL = PD x LGD x net exposure.
-    Utilization = gross exposure / limit (null without a limit).
+    A customer draws on a credit line: its own limit, or its group's (limit_amt is the
+    line's limit). Utilization = the line's exposure / its limit (null without a line);
+    the over-limit amount is max(0, line exposure - limit), carried by the line's holder
+    (the customer, or the parent of a group line) so that a line counts once; headroom =
+    limit - line exposure.
     """
     has_limit = pl.col("limit_amt").is_not_null()
+    line_exposure = pl.coalesce(pl.col("line_exposure_amt"), pl.col("gross_exposure_amt"))
+    holder = pl.col("is_line_holder").fill_null(False)
     return customers.with_columns(
         pl.col("grade").fill_null(UNRATED).alias("grade"),
         pd_pct_expr(policy),
         has_limit.alias("has_limit"),
+        holder.alias("is_line_holder"),
     ).with_columns(
         (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("net_exposure_amt")).alias("expected_loss_amt"),
         pl.when(has_limit & (pl.col("limit_amt") > 0))
-        .then(pl.col("gross_exposure_amt") / pl.col("limit_amt") * 100)
-        .when(has_limit & (pl.col("gross_exposure_amt") > 0))
+        .then(line_exposure / pl.col("limit_amt") * 100)
+        .when(has_limit & (line_exposure > 0))
         .then(float("inf"))
         .when(has_limit)
         .then(0.0)
         .alias("utilization_pct"),
-        pl.when(has_limit).then((pl.col("gross_exposure_amt") - pl.col("limit_amt")).clip(lower_bound=0))
+        pl.when(has_limit & holder).then((line_exposure - pl.col("limit_amt")).clip(lower_bound=0))
         .otherwise(0.0).alias("over_limit_amt"),
-        pl.when(has_limit).then(pl.col("limit_amt") - pl.col("gross_exposure_amt")).alias("headroom_amt"),
+        pl.when(has_limit).then(pl.col("limit_amt") - line_exposure).alias("headroom_amt"),
     )
 
 
@@ -84,6 +110,7 @@ class ExposureKpis:
     gross_exposure_amt: float
     net_exposure_amt: float
     open_ar_amt: float
+    credit_balance_amt: float
     open_orders_amt: float
     limit_amt: float
     utilization_pct: float | None
@@ -103,14 +130,17 @@ def _ratio_pct(num: float, den: float) -> float | None:
 
 
 def kpis(enriched: pl.DataFrame) -> ExposureKpis:
-    """Portfolio KPIs. Utilization = exposure of customers with a limit / their limits."""
+    """Portfolio KPIs. Limits count once per credit line (on its holder); utilization = the
+    exposure of the credit lines / their limits; customers over limit counts lines."""
+    holder = pl.col("is_line_holder")
     s = enriched.select(
         pl.col("gross_exposure_amt").sum(),
         pl.col("net_exposure_amt").sum(),
         pl.col("open_ar_amt").sum(),
+        pl.col("credit_balance_amt").sum(),
         pl.col("open_orders_amt").sum(),
-        pl.col("limit_amt").sum(),
-        pl.col("gross_exposure_amt").filter(pl.col("has_limit")).sum().alias("limited_exposure_amt"),
+        pl.col("limit_amt").filter(holder).sum(),
+        pl.coalesce("line_exposure_amt", "gross_exposure_amt").filter(holder).sum().alias("limited_exposure_amt"),
         pl.col("overdue_amt").sum(),
         pl.col("expected_loss_amt").sum(),
         (pl.col("over_limit_amt") > 0).sum().alias("customers_over_limit"),
@@ -121,11 +151,12 @@ def kpis(enriched: pl.DataFrame) -> ExposureKpis:
         gross_exposure_amt=float(s["gross_exposure_amt"]),
         net_exposure_amt=float(s["net_exposure_amt"]),
         open_ar_amt=float(s["open_ar_amt"]),
+        credit_balance_amt=float(s["credit_balance_amt"]),
         open_orders_amt=float(s["open_orders_amt"]),
         limit_amt=float(s["limit_amt"] or 0.0),
         utilization_pct=_ratio_pct(float(s["limited_exposure_amt"]), float(s["limit_amt"] or 0.0)),
         overdue_amt=float(s["overdue_amt"]),
-        overdue_share_pct=_ratio_pct(float(s["overdue_amt"]), float(s["open_ar_amt"])),
+        overdue_share_pct=_ratio_pct(float(s["overdue_amt"]), float(s["open_ar_amt"]) - float(s["credit_balance_amt"])),
         expected_loss_amt=float(s["expected_loss_amt"]),
         customers_over_limit=int(s["customers_over_limit"]),
         over_limit_amt=float(s["over_limit_amt"]),
@@ -144,7 +175,7 @@ def breakdown(enriched: pl.DataFrame, by: str, order: list[str] | None = None) -
             pl.col("overdue_amt").sum(),
             pl.col("gross_exposure_amt").sum(),
             pl.col("net_exposure_amt").sum(),
-            pl.col("limit_amt").sum(),
+            pl.col("limit_amt").filter(pl.col("is_line_holder")).sum(),
             pl.col("expected_loss_amt").sum(),
         )
         .with_columns(
@@ -167,12 +198,12 @@ def grade_order(policy: Policy) -> list[str]:
 
 
 def concentration_shares(enriched: pl.DataFrame, key: str) -> pl.DataFrame:
-    """Positive gross exposure per `key` (customer or group) and its share (fraction)."""
+    """Positive gross exposure per `key` (customer or group) and its share (fraction, by
+    exposure_share_expr)."""
     positive = enriched.filter(pl.col("gross_exposure_amt") > 0)
     per = (positive.select(key, "gross_exposure_amt") if key == "customer_id"  # already one row per customer
            else positive.group_by(key).agg(pl.col("gross_exposure_amt").sum()))
-    total = per["gross_exposure_amt"].sum()
-    return per.with_columns((pl.col("gross_exposure_amt") / total if total else pl.lit(0.0)).alias("share"))
+    return per.with_columns(exposure_share_expr().alias("share"))
 
 
 def hhi_of(shares: pl.DataFrame) -> float:
@@ -196,7 +227,8 @@ def top_names(enriched: pl.DataFrame, key: str, n: int, shares: pl.DataFrame | N
     members = (
         enriched.join(top.select(key), on=key, how="semi")
         .group_by(key)
-        .agg(pl.len().alias("members"), pl.col("limit_amt").sum(), pl.col("net_exposure_amt").sum())
+        .agg(pl.len().alias("members"), pl.col("limit_amt").filter(pl.col("is_line_holder")).sum(),
+             pl.col("net_exposure_amt").sum())
     )
     return (
         top.join(members, on=key, how="left", maintain_order="left")
@@ -216,10 +248,12 @@ def band_labels(bands_pct: tuple[float, ...]) -> list[str]:
 
 
 def utilization_bands(enriched: pl.DataFrame, bands_pct: tuple[float, ...]) -> pl.DataFrame:
-    """Customers, exposure and limits per utilization band; customers with exposure but no limit apart.
+    """Credit lines, their exposure and limits per utilization band; customers with exposure
+    but no line apart ('no limit').
 
-    A customer at exactly a bound falls in the lower band (80 % is in '50-80 %');
-    customers with neither a limit nor exposure are left out.
+    A credit line is a customer's own limit or a group limit (counted once, with the whole
+    group's exposure, on its holder). A line at exactly a bound falls in the lower band (80 %
+    is in '50-80 %'); customers with neither a limit nor exposure are left out.
     """
     labels = band_labels(bands_pct)
     band = pl.when(~pl.col("has_limit")).then(pl.lit(NO_LIMIT))
@@ -227,17 +261,18 @@ def utilization_bands(enriched: pl.DataFrame, bands_pct: tuple[float, ...]) -> p
         band = band.when(pl.col("utilization_pct") < bound if label == labels[0]
                          else pl.col("utilization_pct") <= bound).then(pl.lit(label))
     band = band.otherwise(pl.lit(labels[-1]))
-    relevant = enriched.filter(pl.col("has_limit") | (pl.col("gross_exposure_amt") > 0))
+    lines = enriched.filter(pl.col("is_line_holder") | (~pl.col("has_limit") & (pl.col("gross_exposure_amt") > 0)))
     order = [*labels, NO_LIMIT]
     counted = (
-        relevant.with_columns(band.alias("band"))
+        lines.with_columns(band.alias("band"),
+                           pl.coalesce("line_exposure_amt", "gross_exposure_amt").alias("gross_exposure_amt"))
         .group_by("band")
-        .agg(pl.len().alias("customers"), pl.col("gross_exposure_amt").sum(), pl.col("limit_amt").sum())
+        .agg(pl.len().alias("credit_lines"), pl.col("gross_exposure_amt").sum(), pl.col("limit_amt").sum())
     )
     skeleton = pl.DataFrame({"band": order})
     return (
         skeleton.join(counted, on="band", how="left")
-        .with_columns(pl.col("customers").fill_null(0).cast(pl.Int64),
+        .with_columns(pl.col("credit_lines").fill_null(0).cast(pl.Int64),
                       pl.col("gross_exposure_amt").fill_null(0.0), pl.col("limit_amt").fill_null(0.0))
     )
 
@@ -265,8 +300,9 @@ def mitigation(enriched: pl.DataFrame) -> pl.DataFrame:
 
 LARGEST_COLUMNS = [
     "customer_id", "group_id", "grade", "segment", "industry", "open_ar_amt", "overdue_amt",
-    "max_days_past_due", "open_orders_amt", "gross_exposure_amt", "limit_amt", "utilization_pct",
-    "is_limit_expired", "collateral_amt", "insured_amt", "net_exposure_amt", "pd_pct", "expected_loss_amt",
+    "max_days_past_due", "open_orders_amt", "gross_exposure_amt", "limit_amt", "line_holder_id", "line_scope",
+    "line_exposure_amt", "utilization_pct", "is_limit_expired", "collateral_amt", "insured_amt",
+    "net_exposure_amt", "pd_pct", "expected_loss_amt",
 ]
 
 
@@ -304,7 +340,8 @@ class ExposureView:
         """
         upto = self.trend.filter(pl.col("snapshot_date") <= pl.lit(self.as_of).str.to_date()).tail(points)
         if column == "overdue_share_pct":
-            series = (upto["overdue_amt"] / upto["open_ar_amt"] * 100).fill_nan(None)
+            items = upto["open_ar_amt"] - upto["credit_balance_amt"]
+            series = (upto["overdue_amt"] / items * 100).fill_nan(None)
         elif column == "utilization_pct":
             series = (upto["limited_exposure_amt"] / upto["limit_amt"] * 100).fill_nan(None)
         else:

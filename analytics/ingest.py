@@ -24,6 +24,14 @@ SUFFIXES = (".csv", ".xlsx", ".parquet")
 TRUE_VALUES = ("true", "t", "yes", "y", "1")
 FALSE_VALUES = ("false", "f", "no", "n", "0")
 MAX_EXAMPLES = 5
+# The dates a document carries, which set the extraction date and are checked against it.
+DOCUMENT_DATES = (("invoices", "invoice_date"), ("invoices", "paid_date"), ("payments", "payment_date"),
+                  ("orders", "order_date"), ("orders", "invoiced_on"), ("orders", "cancelled_on"),
+                  ("credit_limits", "effective_from"), ("ratings", "rated_on"), ("events", "event_date"),
+                  ("collateral", "valid_from"))
+# The date at which a document in a foreign currency is first converted.
+FX_DATES = (("invoices", "invoice_date"), ("payments", "payment_date"), ("orders", "order_date"),
+            ("credit_limits", "effective_from"), ("collateral", "valid_from"))
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,15 @@ class LoadIssue:
 
 @dataclass
 class LoadResult:
-    """Typed contract frames (when clean) and everything that was wrong."""
+    """Typed contract frames (when clean), everything that was wrong (issues: nothing loads)
+    and what the load should say but that does not stop it (notes), and the extraction date."""
 
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     issues: list[LoadIssue] = field(default_factory=list)
+    notes: list[LoadIssue] = field(default_factory=list)
+    extracted_on: date | None = None
+    extraction_basis: str = ""  # how the extraction date was set
 
     @property
     def ok(self) -> bool:
@@ -215,7 +227,8 @@ def _schema(table: Table, policy: Policy, today: date) -> pa.DataFrameSchema:
             unique=len(table.key) == 1 and col.name == table.key[0],
         )
     columns[ROW] = pa.Column(pl.Int64)
-    unique = list(table.key) if len(table.key) > 1 else None
+    # invoices: (invoice_id, instalment_no) with an optional instalment_no, checked by _invoice_keys
+    unique = list(table.key) if len(table.key) > 1 and table.name != "invoices" else None
     return pa.DataFrameSchema(columns, unique=unique, coerce=False)
 
 
@@ -277,30 +290,78 @@ def _refs(tables: dict[str, pl.DataFrame], files: dict[str, str], errors: _Colle
                     "parent_id must be the customer_id of another customer")
 
 
+def _invoice_keys(inv: pl.DataFrame, file: str, errors: _Collector) -> None:
+    """A document is identified by invoice_id, or by (invoice_id, instalment_no) when the rows
+    of a plan carry instalment numbers; the instalments of one plan share customer and currency."""
+    counted = inv.with_columns(pl.len().over("invoice_id").alias("_rows"),
+                               pl.col("instalment_no").null_count().over("invoice_id").alias("_bare"))
+    repeated = counted.filter(pl.col("_rows") > 1)
+    bad = repeated.filter(pl.col("_bare") > 0)
+    errors.add_rows("invoices", file, bad, "invoice_id", "duplicate key",
+                    "invoice_id must be unique; rows of one instalment plan share it only when every one "
+                    "carries a distinct instalment_no")
+    bad = repeated.filter((pl.col("_bare") == 0) & pl.struct("invoice_id", "instalment_no").is_duplicated())
+    errors.add_rows("invoices", file, bad, "instalment_no", "duplicate key",
+                    "invoice_id, instalment_no must be unique; this instalment appears more than once")
+    mixed = repeated.filter((pl.col("customer_id").n_unique().over("invoice_id") > 1)
+                            | (pl.col("currency").n_unique().over("invoice_id") > 1)
+                            | (pl.col("doc_type").n_unique().over("invoice_id") > 1))
+    errors.add_rows("invoices", file, mixed, "invoice_id", "instalments disagree",
+                    "the instalments of one invoice_id must share customer, currency and doc_type")
+
+
 def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
-                   errors: _Collector) -> None:
+                   errors: _Collector, notes: _Collector) -> None:
     inv = tables["invoices"]
     file = files["invoices"]
-    bad = inv.filter((pl.col("doc_type") == "invoice") & (pl.col("amount") < 0))
+    _invoice_keys(inv, file, errors)
+    bad = inv.filter((pl.col("doc_type") != "credit_note") & (pl.col("amount") < 0))
     errors.add_rows("invoices", file, bad, "amount", "negative invoice amount",
-                    "an invoice amount must be positive (book a credit note with doc_type credit_note)")
+                    "an invoice or debit note amount must be positive (book a credit note with doc_type "
+                    "credit_note)")
     bad = inv.filter(pl.col("due_date") < pl.col("invoice_date"))
     errors.add_rows("invoices", file, bad, "due_date", "due before invoice date",
                     "due_date must be on or after invoice_date")
-    bad = inv.filter(pl.col("paid_date") < pl.col("invoice_date"))
-    errors.add_rows("invoices", file, bad, "paid_date", "paid before invoice date",
-                    "paid_date must be on or after invoice_date")
+    prepaid = inv.filter((pl.col("paid_date") < pl.col("invoice_date")) & (pl.col("doc_type") != "credit_note"))
+    notes.add_rows("invoices", file, prepaid, "paid_date", "paid before invoice date",
+                   "settled before the invoice was raised (paid in advance): it counts as settled from its "
+                   "invoice date")
+    receivable = inv.filter(pl.col("doc_type") != "credit_note").select(
+        "invoice_id", pl.col("customer_id").alias("target_customer_id"),
+        pl.col("currency").alias("target_currency")).unique("invoice_id", keep="first")
+    linked = inv.filter(pl.col("applies_to").is_not_null())
+    bad = linked.filter(pl.col("doc_type") == "invoice")
+    errors.add_rows("invoices", file, bad, "applies_to", "applies_to on an invoice",
+                    "applies_to names the invoice a credit note (or debit note) adjusts; leave it empty on "
+                    "invoices")
+    linked = linked.filter(pl.col("doc_type") != "invoice").join(
+        receivable.rename({"invoice_id": "applies_to"}), on="applies_to", how="left")
+    bad = linked.filter(pl.col("target_customer_id").is_null())
+    errors.add_rows("invoices", file, bad, "applies_to", "unknown invoice",
+                    "applies_to is not the invoice_id of an invoice or debit note in the invoices table")
+    known = linked.filter(pl.col("target_customer_id").is_not_null())
+    bad = known.filter(pl.col("customer_id") != pl.col("target_customer_id"))
+    errors.add_rows("invoices", file, bad, "applies_to", "credit note customer mismatch",
+                    "a credit note must name an invoice of its own customer")
+    bad = known.filter(pl.col("currency") != pl.col("target_currency"))
+    errors.add_rows("invoices", file, bad, "applies_to", "credit note currency mismatch",
+                    "a credit note must name an invoice in its own currency")
     if "payments" not in tables:
         return
     pay = tables["payments"]
     pfile = files["payments"]
+    bad = pay.filter(pl.col("invoice_id").is_null() & pl.col("instalment_no").is_not_null())
+    errors.add_rows("payments", pfile, bad, "instalment_no", "instalment without invoice",
+                    "instalment_no names an instalment of the payment's invoice_id, which is empty")
     applied = pay.filter(pl.col("invoice_id").is_not_null())
-    joined = applied.join(inv.select("invoice_id", pl.col("customer_id").alias("inv_customer_id"),
-                                     "invoice_date", pl.col("amount").alias("inv_amount"),
-                                     pl.col("currency").alias("inv_currency")),
-                          on="invoice_id", how="left")
+    targets = inv.filter(pl.col("doc_type") != "credit_note").group_by("invoice_id").agg(
+        pl.col("customer_id").first().alias("inv_customer_id"), pl.col("invoice_date").min(),
+        pl.col("amount").sum().alias("inv_amount"), pl.col("currency").first().alias("inv_currency"))
+    joined = applied.join(targets, on="invoice_id", how="left")
     bad = joined.filter(pl.col("inv_customer_id").is_null())
-    errors.add_rows("payments", pfile, bad, "invoice_id", "unknown invoice", "invoice_id is not in the invoices table")
+    errors.add_rows("payments", pfile, bad, "invoice_id", "unknown invoice",
+                    "invoice_id is not an invoice or debit note in the invoices table (leave it empty for cash on "
+                    "account)")
     known = joined.filter(pl.col("inv_customer_id").is_not_null())
     bad = known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
     errors.add_rows("payments", pfile, bad, "customer_id", "payment customer mismatch",
@@ -308,29 +369,48 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
     bad = known.filter(pl.col("currency") != pl.col("inv_currency"))
     errors.add_rows("payments", pfile, bad, "currency", "payment currency mismatch",
                     "an applied payment must be in the currency of its invoice")
-    bad = known.filter(pl.col("payment_date") < pl.col("invoice_date"))
-    errors.add_rows("payments", pfile, bad, "payment_date", "paid before invoice date",
-                    "payment_date is before the date of the invoice it is applied to")
-    tol = policy.payment_tolerance_pct / 100
+    named = known.filter(pl.col("instalment_no").is_not_null()).join(
+        inv.select("invoice_id", "instalment_no", pl.lit(True).alias("_found")), on=["invoice_id", "instalment_no"],
+        how="left")
+    bad = named.filter(pl.col("_found").is_null())
+    errors.add_rows("payments", pfile, bad, "instalment_no", "unknown instalment",
+                    "the invoice has no instalment with this instalment_no")
+    early = known.filter(pl.col("payment_date") < pl.col("invoice_date"))
+    notes.add_rows("payments", pfile, early, "payment_date", "advance payment",
+                   "paid before its invoice was raised: cash on account until the invoice date, then applied to it")
+    credited = inv.filter((pl.col("doc_type") == "credit_note") & pl.col("applies_to").is_not_null()).group_by(
+        pl.col("applies_to").alias("invoice_id")).agg((-pl.col("amount")).sum().alias("credited_amt"))
     over = (
         known.group_by("invoice_id")
         .agg(pl.col("amount").sum().alias("paid_amt"), pl.col("inv_amount").first(), pl.col(ROW).max())
-        .filter(pl.col("paid_amt") > pl.col("inv_amount").abs() * (1 + tol) + 0.01)
+        .join(credited, on="invoice_id", how="left")
+        .with_columns((pl.col("paid_amt") + pl.col("credited_amt").fill_null(0)).alias("paid_amt"))
+        .filter(pl.col("paid_amt") > pl.col("inv_amount") + 0.005)
+        .with_columns((pl.col("paid_amt") - pl.col("inv_amount")).round(2).alias("surplus_amt"))
         .sort(ROW)
     )
-    errors.add_rows("payments", pfile, over, "amount", "payments exceed invoice",
-                    f"payments applied to this invoice exceed its amount by more than "
-                    f"{policy.payment_tolerance_pct:g}%", value_col="paid_amt")
+    notes.add_rows("payments", pfile, over, "amount", "overpayment",
+                   "payments (and credit notes) applied to this invoice exceed it by the value shown: that surplus "
+                   "is a credit on the customer's account", value_col="surplus_amt")
 
 
 def _other_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
                  errors: _Collector) -> None:
     pairs = [("credit_limits", "effective_from", "expires_on"), ("collateral", "valid_from", "valid_to"),
-             ("orders", "order_date", "invoiced_on")]
+             ("orders", "order_date", "invoiced_on"), ("orders", "order_date", "cancelled_on")]
     for name, start, end in pairs:
         if name in tables:
             bad = tables[name].filter(pl.col(end) < pl.col(start))
             errors.add_rows(name, files[name], bad, end, "end before start", f"{end} must be on or after {start}")
+    if "orders" in tables:
+        orders = tables["orders"]
+        bad = orders.filter(pl.col("invoiced_on").is_not_null() & pl.col("cancelled_on").is_not_null())
+        errors.add_rows("orders", files["orders"], bad, "cancelled_on", "invoiced and cancelled",
+                        "an order is either invoiced or cancelled: give invoiced_on or cancelled_on, not both")
+        bad = orders.filter(((pl.col("status") == "invoiced") & pl.col("cancelled_on").is_not_null())
+                            | ((pl.col("status") == "cancelled") & pl.col("invoiced_on").is_not_null()))
+        errors.add_rows("orders", files["orders"], bad, "status", "status contradicts date",
+                        "status invoiced goes with invoiced_on, status cancelled with cancelled_on")
     if "ratings" in tables:
         ratings = tables["ratings"]
         bad = ratings.filter(~pl.col("grade").is_in(list(policy.scale)))
@@ -355,13 +435,115 @@ def _other_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy:
                         f"no fx_rates to {policy.reporting_currency} for this currency")
 
 
+def _fx_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
+              errors: _Collector, notes: _Collector) -> None:
+    """Every document in a foreign currency needs a rate on or before its date: the latest
+    such rate converts it, never a later one. policy.fx_missing_rate = "earliest" lets the
+    load through with a note (the earliest rate is used until the first rate date)."""
+    if "fx_rates" not in tables:
+        return
+    first = tables["fx_rates"].group_by("currency").agg(pl.col("rate_date").min().alias("first_rate_date"))
+    for name, column in FX_DATES:
+        if name not in tables:
+            continue
+        early = (tables[name].filter(pl.col("currency") != policy.reporting_currency)
+                 .join(first, on="currency", how="inner")
+                 .filter(pl.col(column) < pl.col("first_rate_date")))
+        if early.height == 0:
+            continue
+        for (currency, first_on), rows in early.group_by(["currency", "first_rate_date"], maintain_order=True):
+            if policy.fx_missing_rate == "earliest":
+                notes.add_rows(name, files[name], rows, column, "earliest fx rate used",
+                               f"no {currency} rate on or before this date: converted at the earliest {currency} "
+                               f"rate, of {first_on}, until then ([fx] missing_rate = \"earliest\")")
+            else:
+                errors.add_rows(name, files[name], rows, column, "no fx rate on or before the date",
+                                f"no {currency} rate on or before this date (the first {currency} rate is of "
+                                f"{first_on}): add an earlier rate to fx_rates, or set [fx] missing_rate = "
+                                f"\"earliest\" in the credit policy")
+
+
+def suspect_count(dates_desc: list[date], gap_days: int, max_documents: int) -> int:
+    """How many of the latest documents lie far beyond the rest: the largest k such that the
+    k-th latest date is more than gap_days after the (k+1)-th, where k is at most
+    max_documents and fewer than the documents left (a few, not the bulk); 0 when none.
+
+    dates_desc: every document date, latest first.
+    """
+    best = 0
+    for k in range(1, min(max_documents, (len(dates_desc) - 1) // 2) + 1):
+        if (dates_desc[k - 1] - dates_desc[k]).days > gap_days:
+            best = k
+    return best
+
+
+def _document_dates(tables: dict[str, pl.DataFrame], files: dict[str, str]) -> pl.DataFrame:
+    parts = [
+        tables[name].filter(pl.col(column).is_not_null()).select(
+            pl.lit(name).alias("table"), pl.lit(files[name]).alias("file"), pl.col(ROW).alias("row"),
+            pl.lit(column).alias("column"), pl.col(column).alias("date"))
+        for name, column in DOCUMENT_DATES if name in tables and column in tables[name].columns
+    ]
+    return pl.concat(parts).sort(["date", "table", "row"], descending=[True, False, False])
+
+
+def _extraction_date(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
+                     stated: date | None, stated_by: str, today: date, errors: _Collector,
+                     notes: _Collector) -> tuple[date | None, str]:
+    """The extraction date (stated, else the latest document date with suspects set apart),
+    and every document dated after it: a note, or an error when it lies more than
+    policy.future_error_days beyond it."""
+    docs = _document_dates(tables, files)
+    if docs.height == 0:
+        return stated, stated_by
+    first = docs["date"].min()
+    if stated is not None:
+        if stated > today:
+            errors.add("-", stated_by, "extraction date in the future",
+                       f"the extraction date {stated} is after today ({today})", value=stated)
+            return None, stated_by
+        if stated < first:  # type: ignore[operator]
+            errors.add("-", stated_by, "extraction date before the data",
+                       f"the extraction date {stated} is before the first document ({first})", value=stated)
+            return None, stated_by
+        extracted, basis = stated, f"stated ({stated_by})"
+    else:
+        dates = docs["date"].to_list()
+        k = suspect_count(dates, policy.suspect_gap_days, policy.suspect_max_documents)
+        extracted = dates[k]
+        basis = "the latest document date"
+        if k:
+            basis += (f"; {k} document{'s' if k > 1 else ''} dated more than {policy.suspect_gap_days} days after "
+                      "all the others set apart as suspect")
+    after = docs.filter(pl.col("date") > extracted).with_columns(
+        (pl.col("date") - pl.lit(extracted)).dt.total_days().alias("days_after"))
+    for row in after.iter_rows(named=True):
+        where = dict(row=row["row"], column=row["column"], value=row["date"])
+        if row["days_after"] > policy.future_error_days:
+            errors.add(row["table"], row["file"], "date far beyond the data",
+                       f"{row['column']} is {row['days_after']:,} days after the extraction date {extracted}, far "
+                       f"beyond the other documents (more than the policy's {policy.future_error_days} days): "
+                       "correct the date, or state when the data was taken with --extracted-on", **where)
+        else:
+            notes.add(row["table"], row["file"], "dated after the extraction date",
+                      f"dated {row['days_after']} days after the extraction date {extracted} (a post-dated cheque or "
+                      "a scheduled change): it counts at no as-of date until the data is taken again", **where)
+    return extracted, basis
+
+
 # ----------------------------------------------------------------------------- entry point
 
 def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], policy: Policy,
-                      today: date | None = None) -> LoadResult:
-    """Read every contract table found in source_dir and validate all of it."""
+                      today: date | None = None, extracted_on: date | None = None,
+                      extracted_by: str = "--extracted-on") -> LoadResult:
+    """Read every contract table found in source_dir and validate all of it.
+
+    extracted_on: the day the data was taken, when the user states it (extracted_by says
+    where: the command line or the mapping); else it is inferred from the document dates.
+    """
     today = today or date.today()
     errors = _Collector()
+    notes = _Collector()
     result = LoadResult()
     if not source_dir.is_dir():
         errors.add("-", str(source_dir), "source folder missing", f"{source_dir} is not a folder")
@@ -407,9 +589,16 @@ def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], polic
         ).drop("payment_terms_days")
         result.tables["invoices"] = inv
         _refs(result.tables, result.sources, errors)
-        _invoice_rules(result.tables, result.sources, policy, errors)
+        _invoice_rules(result.tables, result.sources, policy, errors, notes)
         _other_rules(result.tables, result.sources, policy, errors)
+        _fx_rules(result.tables, result.sources, policy, errors, notes)
+        if result.tables["invoices"].height and not any(i.rule in ("wrong type", "date out of range")
+                                                        for i in errors.issues):
+            result.extracted_on, result.extraction_basis = _extraction_date(
+                result.tables, result.sources, policy, extracted_on, extracted_by, today, errors, notes)
+            _order_notes(result, notes)
     result.issues = errors.issues
+    result.notes = notes.issues
     if result.issues:
         result.tables = {}
     else:
@@ -417,14 +606,29 @@ def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], polic
     return result
 
 
-def format_report(issues: list[LoadIssue]) -> str:
-    """A readable error report: counts per rule, then the first examples of each."""
+def _order_notes(result: LoadResult, notes: _Collector) -> None:
+    """Orders marked invoiced or cancelled without their date close at the extraction date."""
+    if "orders" not in result.tables or result.extracted_on is None:
+        return
+    orders = result.tables["orders"]
+    undated = orders.filter(((pl.col("status") == "invoiced") & pl.col("invoiced_on").is_null())
+                            | ((pl.col("status") == "cancelled") & pl.col("cancelled_on").is_null()))
+    notes.add_rows("orders", result.sources["orders"], undated, "status", "closed without a date",
+                   f"marked invoiced or cancelled without its date: open until the extraction date "
+                   f"{result.extracted_on}, closed from then on")
+
+
+def format_report(issues: list[LoadIssue], notes: bool = False) -> str:
+    """A readable report: counts per rule, then the first examples of each. notes=True
+    words it as what a clean load wants the user to know."""
     if not issues:
         return "no problems found"
     frame = pl.DataFrame([i.__dict__ for i in issues], schema={
         "table": pl.String, "file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,
         "rule": pl.String, "message": pl.String})
-    lines = [f"{len(issues)} problem(s) found; nothing was loaded and the current warehouse is unchanged.", ""]
+    head = (f"{len(issues)} note(s): the data loaded, but these are worth a look." if notes else
+            f"{len(issues)} problem(s) found; nothing was loaded and the current warehouse is unchanged.")
+    lines = [head, ""]
     groups = frame.group_by(["file", "rule"], maintain_order=True).agg(pl.len().alias("n"), pl.all().head(MAX_EXAMPLES))
     for grp in groups.iter_rows(named=True):
         lines.append(f"{grp['file']}: {grp['rule']} ({grp['n']} row{'s' if grp['n'] != 1 else ''})")

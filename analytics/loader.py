@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from analytics.ingest import LoadIssue, read_and_validate
-from analytics.mapping import load_mapping
+from analytics.mapping import load_mapping, mapping_extracted_on
 from analytics.policy import Policy
 from analytics.warehouse import Progress, build_lock, build_warehouse
 
@@ -23,6 +24,7 @@ class LoadOutcome:
 
     path: Path | None
     issues: list[LoadIssue] = field(default_factory=list)
+    notes: list[LoadIssue] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     summary: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
@@ -32,31 +34,52 @@ class LoadOutcome:
         return self.path is not None and not self.issues
 
 
-def summarize(tables: dict[str, pl.DataFrame]) -> dict[str, object]:
-    """Headline facts of a clean load: date range and invoice totals by currency."""
+def summarize(tables: dict[str, pl.DataFrame], extracted_on: date | None, basis: str,
+              notes: list[LoadIssue]) -> dict[str, object]:
+    """Headline facts of a clean load: the extraction date and how it was set, the date range,
+    invoice totals by currency, and the notes by kind."""
     inv = tables["invoices"]
     totals = inv.group_by("currency").agg(pl.col("amount").sum().round(2)).sort("currency")
+    kinds: dict[str, int] = {}
+    for note in notes:
+        kinds[note.rule] = kinds.get(note.rule, 0) + 1
     return {
+        "extracted_on": str(extracted_on),
+        "extraction_basis": basis,
         "first_invoice_date": str(inv["invoice_date"].min()),
         "last_invoice_date": str(inv["invoice_date"].max()),
         "invoice_total_by_currency": dict(zip(totals["currency"].to_list(), totals["amount"].to_list())),
         "customers": tables["customers"].height,
+        "notes_by_kind": kinds,
     }
 
 
 def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | None = None,
-         progress: Progress | None = None) -> LoadOutcome:
-    """Validate every file in source_dir and, only when all is clean, build a new warehouse."""
+         progress: Progress | None = None, extracted_on: date | None = None) -> LoadOutcome:
+    """Validate every file in source_dir and, only when all is clean, build a new warehouse.
+
+    extracted_on: the day the data was taken; else the mapping's [export] extracted_on, else
+    inferred from the documents (analytics.ingest).
+    """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     mappings = load_mapping(mapping_path)
+    stated_by = "--extracted-on"
+    if extracted_on is None:
+        extracted_on = mapping_extracted_on(mapping_path)
+        stated_by = f"[export] extracted_on in {Path(mapping_path).name}" if extracted_on else stated_by
     say(f"reading and validating {source_dir}")
-    result = read_and_validate(Path(source_dir), mappings, policy)
+    result = read_and_validate(Path(source_dir), mappings, policy, extracted_on=extracted_on,
+                               extracted_by=stated_by)
     if not result.ok:
-        return LoadOutcome(None, result.issues, seconds=time.perf_counter() - started)
+        return LoadOutcome(None, result.issues, result.notes, seconds=time.perf_counter() - started)
+    assert result.extracted_on is not None
     row_counts = {name: frame.height for name, frame in result.tables.items()}
-    summary = summarize(result.tables)
+    summary = summarize(result.tables, result.extracted_on, result.extraction_basis, result.notes)
     tables, result.tables = result.tables, {}  # build_warehouse frees each frame once written
     with build_lock(folder):
-        path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say)
-    return LoadOutcome(path, row_counts=row_counts, summary=summary, seconds=time.perf_counter() - started)
+        path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say,
+                               extracted_on=result.extracted_on, extraction_basis=result.extraction_basis,
+                               notes=result.notes)
+    return LoadOutcome(path, notes=result.notes, row_counts=row_counts, summary=summary,
+                       seconds=time.perf_counter() - started)

@@ -11,12 +11,15 @@ A TOML file with one section per contract table:
     [invoices.values.is_disputed]  # contract value = [source values]
     true = ["是", "Y"]
     false = ["否", "N"]
+    [export]                       # facts about the export itself, optional
+    extracted_on = "2024-03-15"    # the day the data was taken (default as-of date)
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from analytics.contract import TABLES
@@ -45,6 +48,9 @@ def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMap
         raise MappingError(f"{source}: not valid TOML ({exc})") from exc
     result: dict[str, TableMapping] = {}
     for table_name, section in doc.items():
+        if table_name == EXPORT_SECTION:
+            export_facts(doc, source)
+            continue
         if table_name not in TABLES:
             raise MappingError(
                 f"{source}: [{table_name}] is not a contract table (expected one of: {', '.join(TABLES)})"
@@ -88,14 +94,54 @@ def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMap
     return result
 
 
-def load_mapping(path: Path | None) -> dict[str, TableMapping]:
-    """Read a mapping file; no file means contract names as they are."""
-    if path is None:
-        return {}
+EXPORT_SECTION = "export"
+
+
+def export_facts(doc: dict, source: str = "mapping.toml") -> dict[str, date]:  # type: ignore[type-arg]
+    """The [export] section: `extracted_on`, the day the data was taken (an ISO date)."""
+    section = doc.get(EXPORT_SECTION, {})
+    if not isinstance(section, dict):
+        raise MappingError(f"{source}: [{EXPORT_SECTION}] must be a table")
+    unknown = set(section) - {"extracted_on"}
+    if unknown:
+        raise MappingError(f"{source}: [{EXPORT_SECTION}] has unknown keys: {', '.join(sorted(unknown))} "
+                           "(known: extracted_on)")
+    out: dict[str, date] = {}
+    if "extracted_on" in section:
+        value = section["extracted_on"]
+        if isinstance(value, date):
+            out["extracted_on"] = value
+        else:
+            try:
+                out["extracted_on"] = date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise MappingError(f"{source}: [{EXPORT_SECTION}] extracted_on {value!r} is not a date "
+                                   "(use YYYY-MM-DD)") from None
+    return out
+
+
+def _read(path: Path) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise MappingError(f"mapping file {path} cannot be read: {exc.strerror}") from exc
     except UnicodeDecodeError:
         raise MappingError(f"mapping file {path} is not UTF-8 text") from None
-    return parse_mapping(text, str(path))
+
+
+def load_mapping(path: Path | None) -> dict[str, TableMapping]:
+    """Read a mapping file; no file means contract names as they are."""
+    if path is None:
+        return {}
+    return parse_mapping(_read(path), str(path))
+
+
+def mapping_extracted_on(path: Path | None) -> date | None:
+    """The extraction date a mapping file states in [export] extracted_on, if any."""
+    if path is None:
+        return None
+    try:
+        doc = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{path}: not valid TOML ({exc})") from exc
+    return export_facts(doc, str(path)).get("extracted_on")

@@ -30,7 +30,6 @@ class Policy:
     source: Path
     reporting_currency: str
     lgd_pct: float
-    payment_tolerance_pct: float
     min_date: date
     max_years_ahead: int
     bucket_upper_dpd: tuple[int, ...]
@@ -51,6 +50,11 @@ class Policy:
     reviews: ReviewPolicy
     watch_rules: tuple[Rule, ...]
     severity_points: dict[str, float]
+    disputed_in_dpd: bool  # [ledger] disputed_items_in_days_past_due
+    suspect_gap_days: int
+    suspect_max_documents: int
+    future_error_days: int
+    fx_missing_rate: str  # "error" | "earliest"
     levers: Levers  # the what-if levers of [limits] and [stress]
     approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
 
@@ -101,14 +105,22 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     lgd = float(_get(doc, "general", "lgd_pct", (int, float)))  # type: ignore[arg-type]
     if not 0 <= lgd <= 100:
         raise PolicyError(f"policy: lgd_pct {lgd} must be between 0 and 100")
-    tol = float(_get(doc, "general", "payment_tolerance_pct", (int, float)))  # type: ignore[arg-type]
-    if not 0 <= tol <= 50:
-        raise PolicyError(f"policy: payment_tolerance_pct {tol} must be between 0 and 50")
     try:
         min_d = date.fromisoformat(str(_get(doc, "general", "min_date", str)))
     except ValueError as exc:
         raise PolicyError(f"policy: min_date is not an ISO date ({exc})") from exc
     years_ahead = int(_get(doc, "general", "max_years_ahead", int))  # type: ignore[arg-type]
+
+    disputed_in_dpd = bool(_get(doc, "ledger", "disputed_items_in_days_past_due", bool))
+    gap = int(_get(doc, "dates", "suspect_gap_days", int))  # type: ignore[arg-type]
+    few = int(_get(doc, "dates", "suspect_max_documents", int))  # type: ignore[arg-type]
+    ahead = int(_get(doc, "dates", "future_error_days", int))  # type: ignore[arg-type]
+    if not (1 <= gap <= 3660 and 0 <= few <= 1000 and 0 <= ahead <= 3660):
+        raise PolicyError("policy: [dates] suspect_gap_days must be 1-3660, suspect_max_documents 0-1000 and "
+                          "future_error_days 0-3660")
+    fx_missing = str(_get(doc, "fx", "missing_rate", str))
+    if fx_missing not in ("error", "earliest"):
+        raise PolicyError(f"policy: [fx] missing_rate {fx_missing!r} must be \"error\" or \"earliest\"")
 
     buckets = _bounds(doc, "aging")
     provision_buckets = _bounds(doc, "provisions")
@@ -201,7 +213,6 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         source=source,
         reporting_currency=currency,
         lgd_pct=lgd,
-        payment_tolerance_pct=tol,
         min_date=min_d,
         max_years_ahead=years_ahead,
         bucket_upper_dpd=tuple(buckets),  # type: ignore[arg-type]
@@ -223,6 +234,11 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
                              default_months, high_risk_grade, high_risk_months),
         watch_rules=rules,
         severity_points=points,
+        disputed_in_dpd=disputed_in_dpd,
+        suspect_gap_days=gap,
+        suspect_max_documents=few,
+        future_error_days=ahead,
+        fx_missing_rate=fx_missing,
         levers=levers,
         approval_levels=approvals,
     )

@@ -23,34 +23,73 @@ class InvalidRequest(ValueError):
 
 @dataclass(frozen=True)
 class SnapshotCalendar:
-    """The as-of dates on offer (newest first) and each one's previous month-end."""
+    """The as-of dates on offer: the pre-built snapshots (every month-end up to the one that
+    closes the extraction date's month, and the extraction date; newest first, with each
+    one's previous month-end), and any other day from the first document to the extraction
+    date, built on demand. The default is the extraction date (the day the data was taken)."""
 
     dates: tuple[date, ...]
     prev_month_end: dict[date, date]
+    extracted_on: date
+    first_date: date
 
     @property
     def latest(self) -> date:
+        """The default as-of date: the extraction date."""
+        return self.extracted_on
+
+    @property
+    def last(self) -> date:
+        """The last snapshot date (the month-end closing the extraction date's month)."""
         return self.dates[0]
 
+    def is_snapshot(self, day: date) -> bool:
+        return day in self.prev_month_end
+
+    def check(self, day: date) -> None:
+        """Raise InvalidRequest unless `day` is a snapshot date or a day up to the extraction date."""
+        if self.is_snapshot(day) or self.first_date <= day <= self.extracted_on:
+            return
+        if day > self.extracted_on:
+            raise InvalidRequest(
+                f"{day} is after the extraction date {self.extracted_on} (the data was taken then): choose a date "
+                f"up to {self.extracted_on}, or the month-end {self.last}")
+        raise InvalidRequest(f"{day} is before the first document ({self.first_date}): choose a date from "
+                             f"{self.first_date} to {self.extracted_on}")
+
     def resolve(self, text: str | None) -> date:
-        """Parse an ISO date the user gave; it must be an available snapshot date."""
+        """Parse an ISO date the user gave and check it (empty: the extraction date)."""
         if not text:
             return self.latest
         try:
             wanted = date.fromisoformat(str(text).strip())
         except ValueError:
             raise InvalidRequest(f"{text!r} is not a date (use YYYY-MM-DD)") from None
-        if wanted not in self.prev_month_end:
-            raise InvalidRequest(
-                f"no snapshot on {wanted}: choose a month-end between {self.dates[-1]} and {self.latest}, "
-                f"or the latest date {self.latest}")
+        self.check(wanted)
         return wanted
+
+    def previous(self, day: date) -> date | None:
+        """The month-end before `day` when it is a snapshot date (the comparison date)."""
+        prev = date.fromordinal(day.replace(day=1).toordinal() - 1)
+        return prev if prev in self.prev_month_end else None
 
 
 def calendar(wh: Warehouse) -> SnapshotCalendar:
     frame = wh.query("snapshot_dates")
+    info = wh.info()
     dates = tuple(frame["snapshot_date"].to_list())
-    return SnapshotCalendar(dates, dict(zip(dates, frame["prev_month_end"].to_list())))
+    extracted = date.fromisoformat(info["extracted_on"]) if "extracted_on" in info else dates[0]
+    first = date.fromisoformat(info["first_document_date"]) if "first_document_date" in info else dates[-1]
+    return SnapshotCalendar(dates, dict(zip(dates, frame["prev_month_end"].to_list())), extracted, first)
+
+
+def dated(wh: Warehouse, as_of: date) -> Warehouse:
+    """The warehouse as seen at as_of: itself on a snapshot date, else a handle on which the
+    per-date marts are built for that day too (Warehouse.at). InvalidRequest for a day
+    outside the data."""
+    cal = calendar(wh)
+    cal.check(as_of)
+    return wh if cal.is_snapshot(as_of) else wh.at(as_of)
 
 
 def filter_options(wh: Warehouse) -> dict[str, list[tuple[str, str]]]:
@@ -82,23 +121,24 @@ def unknown_filter_values(options: dict[str, list[tuple[str, str]]], filters: Fi
 
 def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> ExposureView:
     """The Portfolio exposure view at as_of (with month-on-month comparison)."""
+    wh = dated(wh, as_of)
     cal = calendar(wh)
-    if as_of not in cal.prev_month_end:
-        raise InvalidRequest(f"no snapshot on {as_of}")
     params = filters.params()
     customers = wh.query("exposure_customers", as_of=as_of, **params)
-    prev_date = cal.prev_month_end[as_of]
-    previous = wh.query("exposure_kpi_inputs", as_of=prev_date, **params) if prev_date in cal.prev_month_end else None
-    trend = wh.query("exposure_trend", **params)
+    prev_date = cal.previous(as_of)
+    previous = wh.query("exposure_kpi_inputs", as_of=prev_date, **params) if prev_date else None
+    trend = wh.query("exposure_trend", as_of=as_of, **params)
     currency = wh.info().get("reporting_currency", policy.reporting_currency)
     view = build_view(as_of.isoformat(), currency, customers, previous,
-                      prev_date.isoformat() if previous is not None else None, trend, policy)
+                      prev_date.isoformat() if prev_date else None, trend, policy)
     return attach_labels(view, wh.query("customer_labels", ids=label_ids(view)))
 
 
 def aging_distribution(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                        by_invoice_date: bool = False) -> pl.DataFrame:
-    """Open AR by aging bucket at as_of (buckets from the policy), disputed items shown apart."""
+    """Open AR by aging bucket at as_of (buckets from the policy), disputed items shown apart,
+    the unused credits on their own line (aging.distribution)."""
+    wh = dated(wh, as_of)
     bounds = list(policy.bucket_upper_dpd)
     raw = wh.query("aging_buckets", as_of=as_of, bounds=bounds, by_invoice_date=by_invoice_date,
                    **filters.params())
@@ -121,6 +161,8 @@ class CustomerFile:
     ratios: pl.DataFrame
     events: pl.DataFrame
     collateral: pl.DataFrame
+    credits: pl.DataFrame  # the credits on account at the date (cash on account, credit notes, ...)
+    post_dated: pl.DataFrame  # documents dated after the extraction date (count at no date)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every part of the file by name (for exports and `report customer`)."""
@@ -131,7 +173,8 @@ class CustomerFile:
         return {"summary": facts, "group_members": self.group_members, "history": self.history,
                 "open_items": self.open_items, "ratings": self.ratings, "payment_behaviour": self.behaviour,
                 "payments": self.payments, "financial_ratios": self.ratios, "events": self.events,
-                "collateral": self.collateral, "limits": self.limits}
+                "collateral": self.collateral, "limits": self.limits, "credits_on_account": self.credits,
+                "post_dated": self.post_dated}
 
 
 def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> CustomerFile:
@@ -141,6 +184,8 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
     profile = wh.query("customer_profile", customer_id=customer_id)
     if profile.height == 0:
         raise InvalidRequest(f"unknown customer {customer_id!r}")
+    wh = dated(wh, as_of)
+    extracted_on = calendar(wh).extracted_on
     prof = profile.row(0, named=True)
     snap = wh.query("customer_snapshot_one", customer_id=customer_id, as_of=as_of)
     snapshot = enrich(snap, policy).row(0, named=True) if snap.height else None
@@ -148,14 +193,15 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
         profile=prof,
         snapshot=snapshot,
         group_members=wh.query("group_exposure", group_id=prof["group_id"], as_of=as_of),
-        history=wh.query("customer_history", customer_id=customer_id),
+        history=wh.query("customer_history", customer_id=customer_id, as_of=as_of),
         limits=wh.query("customer_limits", customer_id=customer_id),
         open_items=wh.query("customer_open_items", customer_id=customer_id, as_of=as_of),
         ratings=wh.query("customer_ratings", customer_id=customer_id).filter(pl.col("rated_on") <= as_of),
-        behaviour=credit_file.payment_behaviour(
-            wh.query("customer_activity", customer_id=customer_id).filter(pl.col("snapshot_date") <= as_of)),
+        behaviour=credit_file.payment_behaviour(wh.query("customer_activity", customer_id=customer_id, as_of=as_of)),
         payments=wh.query("customer_payments", customer_id=customer_id, as_of=as_of),
         ratios=credit_file.financial_ratios(wh.query("customer_financials", customer_id=customer_id, as_of=as_of)),
         events=wh.query("customer_events", customer_id=customer_id, as_of=as_of),
         collateral=wh.query("customer_collateral", customer_id=customer_id, as_of=as_of),
+        credits=wh.query("customer_credits", customer_id=customer_id, as_of=as_of),
+        post_dated=wh.query("customer_post_dated", customer_id=customer_id, extracted_on=extracted_on),
     )

@@ -12,9 +12,10 @@ import polars as pl
 from analytics import migration as mg
 from analytics import reviews
 from analytics import watchlist as wl
-from analytics.exposure import Filters
+from analytics.exposure import Filters, exposure_share_expr
+from analytics.ledger import days_past_due_expr
 from analytics.policy import Policy
-from analytics.views import InvalidRequest, calendar
+from analytics.views import InvalidRequest, calendar, dated
 from analytics.warehouse import Warehouse
 
 MOVERS_N = 500
@@ -54,14 +55,15 @@ def migration_view(wh: Warehouse, start: date, end: date, filters: Filters, poli
                    average_years: int | None = None) -> MigrationView:
     """Cohort matrix from start to end, the pooled average of the yearly cohorts ending at
     end, the duration estimate over the same window, calibration, movers."""
-    last = calendar(wh).latest
+    cal = calendar(wh)
     span = rating_span(wh)
     if span is None:
         raise InvalidRequest("no ratings were loaded: load a ratings file to see migration")
     if not start < end:
         raise InvalidRequest(f"the start date {start} must be before the end date {end}")
-    if end > last:
-        raise InvalidRequest(f"the end date {end} is after the last data date {last}")
+    if end > cal.extracted_on and not cal.is_snapshot(end):
+        raise InvalidRequest(f"the end date {end} is after the extraction date {cal.extracted_on} (the data was "
+                             f"taken then): choose a date up to it, or the month-end {cal.last}")
     if start < span[0]:
         raise InvalidRequest(f"the start date {start} is before the first rating ({span[0]})")
     years = policy.average_years if average_years is None else average_years
@@ -134,22 +136,28 @@ def _lookbacks(policy: Policy) -> dict[str, int]:
 
 
 def monitoring_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> MonitoringInputs:
+    """The watchlist's and review schedule's inputs at as_of and the previous month-end. The
+    days past due the rules read follow the policy's dispute rule (ledger.days_past_due_expr);
+    shares of exposure come from exposure_share_expr, like every page's."""
+    wh = dated(wh, as_of)
     cal = calendar(wh)
-    if as_of not in cal.prev_month_end:
-        raise InvalidRequest(f"no snapshot on {as_of}")
     look = _lookbacks(policy)
     params = dict(scale=list(policy.scale), downgrade_months=look["downgrade_months"],
                   cover_months=look["cover_months"], **filters.params())
 
     def fetch(day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
-        return (wh.query("monitoring_customers", as_of=day, **params),
+        customers = wh.query("monitoring_customers", as_of=day, **params).with_columns(
+            days_past_due_expr(policy).alias("max_days_past_due"),
+            (exposure_share_expr() * 100).alias("exposure_share_pct"))
+        return (customers,
                 wh.query("monitoring_events", as_of=day, event_months=look["event_months"], **filters.params()))
 
     customers, events = fetch(as_of)
-    prev = cal.prev_month_end[as_of]
-    before = fetch(prev) if prev in cal.prev_month_end else (None, None)
+    prev = cal.previous(as_of)
+    before = fetch(prev) if prev else (None, None)
     from_date = max(cal.dates[-1], mg.years_before(as_of, 1))
-    history = wh.query("monitoring_history", from_date=from_date, as_of=as_of, **filters.params())
+    history = wh.query("monitoring_history", from_date=from_date, as_of=as_of, **filters.params()).with_columns(
+        (exposure_share_expr(over="snapshot_date") * 100).alias("exposure_share_pct"))
     ratings = wh.query("monitoring_ratings", as_of=as_of, **filters.params())
     def sched(frame: pl.DataFrame, day: date) -> pl.DataFrame:
         return reviews.schedule(frame, policy.reviews, policy.scale, day)

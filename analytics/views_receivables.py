@@ -14,17 +14,12 @@ from analytics import aging, kpis, provisions
 from analytics.collections import Worklist, worklist
 from analytics.exposure import Filters, pd_pct_expr
 from analytics.policy import Policy
-from analytics.views import InvalidRequest, aging_distribution, calendar
+from analytics.views import InvalidRequest, aging_distribution, calendar, dated
 from analytics.warehouse import Warehouse
 
 SPLIT_DIMENSIONS = {"segment": "Segment", "industry": "Industry", "region": "Region",
-                    "credit_manager": "Credit manager", "grade": "Grade"}
+                    "credit_manager": "Credit manager", "grade": "Grade", "customer": "Customer"}
 LARGEST_OVERDUE_N = 50
-
-
-def _check_date(wh: Warehouse, as_of: date) -> None:
-    if as_of not in calendar(wh).prev_month_end:
-        raise InvalidRequest(f"no snapshot on {as_of}")
 
 
 def _cube_matches(wh: Warehouse, bounds: tuple[int, ...], key: str = "aging_bounds") -> bool:
@@ -66,12 +61,13 @@ class AgingView:
 
 
 def headline_shares(monthly: pl.DataFrame) -> pl.DataFrame:
-    """% not due and % over 90 dpd of open AR at every snapshot date."""
+    """% not due and % over 90 dpd of the open items at every snapshot date (credit
+    balances are on a line of their own, so the shares stay within 0-100 %)."""
     return monthly.select(
         "snapshot_date",
-        pl.when(pl.col("open_ar_amt") > 0).then(pl.col("not_due_amt") / pl.col("open_ar_amt") * 100)
+        pl.when(pl.col("items_amt") > 0).then(pl.col("not_due_amt") / pl.col("items_amt") * 100)
         .alias("not_due_pct"),
-        pl.when(pl.col("open_ar_amt") > 0).then(pl.col("over_90_amt") / pl.col("open_ar_amt") * 100)
+        pl.when(pl.col("items_amt") > 0).then(pl.col("over_90_amt") / pl.col("items_amt") * 100)
         .alias("over_90_pct"),
     )
 
@@ -79,12 +75,24 @@ def headline_shares(monthly: pl.DataFrame) -> pl.DataFrame:
 def aging_split(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, dimension: str,
                 by_invoice_date: bool = False) -> pl.DataFrame:
     """Open AR per aging bucket for each value of one dimension (a row per value)."""
-    if dimension not in SPLIT_DIMENSIONS:
-        raise InvalidRequest(f"cannot split by {dimension!r}; choose one of {', '.join(SPLIT_DIMENSIONS)}")
+    if dimension not in SPLIT_DIMENSIONS and dimension != "currency":
+        raise InvalidRequest(f"cannot split by {dimension!r}; choose one of {', '.join(SPLIT_DIMENSIONS)}, currency")
+    wh = dated(wh, as_of)
     bounds = policy.bucket_upper_dpd
+    labels = aging.bucket_labels(bounds, by_invoice_date)
+    if dimension == "currency":
+        raw = wh.query("aging_currency", as_of=as_of, bounds=list(bounds), by_invoice_date=by_invoice_date,
+                       **filters.params())
+        return aging.currency_table(raw, labels)
     raw = wh.query("aging_split", as_of=as_of, dimension=dimension, bounds=list(bounds),
                    by_invoice_date=by_invoice_date, **filters.params())
-    return aging.split_table(raw, aging.bucket_labels(bounds, by_invoice_date), dimension)
+    table = aging.split_table(raw, labels, dimension)
+    if dimension == "customer" and table.height:
+        names = wh.query("customer_labels", ids=table["customer"].to_list()).select(
+            pl.col("customer_id").alias("customer"), "name")
+        table = table.join(names, on="customer", how="left", maintain_order="left").select(
+            "customer", "name", *[c for c in table.columns if c != "customer"])
+    return table
 
 
 def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
@@ -94,26 +102,27 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     The page asks for the splits one at a time (aging_split, only the open tab);
     reports take them all.
     """
-    _check_date(wh, as_of)
+    wh = dated(wh, as_of)
     bounds = policy.bucket_upper_dpd
     labels = aging.bucket_labels(bounds, by_invoice_date)
     params = filters.params()
     splits = {dim: aging_split(wh, as_of, filters, policy, dim, by_invoice_date)
-              for dim in (SPLIT_DIMENSIONS if with_splits else ())}
+              for dim in ([*SPLIT_DIMENSIONS, "currency"] if with_splits else ())}
     notes = []
     if _cube_matches(wh, bounds):
-        per_date = wh.query("aging_trend", by_invoice_date=by_invoice_date, **params)
+        per_date = wh.query("aging_trend", as_of=as_of, by_invoice_date=by_invoice_date, **params)
     else:
         per_date = pl.DataFrame(schema={"snapshot_date": pl.Date, "bucket_idx": pl.Int64,
                                         "outstanding_amt": pl.Float64})
         notes.append("The aging buckets of the policy changed since the last load: reload the data to see the "
                      "month-by-month composition with the new buckets.")
-    trend = aging.trend_table(per_date.filter(pl.col("snapshot_date") <= as_of), labels)
-    monthly = wh.query("kpi_monthly", **params).filter(pl.col("snapshot_date") <= as_of)
+    trend = aging.trend_table(per_date, labels)
+    monthly = wh.query("kpi_monthly", as_of=as_of, **params)
     overdue = wh.query("overdue_customers", as_of=as_of, **params)
     largest = (
         overdue.with_columns(pd_pct_expr(policy))
-        .with_columns((pl.col("overdue_amt") / pl.col("open_ar_amt") * 100).alias("overdue_share_pct"))
+        .with_columns((pl.col("overdue_amt") / (pl.col("open_ar_amt") - pl.col("credit_balance_amt")) * 100)
+                      .alias("overdue_share_pct"))
         .sort(["overdue_amt", "customer_id"], descending=[True, False])
         .head(LARGEST_OVERDUE_N)
         .select("customer_id", "name", "segment", "credit_manager", "grade", "pd_pct", "overdue_amt",
@@ -123,6 +132,10 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     distribution = aging_distribution(wh, as_of, filters, policy, by_invoice_date)
     if distribution["items"].sum() == 0:
         notes.append("No open receivables match the filters at this date.")
+    if aging.credits_amt(distribution) < 0:
+        notes.append("Credits on account (cash on account, credit notes naming no invoice, overpayments) are set "
+                     "against each customer's open items, same currency first, undisputed before disputed, oldest "
+                     "due first; what is left is the customers' credit balance, on its own line.")
     return AgingView(as_of.isoformat(), "invoice date" if by_invoice_date else "due date", distribution, splits,
                      trend, headline_shares(monthly), largest, notes)
 
@@ -152,14 +165,14 @@ class KpiView:
 def kpi_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
              period_months: int | None = None) -> KpiView:
     """Payment KPIs over the policy period (or `period_months`) ending at as_of."""
-    _check_date(wh, as_of)
     months = period_months or policy.kpi_period_months
     if not 1 <= months <= 12:
         raise InvalidRequest(f"the KPI period must be 1-12 months, not {months}")
-    monthly = wh.query("kpi_monthly", **filters.params()).filter(pl.col("snapshot_date") <= as_of)
+    wh = dated(wh, as_of)
+    monthly = wh.query("kpi_monthly", as_of=as_of, **filters.params())
     trend = kpis.kpi_trend(monthly, months)
     index = monthly.height - 1
-    prev_date = calendar(wh).prev_month_end[as_of]
+    prev_date = calendar(wh).previous(as_of)
     prev_rows = monthly.with_row_index().filter(pl.col("snapshot_date") == prev_date)
     previous = kpis.kpis_at(monthly, int(prev_rows["index"][0]), months) if prev_rows.height else None
     return KpiView(as_of.isoformat(), months, kpis.kpis_at(monthly, index, months), previous, trend, monthly)
@@ -210,7 +223,7 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     Rates entered by finance (`rates`, one per bucket, fractions) replace the derived
     ones; the overlay scales whichever rates are used.
     """
-    _check_date(wh, as_of)
+    wh = dated(wh, as_of)
     bounds = bounds or policy.provision_bucket_upper_dpd
     labels = aging.bucket_labels(bounds)
     n = len(labels)
@@ -240,8 +253,8 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     monthly = provisions.monthly_roll_rates(transitions, n).with_columns(
         pl.col("from_idx").replace_strict(dict(enumerate(labels)), return_dtype=pl.String).alias("bucket")
     ).select("month_end", "bucket", "roll_rate", pl.col("from_amt").alias("balance_amt"))
-    balances = aging.distribution(
-        wh.query("aging_buckets", as_of=as_of, bounds=list(bounds), by_invoice_date=False, **params), labels)
+    balances = aging.items_only(aging.distribution(
+        wh.query("aging_buckets", as_of=as_of, bounds=list(bounds), by_invoice_date=False, **params), labels))
     used = rates if rates is not None else derived
     matrix = provisions.provision_matrix(balances.select("bucket", "outstanding_amt"), used, overlay,
                                          "entered" if rates is not None else "derived from roll rates")
@@ -250,7 +263,7 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                      "provide nothing: enter the rates, or widen the window.")
     seg = wh.query("aging_split", as_of=as_of, dimension="segment", bounds=list(bounds), by_invoice_date=False,
                    **params)
-    by_segment = segment_ecl(seg, matrix.buckets["loss_rate"].to_list())
+    by_segment = segment_ecl(seg.filter(pl.col("bucket_idx") >= 0), matrix.buckets["loss_rate"].to_list())
     return ProvisionView(as_of.isoformat(), None if window is None else (window[0].isoformat(), window[1].isoformat()),
                          labels, roll, monthly, matrix, by_segment, notes)
 
@@ -274,7 +287,7 @@ def segment_ecl(per_value: pl.DataFrame, loss_rates_used: list[float | None]) ->
 
 def collections_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> Worklist:
     """The collections worklist at as_of."""
-    _check_date(wh, as_of)
+    wh = dated(wh, as_of)
     params = filters.params()
     items = wh.query("overdue_items", as_of=as_of, **params)
     customers = wh.query("overdue_customers", as_of=as_of, **params)

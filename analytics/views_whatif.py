@@ -12,6 +12,7 @@ import polars as pl
 from analytics import watchlist as wl
 from analytics import whatif
 from analytics.exposure import Filters, pd_pct_expr
+from analytics.ledger import days_past_due_expr
 from analytics.levers import Levers, base_of
 from analytics.policy import Policy
 from analytics.views_monitoring import MonitoringInputs, monitoring_inputs
@@ -41,7 +42,11 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     monitoring = monitoring or monitoring_inputs(wh, as_of, filters, policy)
     provisions = provisions or provision_view(wh, as_of, filters, policy)
     params = filters.params()
-    customers = wh.query("whatif_customers", as_of=as_of, **params).with_columns(pd_pct_expr(policy))
+    from analytics.views import dated  # the views module imports this one's siblings; keep the graph flat
+
+    wh = dated(wh, as_of)
+    customers = wh.query("whatif_customers", as_of=as_of, **params).with_columns(
+        pd_pct_expr(policy), days_past_due_expr(policy).alias("max_days_past_due"))
     bounds = policy.provision_bucket_upper_dpd
     long = wh.query("whatif_buckets", as_of=as_of, bounds=list(bounds), **params)
     n, k = customers.height, len(bounds) + 1
@@ -67,6 +72,7 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     worst = (hits.group_by("customer_id").agg(pl.col("severity").replace_strict(order, return_dtype=pl.Int64).max())
              if hits.height else pl.DataFrame(schema={"customer_id": pl.String, "severity": pl.Int64}))
     other = customers.select("customer_id").join(worst, on="customer_id", how="left", maintain_order="left")
+    lines = credit_lines(customers)
     industry_code, industries = _codes(customers["industry"])
     region_code, regions = _codes(customers["region"])
     return whatif.WhatIfInputs(
@@ -79,7 +85,9 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         max_dpd=_floats(customers, "max_days_past_due", None), orders=_floats(customers, "open_orders_amt"),
         gross=_floats(customers, "gross_exposure_amt"), collateral=_floats(customers, "collateral_amt"),
         insured=_floats(customers, "insured_amt"), net=_floats(customers, "net_exposure_amt"),
-        limit=_nan(customers, "limit_amt"), terms_days=_floats(customers, "terms_days", 0.0),
+        limit=lines["limit"], line_idx=lines["line_idx"], line_outside=lines["line_outside"],
+        is_group_line=lines["is_group_line"], draws_on_group=lines["draws_on_group"],
+        terms_days=_floats(customers, "terms_days", 0.0),
         tangible_net_worth=_nan(customers, "tangible_net_worth_amt"),
         working_capital=_nan(customers, "working_capital_amt"),
         monthly_purchases=_floats(customers, "monthly_purchases_amt", 0.0),
@@ -88,6 +96,32 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         best_rank_in_window=_nan(mon, "best_rank_in_window"),
         other_severity=other["severity"].fill_null(-1).to_numpy().astype(np.int64),
         lever_rules=lever_rules, approval_levels=policy.approval_levels, policy_levers=policy.levers)
+
+
+def credit_lines(customers: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The credit lines of the customers in scope, as the what-if's arrays: each customer's
+    line holder row (itself without a line), the limit on the holder rows, and the exposure
+    of the line's members outside the scope (a filter may leave part of a group out; a
+    member whose group parent is outside it carries the line, with the rest of the group as
+    it is today)."""
+    n = customers.height
+    ids = customers["customer_id"].to_list()
+    row = {c: i for i, c in enumerate(ids)}
+    holder_ids = customers["line_holder_id"].to_list()
+    holder_in = [h is not None and h in row for h in holder_ids]
+    line_idx = np.array([row[h] if inside else i for i, (h, inside) in enumerate(zip(holder_ids, holder_in))],
+                        dtype=np.int64)
+    holds = np.array([inside and row[h] == i or (h is not None and not inside)
+                      for i, (h, inside) in enumerate(zip(holder_ids, holder_in))], dtype=bool)
+    limit = np.where(holds, _nan(customers, "limit_amt"), np.nan)
+    gross = _floats(customers, "gross_exposure_amt")
+    line_exposure = _nan(customers, "line_exposure_amt")
+    in_scope = np.bincount(line_idx, weights=gross, minlength=n)
+    outside = np.where(holds, np.maximum(np.nan_to_num(line_exposure) - in_scope, 0.0), 0.0)
+    scope = customers["line_scope"].to_list()
+    is_group = np.array([s == "group" for s in scope], dtype=bool)
+    return {"line_idx": line_idx, "limit": limit, "line_outside": outside, "is_group_line": holds & is_group,
+            "draws_on_group": ~holds & is_group}
 
 
 def _nan(frame: pl.DataFrame, column: str) -> np.ndarray:

@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from analytics.contract import TABLES, empty_frame
+from analytics.ingest import LoadIssue
 from analytics.policy import Policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -116,13 +117,47 @@ def _run_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, objec
     con.execute(text, used or None)
 
 
+# Marts with one row per snapshot date (and what they are built from): for an as-of date
+# that has no pre-built snapshot they are built again for that one date (Warehouse.at).
+PER_DATE_MARTS = ("02_fx_snapshot", "06_account_pool_snapshot", "07_open_items_snapshot", "08_customer_snapshot",
+                  "09_customer_month", "10_portfolio_trend", "12_aging_cube")
+PER_DATE_TABLES = ("snapshot_dates", "fx_snapshot", "account_pool_snapshot", "open_items_snapshot",
+                   "customer_snapshot", "customer_month", "portfolio_trend", "aging_cube")
+
+
+def _note_frame(notes: list[LoadIssue]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"table_name": [n.table for n in notes], "file": [n.file for n in notes], "row": [n.row for n in notes],
+         "column_name": [n.column for n in notes], "value": [n.value for n in notes],
+         "rule": [n.rule for n in notes], "message": [n.message for n in notes]},
+        schema={"table_name": pl.String, "file": pl.String, "row": pl.Int64, "column_name": pl.String,
+                "value": pl.String, "rule": pl.String, "message": pl.String})
+
+
+def mart_params(info: dict[str, str]) -> dict[str, object]:
+    """The bound parameters of the marts, from the facts a build recorded."""
+    def bounds(key: str) -> list[int]:
+        return [int(b) for b in info[key].split(",") if b]
+    return {"reporting_currency": info["reporting_currency"], "bounds": bounds("aging_bounds"),
+            "provision_bounds": bounds("provision_bounds"), "extracted_on": date.fromisoformat(info["extracted_on"]),
+            "fx_earliest": info.get("fx_missing_rate") == "earliest"}
+
+
 def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Path,
                     sources: dict[str, str] | None = None, source_dir: str = "",
-                    progress: Progress | None = None) -> Path:
+                    progress: Progress | None = None, extracted_on: date | None = None,
+                    extraction_basis: str = "", notes: list[LoadIssue] | None = None) -> Path:
     """Write validated contract frames to a new warehouse file, build marts, switch CURRENT.
 
     Takes ownership of `tables`: each frame is removed from the dict once written.
+    extracted_on: the day the data was taken (default: the latest invoice date).
     """
+    if extracted_on is None:
+        extracted_on = tables["invoices"]["invoice_date"].max()  # type: ignore[assignment]
+    first_document = min(d for d in (
+        tables["invoices"]["invoice_date"].min(),
+        tables["payments"]["payment_date"].min() if "payments" in tables else None,
+        tables["orders"]["order_date"].min() if "orders" in tables else None) if d is not None)
     say = progress or (lambda _msg: None)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -148,25 +183,28 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             con.unregister("staged")
             table_rows.append((name, (sources or {}).get(name), frame.height, present))
             del frame
-        info = pl.DataFrame(
-            {
-                "key": ["reporting_currency", "policy_file", "loaded_at", "source_dir", "version", "schema_version",
-                        "aging_bounds", "provision_bounds"],
-                "value": [policy.reporting_currency, str(policy.source), datetime.now(timezone.utc).isoformat(
-                    timespec="seconds"), source_dir, final_path.name, schema_version(),
-                    ",".join(str(b) for b in policy.bucket_upper_dpd),
-                    ",".join(str(b) for b in policy.provision_bucket_upper_dpd)],
-            }
-        )
+        facts = {
+            "reporting_currency": policy.reporting_currency, "policy_file": str(policy.source),
+            "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "source_dir": source_dir,
+            "version": final_path.name, "schema_version": schema_version(),
+            "aging_bounds": ",".join(str(b) for b in policy.bucket_upper_dpd),
+            "provision_bounds": ",".join(str(b) for b in policy.provision_bucket_upper_dpd),
+            "extracted_on": extracted_on.isoformat(), "extraction_basis": extraction_basis or "the latest invoice date",
+            "first_document_date": min(first_document, extracted_on).isoformat(),  # type: ignore[type-var]
+            "fx_missing_rate": policy.fx_missing_rate,
+        }
+        info = pl.DataFrame({"key": list(facts), "value": list(facts.values())})
         con.register("staged", info.to_arrow())
         _run_file(con, "schema/warehouse_info")
+        con.unregister("staged")
+        con.register("staged", _note_frame(notes or []).to_arrow())
+        _run_file(con, "schema/load_notes")
         con.unregister("staged")
         con.register("staged", pl.DataFrame(table_rows, schema=["table_name", "source_file", "row_count",
                                                                   "is_present"], orient="row").to_arrow())
         _run_file(con, "schema/table_info")
         con.unregister("staged")
-        params = {"reporting_currency": policy.reporting_currency, "bounds": list(policy.bucket_upper_dpd),
-                  "provision_bounds": list(policy.provision_bucket_upper_dpd)}
+        params = mart_params(facts)
         for mart in sorted((SQL_DIR / "marts").glob("*.sql")):
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)
@@ -206,30 +244,87 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
+OVERLAY_SEARCH_PATH = "memory.main,wh.main"
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = None,
+          **params: object) -> pl.DataFrame:
     """Run sql/queries/<name>.sql on its own cursor with bound parameters."""
     text = sql_text(f"queries/{name}")
     cur = con.cursor()
     try:
+        if search_path:
+            cur.execute("set search_path = $path", {"path": search_path})
         rel = cur.sql(text, params={k: v for k, v in params.items() if f"${k}" in text} or None)
         return rel.pl() if rel is not None else pl.DataFrame()
     finally:
         cur.close()
 
 
+def build_overlay(path: Path, info: dict[str, str], day: date) -> duckdb.DuckDBPyConnection:
+    """An in-memory database over the warehouse file (attached read-only as `wh`) in which
+    the per-date marts also hold `day`: built from the same mart SQL for that one date,
+    then each per-date table is the warehouse's rows plus that date's (sql/overlay)."""
+    con = duckdb.connect()
+    try:
+        con.execute("set preserve_insertion_order = false")
+        con.execute("attach $file as wh (read_only)", {"file": str(path)})
+        con.execute("set search_path = $path", {"path": OVERLAY_SEARCH_PATH})
+        params = mart_params(info)
+        _run_file(con, "overlay/01_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
+        for mart in PER_DATE_MARTS:
+            _run_file(con, f"marts/{mart}", params)
+        _run_file(con, "overlay/02_union_views")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 class Warehouse:
-    """A read-only handle on the current warehouse version."""
+    """A read-only handle on the current warehouse version.
+
+    at(day) gives a handle on which `day` is a snapshot date too, for an as-of date that
+    has no pre-built snapshot (built once per day and kept for the next few requests).
+    """
+
+    OVERLAYS_KEPT = 3
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = warehouse_dir(folder)
         self.path = current_path(self.folder)
         self.version = self.path.name
         self.con = connect(self.path)
+        self.day: date | None = None  # the extra as-of date of an overlay handle
+        self._search_path: str | None = None
+        self._overlays: dict[date, Warehouse] = {}
+        self._overlay_lock = threading.Lock()
 
     def query(self, name: str, **params: object) -> pl.DataFrame:
-        return query(self.con, name, **params)
+        return query(self.con, name, self._search_path, **params)
+
+    def at(self, day: date) -> Warehouse:
+        """A handle whose per-date marts include `day` (see build_overlay)."""
+        base = self._base if self.day is not None else self
+        if day == self.day:
+            return self
+        with base._overlay_lock:
+            handle = base._overlays.pop(day, None)
+            if handle is None:
+                handle = Warehouse.__new__(Warehouse)
+                handle.folder, handle.path, handle.version = base.folder, base.path, base.version
+                handle.con = build_overlay(base.path, base.info(), day)
+                handle.day, handle._search_path, handle._base = day, OVERLAY_SEARCH_PATH, base
+                handle._overlays, handle._overlay_lock = {}, threading.Lock()
+            base._overlays[day] = handle  # most recent last
+            while len(base._overlays) > self.OVERLAYS_KEPT:
+                # dropped, not closed: a rerun in another thread may still read it; it closes when unused
+                base._overlays.pop(next(iter(base._overlays)))
+        return handle
 
     def close(self) -> None:
+        for handle in getattr(self, "_overlays", {}).values():
+            handle.con.close()
         self.con.close()
 
     def info(self) -> dict[str, str]:

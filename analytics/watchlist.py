@@ -16,7 +16,7 @@ NEVER_REVIEWED_DAYS = 10_000.0
 # key -> (label, unit of the observed value): the signals of DOMAIN.md "Early-warning signals"
 RULES: dict[str, tuple[str, str]] = {
     "utilization": ("Utilization of the credit limit", "%"),
-    "days_past_due": ("Days past due (oldest open item)", "days"),
+    "days_past_due": ("Days past due (oldest open item)", "days"),  # undisputed, unless the policy counts disputes
     "overdue_amount": ("Overdue amount", "amount"),
     "downgrade": ("Downgrade within the window", "notches"),
     "grade_floor": ("Grade at or below the floor", "grade"),
@@ -143,14 +143,22 @@ def _fmt(expr: pl.Expr, decimals: int = 0, suffix: str = "") -> pl.Expr:
 def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame, rules: tuple[Rule, ...],
             as_of: date, scale: tuple[str, ...]) -> pl.DataFrame:
     """Every customer's observed value per enabled rule (long), with since-when where the
-    signal itself dates it. customers: monitoring_customers.sql; events:
-    monitoring_events.sql; reviews: reviews.schedule()."""
+    signal itself dates it. customers: monitoring_customers.sql (max_days_past_due as the
+    policy's dispute rule reads it, exposure_share_pct; see views_monitoring); events:
+    monitoring_events.sql; reviews: reviews.schedule().
+
+    Utilization is a credit line's: observed on the line's holder (the customer, or the
+    parent of a group line, with the whole group's exposure), once per line."""
     on = {r.key: r for r in rules if r.enabled}
     day = pl.lit(as_of)
     parts: list[pl.DataFrame] = []
     c = customers
     if "utilization" in on:
-        parts.append(_obs(c, "utilization", pl.col("utilization_pct"), _fmt(pl.col("utilization_pct"), 0, " %"),
+        text = pl.when(pl.col("line_scope") == "group").then(
+            pl.format("{} of group limit {} (group exposure {})", _fmt(pl.col("utilization_pct"), 0, " %"),
+                      _fmt(pl.col("limit_amt")), _fmt(pl.col("line_exposure_amt")))
+        ).otherwise(_fmt(pl.col("utilization_pct"), 0, " %"))
+        parts.append(_obs(c.filter(pl.col("is_line_holder")), "utilization", pl.col("utilization_pct"), text,
                           pl.lit(None), on["utilization"].entry))
     if "days_past_due" in on:
         entry = int(on["days_past_due"].entry)

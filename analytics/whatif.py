@@ -15,6 +15,12 @@ Stress model (steady state, one year):
   provision matrix's loss rates (capped at 100 %);
 - a downgrade of N notches moves grades towards the worst non-default grade (a downgrade
   is not a default) and takes the policy PD of the new grade.
+
+Credit lines: a customer draws on its own limit or on its group parent's (a group limit).
+A line's exposure is the sum of its members' (gross exposure never below 0); utilization,
+over-limit, the utilization hold and the watchlist's utilization rule read the line, and a
+line counts once (on its holder). A member drawing on its group's limit keeps doing so: the
+levers propose limits for the line holders; a group line's purchases basis is the group's.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 import polars as pl
 from scipy.special import ndtr, ndtri
 
+from analytics.exposure import exposure_shares
 from analytics.levers import Levers
 from analytics.watchlist import SEVERITIES, Rule
 
@@ -53,7 +60,11 @@ class WhatIfInputs:
     collateral: np.ndarray
     insured: np.ndarray
     net: np.ndarray
-    limit: np.ndarray  # NaN without a limit
+    limit: np.ndarray  # the limit of the line the customer holds (NaN: none, or it draws on its group's)
+    line_idx: np.ndarray  # int: row of the holder of the line the customer draws on (itself when none)
+    line_outside: np.ndarray  # exposure of the line's members outside the scope (on the holder's row)
+    is_group_line: np.ndarray  # bool: the customer holds a group line
+    draws_on_group: np.ndarray  # bool: the customer draws on a group line held by another
     terms_days: np.ndarray
     tangible_net_worth: np.ndarray  # NaN without statements
     working_capital: np.ndarray
@@ -102,7 +113,15 @@ class Outcome:
 
 
 BASIS_NAMES = ("tangible net worth", "working capital", "purchases", "current limit", "no basis: current limit kept",
-               "floor", "cap", "single-name cap", "below minimum grade")
+               "floor", "cap", "single-name cap", "below minimum grade", "draws on its group's limit")
+GROUP_LINE_BASIS = BASIS_NAMES.index("draws on its group's limit")
+
+
+def line_totals(inputs: WhatIfInputs, values: np.ndarray) -> np.ndarray:
+    """Per customer, the sum of `values` over the credit line it draws on (a customer without
+    a line is a line of its own)."""
+    per_holder = np.bincount(inputs.line_idx, weights=values, minlength=inputs.size)
+    return per_holder[inputs.line_idx]
 
 
 # ----------------------------------------------------------------------------- loss model
@@ -277,11 +296,11 @@ def proposed_limits(inputs: WhatIfInputs, levers: Levers, grade_idx: np.ndarray,
                     terms: np.ndarray, growth: float, total_exposure: float) -> tuple[np.ndarray, np.ndarray]:
     """The recommended limit per customer (NaN = none) and the basis that set it."""
     n = inputs.size
+    purchases = np.where(inputs.is_group_line, line_totals(inputs, inputs.monthly_purchases), inputs.monthly_purchases)
     candidates = {
         "tangible_net_worth": levers.tangible_net_worth_pct / 100 * np.maximum(inputs.tangible_net_worth, 0),
         "working_capital": levers.working_capital_pct / 100 * np.maximum(inputs.working_capital, 0),
-        "purchases": np.where(inputs.monthly_purchases > 0,
-                              inputs.monthly_purchases * growth * (terms + levers.grace_days) / 30, np.nan),
+        "purchases": np.where(purchases > 0, purchases * growth * (terms + levers.grace_days) / 30, np.nan),
         "current_limit": inputs.limit,
     }
     chosen = [k for k in candidates if k in levers.bases]
@@ -314,6 +333,8 @@ def proposed_limits(inputs: WhatIfInputs, levers: Levers, grade_idx: np.ndarray,
     basis = np.where(below, 8, basis)
     if levers.rounding_amt > 0:
         limit = np.floor(limit / levers.rounding_amt + 1e-9) * levers.rounding_amt
+    limit = np.where(inputs.draws_on_group, np.nan, limit)
+    basis = np.where(inputs.draws_on_group, GROUP_LINE_BASIS, basis)
     return limit, basis
 
 
@@ -381,9 +402,10 @@ def watch_severity(inputs: WhatIfInputs, limit: np.ndarray, gross: np.ndarray, o
             worst = np.maximum(worst, inputs.memo[key])
             continue
         rank = np.where(inputs.rated, grade_idx + 1.0, np.nan)
-        if rule.key == "utilization":
+        if rule.key == "utilization":  # a line's, on its holder
+            line_gross = np.bincount(inputs.line_idx, weights=gross, minlength=inputs.size) + inputs.line_outside
             with np.errstate(divide="ignore", invalid="ignore"):
-                obs = np.where(limit > 0, gross / limit * 100, np.nan)
+                obs = np.where(limit > 0, line_gross / limit * 100, np.nan)
         elif rule.key == "days_past_due":
             obs = np.where(dpd >= max(rule.entry, 1), dpd, np.nan)
         elif rule.key == "overdue_amount":
@@ -394,7 +416,7 @@ def watch_severity(inputs: WhatIfInputs, limit: np.ndarray, gross: np.ndarray, o
         elif rule.key == "grade_floor":
             obs = rank - 1
         else:  # concentration
-            obs = gross / total * 100 if total else np.full(gross.size, np.nan)
+            obs = exposure_shares(gross) * 100 if total else np.full(gross.size, np.nan)
         severity = _severity(obs, rule)
         if source is not None and _owned(inputs, source):
             inputs.memo[key] = severity  # the signal is the inputs' own array: the same for every lever move
@@ -419,10 +441,10 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
         open_ar = growth * (inputs.open_ar + (buckets.sum(axis=1) - ar_before))
         overdue = growth * (inputs.overdue + (buckets[:, 1:].sum(axis=1) - overdue_before))
         orders = growth * inputs.orders
-        gross = open_ar + orders
+        gross = np.maximum(0.0, open_ar + orders)  # a credit balance is no exposure
     elif growth != 1.0:
         open_ar, overdue, orders = growth * inputs.open_ar, growth * inputs.overdue, growth * inputs.orders
-        gross = open_ar + orders
+        gross = np.maximum(0.0, open_ar + orders)
     else:
         overdue, orders, gross = inputs.overdue, inputs.orders, inputs.gross
     net = np.maximum(0.0, gross - inputs.collateral - inputs.insured) if gross is not inputs.gross else inputs.net
@@ -435,10 +457,14 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
     rates = np.minimum(1.0, inputs.loss_rates * levers.pd_multiplier)
     ecl = (buckets @ rates) * growth
 
-    has_limit = ~np.isnan(limit)
-    over_limit = np.where(has_limit, np.maximum(gross - np.nan_to_num(limit), 0.0), 0.0)
+    has_limit = ~np.isnan(limit)  # on the holders of credit lines
+    holder_gross = np.bincount(inputs.line_idx, weights=gross, minlength=inputs.size) + inputs.line_outside
+    over_limit = np.where(has_limit, np.maximum(holder_gross - np.nan_to_num(limit), 0.0), 0.0)
+    line_limit = limit[inputs.line_idx]
+    line_gross = holder_gross[inputs.line_idx]
     with np.errstate(divide="ignore", invalid="ignore"):
-        utilization = np.where(limit > 0, gross / limit * 100, np.where(has_limit & (gross > 0), np.inf, np.nan))
+        utilization = np.where(line_limit > 0, line_gross / line_limit * 100,
+                               np.where(~np.isnan(line_limit) & (line_gross > 0), np.inf, np.nan))
     on_hold = np.zeros(inputs.size, dtype=bool)
     if levers.hold_days_past_due is not None:
         on_hold |= np.nan_to_num(dpd, nan=-np.inf) > levers.hold_days_past_due
@@ -450,9 +476,7 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
     exposure = net * levers.lgd_pct / 100
     pd = pd_pct / 100
     loss = closed_form(exposure, pd, levers.asset_correlation)
-    positive = np.where(gross > 0, gross, 0.0)
-    total_gross = positive.sum()
-    shares = positive / total_gross if total_gross else positive
+    shares = exposure_shares(gross)
     changed = approval >= 0
     old = np.nan_to_num(inputs.limit)
     new = np.nan_to_num(limit)
@@ -467,7 +491,7 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
         "overdue": float(overdue.sum()),
         "customers_over_limit": float(np.sum(over_limit > 0)),
         "amount_over_limit": float(over_limit.sum()),
-        "headroom": float(np.sum(np.where(has_limit, np.maximum(np.nan_to_num(limit) - gross, 0.0), 0.0))),
+        "headroom": float(np.sum(np.where(has_limit, np.maximum(np.nan_to_num(limit) - holder_gross, 0.0), 0.0))),
         "customers_on_hold": float(on_hold.sum()),
         "sales_at_risk": float(orders[on_hold].sum()),
         **loss.as_dict(),
@@ -538,8 +562,10 @@ def changes(inputs: WhatIfInputs, base: Outcome, scenario: Outcome, only_changed
         return pl.Series(name, [*labels, None], dtype=pl.String).gather(np.where(idx < 0, len(labels), idx))
 
     levels = [name for name, _ in inputs.approval_levels]
+    line_gross = line_totals(inputs, scenario.gross) + inputs.line_outside[inputs.line_idx]
+    line_limit = scenario.limit[inputs.line_idx]
     with np.errstate(divide="ignore", invalid="ignore"):
-        util = np.where(scenario.limit > 0, scenario.gross / scenario.limit * 100, np.nan)
+        util = np.where(line_limit > 0, line_gross / line_limit * 100, np.nan)
     frame = inputs.customers.select("customer_id", "name", "segment", "industry", "region").with_columns(
         pl.Series("grade", inputs.customers["grade"]).fill_null("unrated"),
         named("scenario_grade", list(inputs.scale), scenario.grade_idx),

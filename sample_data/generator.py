@@ -272,7 +272,8 @@ def _nice_round(x: np.ndarray) -> np.ndarray:
 def _conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Exactly the contract columns, in contract order, with contract types."""
     cols = TABLES[name].columns
-    return frame.select([pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in cols])
+    return frame.select([(pl.col(c.name) if c.name in frame.columns else pl.lit(None)).cast(POLARS_TYPES[c.type])
+                         .alias(c.name) for c in cols])
 
 
 @lru_cache(maxsize=1)
@@ -1132,7 +1133,77 @@ def generate_portfolio(customers: int, years: int, seed: int,
     tables["events"] = _events(w)
     tables["collateral"] = _collateral(w)
     tables["fx_rates"] = _fx_rates(w)
+    _ledger_situations(tables, w, np.random.default_rng([seed, 10]))
     return {name: tables[name] for name in TABLES}
+
+
+def _ledger_situations(tables: dict[str, pl.DataFrame], w: _World, rng: np.random.Generator) -> None:
+    """What real ledgers hold besides invoices paid in full, drawn from a stream of their own
+    (the rest of the portfolio stays as it was): credit notes naming the invoice they reduce
+    (60 %), cancellation dates on cancelled orders, a few advance payments (dated before their
+    invoice) and overpayments, and group credit limits: in about 40 % of groups the members
+    have no limit of their own and draw on the parent's, raised by what the members had."""
+    a = w.arr
+    epoch = date(1970, 1, 1).toordinal()
+    start_d, end_d = date.fromordinal(epoch + w.start), date.fromordinal(epoch + w.end)
+    inv = tables["invoices"].with_row_index("_r")
+    cns = inv.filter(pl.col("doc_type") == "credit_note")
+    if cns.height:
+        receivables = inv.filter(pl.col("doc_type") == "invoice").select(
+            "customer_id", "currency", pl.col("invoice_date").alias("target_date"),
+            pl.col("invoice_id").alias("target_id")).sort("target_date")
+        linked = (cns.select("_r", "customer_id", "currency", "invoice_date").sort("invoice_date")
+                  .join_asof(receivables, left_on="invoice_date", right_on="target_date", by=["customer_id", "currency"],
+                             strategy="backward", check_sortedness=False)
+                  .filter(pl.col("target_id").is_not_null()))
+        keep = rng.random(linked.height) < 0.6
+        linked = linked.filter(pl.Series(keep)).select("_r", "target_id")
+        inv = inv.join(linked, on="_r", how="left").with_columns(
+            pl.col("target_id").alias("applies_to"),
+            pl.when(pl.col("target_id").is_not_null()).then(None).otherwise(pl.col("paid_date")).alias("paid_date"))
+        tables["invoices"] = _conform("invoices", inv.sort("_r"))
+    orders = tables["orders"]
+    days = pl.Series(rng.integers(3, 31, size=orders.height))
+    cancel_day = pl.col("order_date") + pl.duration(days=days)
+    cancelled = pl.col("status") == "cancelled"
+    tables["orders"] = _conform("orders", orders.with_columns(  # not yet cancelled at the end: still open
+        pl.when(cancelled & (cancel_day <= end_d)).then(cancel_day).alias("cancelled_on"),
+        pl.when(cancelled & (cancel_day > end_d)).then(pl.lit("open")).otherwise(pl.col("status")).alias("status")))
+    pay = tables["payments"].join(tables["invoices"].select("invoice_id", "invoice_date", pl.col("amount").alias("inv_amt")),
+                                  on="invoice_id", how="left")
+    u = rng.random(pay.height)
+    early = pl.Series(rng.integers(1, 21, size=pay.height))
+    bump = pl.Series(1.0 + rng.uniform(0.01, 0.05, size=pay.height))
+    single = pl.col("amount") >= pl.col("inv_amt") - 0.005
+    pay = pay.with_columns(
+        pl.when(pl.Series(u < 0.001) & single & (pl.col("method") != "write_off"))
+        .then(pl.col("invoice_date") - pl.duration(days=early)).otherwise(pl.col("payment_date")).alias("payment_date"),
+        pl.when(pl.Series((u >= 0.001) & (u < 0.002)) & single & (pl.col("method") != "write_off"))
+        .then((pl.col("amount") * bump).round(2)).otherwise(pl.col("amount")).alias("amount"))
+    tables["payments"] = _conform("payments", pay.with_columns(
+        pl.when(pl.col("payment_date") < start_d).then(start_d).otherwise(pl.col("payment_date"))
+        .alias("payment_date")))
+    parent = a["parent"]
+    heads = np.unique(parent[parent >= 0])
+    pooled = heads[rng.random(heads.size) < 0.4]
+    if pooled.size:
+        ids: pl.Series = a["customer_ids"]
+        members = np.flatnonzero(np.isin(parent, pooled))
+        extra = np.bincount(parent[members], weights=a["first_limit"][members], minlength=w.n)
+        factor = np.where(a["first_limit"] > 0, 1.0 + extra / np.where(a["first_limit"] > 0, a["first_limit"], 1.0), 1.0)
+        head_ids = ids.gather(pooled).implode()
+        factors = pl.DataFrame({"customer_id": ids.gather(pooled), "_f": factor[pooled]})
+        lim = tables["credit_limits"].filter(~pl.col("customer_id").is_in(ids.gather(members).implode()))
+        lim = lim.join(factors, on="customer_id", how="left").with_columns(
+            pl.when(pl.col("_f").is_not_null()).then(_round_limit(pl.col("limit_amt") * pl.col("_f")))
+            .otherwise(pl.col("limit_amt")).alias("limit_amt"),
+            pl.when(pl.col("customer_id").is_in(head_ids)).then(pl.lit("group")).alias("limit_scope"))
+        tables["credit_limits"] = _conform("credit_limits", lim)
+
+
+def _round_limit(expr: pl.Expr) -> pl.Expr:
+    """A limit rounded down to a multiple of 10,000."""
+    return (expr / 10_000.0).floor() * 10_000.0
 
 
 def write_portfolio(tables: dict[str, pl.DataFrame], out_dir: Path,

@@ -1,8 +1,11 @@
--- purpose: the sidebar filters, written once: in_filters() tests one row's segment,
---          industry, region, credit manager and group against the chosen values
---          (an empty list means no filter); customers_in_scope() lists the
---          customers that pass, for queries on document-level tables.
--- parameters: none (the macros take the filter lists as arguments).
+-- purpose: macros written once: in_filters() tests one row's segment, industry, region,
+--          credit manager and group against the sidebar's chosen values (an empty list
+--          means no filter); customers_in_scope() lists the customers that pass, for
+--          queries on document-level tables; in_period_chain() keeps, of the snapshot
+--          dates, the month-ends before an as-of date's month and the as-of date itself:
+--          periods that follow each other without overlap (the extraction date and the
+--          month-end after it cover the same documents).
+-- parameters: none (the macros take the filter lists and dates as arguments).
 -- grain: customers_in_scope returns one row per customer passing the filters.
 create or replace macro in_filters(
     value_segment, value_industry, value_region, value_manager, value_group,
@@ -22,3 +25,7 @@ with final as (
                      segments, industries, regions, managers, groups_)
 )
 select * from final;
+
+create or replace macro in_period_chain(snapshot_day, as_of) as
+    snapshot_day = as_of
+    or (snapshot_day = last_day(snapshot_day) and snapshot_day < date_trunc('month', as_of::date));

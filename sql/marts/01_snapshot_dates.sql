@@ -1,39 +1,43 @@
--- purpose: the as-of dates the dashboard offers: every month-end from the first
---          invoice month up to the last data date, plus the last data date itself.
--- parameters: none.
--- grain: one row per snapshot date; prev_month_end is the month-end before it
---        (for month-on-month changes).
+-- purpose: the as-of dates with pre-built snapshots: every month-end from the month of the
+--          first document up to the month-end that closes the extraction date's month, and
+--          the extraction date itself. cutoff_date = least(snapshot date, extraction date):
+--          nothing dated after it counts at that snapshot (a month-end after the extraction
+--          date shows the ledger as taken, aged at the month-end). Other dates up to the
+--          extraction date are built on demand from the same marts (analytics.warehouse).
+-- parameters: $extracted_on (date: the day the data was taken).
+-- grain: one row per snapshot date; prev_month_end is the month-end before it (the start of
+--        its period).
 create table snapshot_dates as
 with bounds as (
     select
-        min(inv.invoice_date) as first_date,
-        greatest(
-            max(inv.invoice_date),
-            coalesce((select max(pay.payment_date) from payments as pay), max(inv.invoice_date))
-        ) as last_date
-    from invoices as inv
+        least(
+            (select min(inv.invoice_date) from invoices as inv),
+            coalesce((select min(pay.payment_date) from payments as pay), date '9999-12-31'),
+            coalesce((select min(ord.order_date) from orders as ord), date '9999-12-31'),
+            $extracted_on::date
+        ) as first_date,
+        $extracted_on::date as extracted_on
 ),
 month_ends as (
-    select (date_trunc('month', gs.month_start) + interval 1 month - interval 1 day)::date as snapshot_date
+    select last_day(gs.month_start)::date as snapshot_date
     from bounds as b,
-        generate_series(date_trunc('month', b.first_date), date_trunc('month', b.last_date), interval 1 month)
+        generate_series(date_trunc('month', b.first_date), date_trunc('month', b.extracted_on), interval 1 month)
             as gs(month_start)
 ),
 all_dates as (
-    select me.snapshot_date, true as is_month_end
-    from month_ends as me, bounds as b
-    where me.snapshot_date <= b.last_date
+    select me.snapshot_date from month_ends as me
     union
-    select b.last_date as snapshot_date, b.last_date = (date_trunc('month', b.last_date) + interval 1 month - interval 1 day)::date as is_month_end
-    from bounds as b
+    select b.extracted_on as snapshot_date from bounds as b
 ),
 final as (
     select
         ad.snapshot_date,
-        bool_or(ad.is_month_end) as is_month_end,
-        (date_trunc('month', ad.snapshot_date) - interval 1 day)::date as prev_month_end
+        ad.snapshot_date = last_day(ad.snapshot_date) as is_month_end,
+        (date_trunc('month', ad.snapshot_date) - interval 1 day)::date as prev_month_end,
+        least(ad.snapshot_date, b.extracted_on) as cutoff_date,
+        ad.snapshot_date = b.extracted_on as is_extraction_date
     from all_dates as ad
-    group by ad.snapshot_date
+    cross join bounds as b
     order by ad.snapshot_date
 )
 select * from final;

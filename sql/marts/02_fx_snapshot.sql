@@ -1,6 +1,8 @@
--- purpose: closing rate of every currency in use at every snapshot date (latest
---          rate on or before the date; the earliest known rate before the first one).
--- parameters: $reporting_currency (ISO code; its rate is 1).
+-- purpose: closing rate of every currency in use at every snapshot date: the latest rate on
+--          or before the date. Before a currency's first rate there is none (the loader
+--          refuses documents dated then), unless the policy says to use the earliest rate.
+-- parameters: $reporting_currency (ISO code; its rate is 1), $fx_earliest (boolean: [fx]
+--             missing_rate = "earliest").
 -- grain: one row per currency per snapshot date.
 create table fx_snapshot as
 with currencies as (
@@ -28,7 +30,8 @@ final as (
         g.snapshot_date,
         case
             when g.currency = $reporting_currency then 1.0
-            else coalesce(r.rate_to_reporting, fr.first_rate)
+            when $fx_earliest::boolean then coalesce(r.rate_to_reporting, fr.first_rate)
+            else r.rate_to_reporting
         end as rate_to_reporting
     from grid as g
     asof left join fx_rates as r

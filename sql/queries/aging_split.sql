@@ -1,8 +1,9 @@
 -- purpose: open AR per aging bucket at one date, split by one customer dimension
---          (segment, industry, region, credit manager or grade), after the sidebar
---          filters.
+--          (segment, industry, region, credit manager, grade, or the customer itself: the
+--          aged balance per customer), the unused credits apart (bucket_idx -1), after the
+--          sidebar filters.
 -- parameters: $as_of (date), $dimension (varchar: segment | industry | region |
---             credit_manager | grade), $bounds (integer[]), $by_invoice_date
+--             credit_manager | grade | customer), $bounds (integer[]), $by_invoice_date
 --             (boolean), $segments, $industries, $regions, $managers, $groups.
 -- grain: one row per dimension value per bucket index.
 with final as (
@@ -12,10 +13,12 @@ with final as (
             when 'industry' then cs.industry
             when 'region' then cs.region
             when 'credit_manager' then cs.credit_manager
+            when 'customer' then cs.customer_id
             else cs.grade
         end, 'unrated') as dimension_value,
-        len(list_filter($bounds::integer[], lambda b: b < case when $by_invoice_date then oi.days_outstanding
-                                                              else oi.days_past_due end)) as bucket_idx,
+        case when oi.is_credit then -1
+             else len(list_filter($bounds::integer[], lambda b: b < case when $by_invoice_date then oi.days_outstanding
+                                                                   else oi.days_past_due end)) end as bucket_idx,
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi

@@ -1,8 +1,8 @@
 -- purpose: the aging composition month by month for the policy's buckets: open AR
---          per bucket at every snapshot date from the aging_cube mart, after the
---          sidebar filters.
--- parameters: $by_invoice_date (boolean: age by days since invoice date instead
---             of days past due), $segments, $industries, $regions, $managers,
+--          per bucket (-1: unused credits) at every snapshot date of the period chain
+--          ending at the as-of date, from the aging_cube mart, after the sidebar filters.
+-- parameters: $as_of (date), $by_invoice_date (boolean: age by days since invoice date
+--             instead of days past due), $segments, $industries, $regions, $managers,
 --             $groups (varchar lists; empty = no filter).
 -- grain: one row per snapshot date per bucket index.
 with final as (
@@ -12,6 +12,7 @@ with final as (
         sum(ac.outstanding_amt) as outstanding_amt
     from aging_cube as ac
     where ac.by_invoice_date = $by_invoice_date
+        and in_period_chain(ac.snapshot_date, $as_of::date)
         and in_filters(ac.segment, ac.industry, ac.region, ac.credit_manager,
                        ac.group_key,
                        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],

@@ -8,10 +8,14 @@ with final as (
         cs.grade,
         cs.rating_pd,
         cs.open_ar_amt,
+        cs.credit_balance_amt,
         cs.overdue_amt,
         cs.open_orders_amt,
         cs.gross_exposure_amt,
         cs.limit_amt,
+        cs.is_line_holder,
+        cs.line_exposure_amt,
+        cs.line_holder_id,
         cs.net_exposure_amt
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of

@@ -1,12 +1,14 @@
--- purpose: portfolio exposure and limits month by month (all snapshot dates),
---          after the sidebar filters, from the pre-aggregated portfolio_trend mart.
--- parameters: $segments, $industries, $regions, $managers, $groups (varchar
---             lists; empty = no filter).
+-- purpose: portfolio exposure and limits month by month (the period chain ending at the
+--          as-of date: month-ends before its month, then the date itself), after the
+--          sidebar filters, from the pre-aggregated portfolio_trend mart.
+-- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
+--             (varchar lists; empty = no filter).
 -- grain: one row per snapshot date.
 with filtered as (
     select pt.*
     from portfolio_trend as pt
-    where in_filters(pt.segment, pt.industry, pt.region, pt.credit_manager,
+    where in_period_chain(pt.snapshot_date, $as_of::date)
+        and in_filters(pt.segment, pt.industry, pt.region, pt.credit_manager,
                        pt.group_key,
                        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
                        $groups::varchar[])
@@ -15,6 +17,7 @@ final as (
     select
         f.snapshot_date,
         sum(f.open_ar_amt) as open_ar_amt,
+        sum(f.credit_balance_amt) as credit_balance_amt,
         sum(f.overdue_amt) as overdue_amt,
         sum(f.open_orders_amt) as open_orders_amt,
         sum(f.gross_exposure_amt) as gross_exposure_amt,

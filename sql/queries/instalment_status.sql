@@ -5,18 +5,18 @@
 --             $groups (varchar lists; empty = no filter).
 -- grain: one row per customer with at least one instalment due on or before $as_of.
 with due as (
-    select f.customer_id, f.invoice_id, f.amount * fx.rate_to_reporting as due_amt
+    select f.customer_id, f.doc_key, f.amount * fx.rate_to_reporting as due_amt
     from invoice_facts as f
     semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
                                  $managers::varchar[], $groups::varchar[]) as cis
         on cis.customer_id = f.customer_id
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = $as_of
-    where f.instalment_no is not null and f.amount > 0 and f.due_date <= $as_of
+    where f.instalment_no is not null and f.is_receivable and f.due_date <= $as_of and f.invoice_date <= $as_of
 ),
 still_open as (
-    select oi.invoice_id, oi.outstanding_amt
+    select oi.doc_key, oi.outstanding_amt
     from open_items_snapshot as oi
-    where oi.snapshot_date = $as_of and oi.instalment_no is not null
+    where oi.snapshot_date = $as_of and oi.instalment_no is not null and not oi.is_credit
 ),
 final as (
     select
@@ -25,7 +25,7 @@ final as (
         sum(d.due_amt) as instalments_due_amt,
         sum(d.due_amt - coalesce(so.outstanding_amt, 0)) as instalments_received_amt
     from due as d
-    left join still_open as so on so.invoice_id = d.invoice_id
+    left join still_open as so on so.doc_key = d.doc_key
     group by d.customer_id
 )
 select * from final;

@@ -1,6 +1,7 @@
 -- purpose: every customer's early-warning inputs at one date, after the sidebar
---          filters: exposure, limit and its expiry, overdue and days past due, share
---          of the portfolio, grade and the best grade held in the downgrade window,
+--          filters: exposure, the credit line it draws on (its limit, expiry, the line's
+--          exposure and utilization), overdue and days past due (the oldest undisputed and
+--          disputed open items apart), grade and the best grade held in the downgrade window,
 --          the last review (latest rating or limit decision), the latest financial
 --          statements, credit-insurance cover now and before, and days beyond terms
 --          in the last three months against the three before. Feeds the watchlist
@@ -84,7 +85,7 @@ payment_trend as (
             as prior_days_beyond_terms
     from customer_month as cm
     semi join snap as s on s.customer_id = cm.customer_id
-    where cm.snapshot_date <= $as_of and cm.snapshot_date > $as_of::date - interval 6 month
+    where in_period_chain(cm.snapshot_date, $as_of::date) and cm.snapshot_date > $as_of::date - interval 6 month
     group by cm.customer_id
 ),
 final as (
@@ -98,15 +99,21 @@ final as (
         least(wg.best_rank, gs.start_rank) as best_rank_in_window,
         s.rated_on,
         s.limit_effective_from,
+        s.open_ar_amt,
         s.gross_exposure_amt,
         s.net_exposure_amt,
-        s.gross_exposure_amt / nullif(sum(s.gross_exposure_amt) over (), 0) * 100 as exposure_share_pct,
         s.limit_amt,
-        case when s.limit_amt > 0 then s.gross_exposure_amt / s.limit_amt * 100 end as utilization_pct,
+        s.line_holder_id,
+        s.line_scope,
+        s.is_line_holder,
+        s.line_exposure_amt,
+        case when s.limit_amt > 0 then s.line_exposure_amt / s.limit_amt * 100 end as utilization_pct,
         s.limit_expires_on,
         s.is_limit_expired,
         s.overdue_amt,
+        s.disputed_amt,
         s.max_days_past_due,
+        s.max_disputed_days_past_due,
         st.period_end as statements_period_end,
         st.current_ratio,
         st.debt_ratio,

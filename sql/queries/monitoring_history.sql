@@ -1,9 +1,9 @@
--- purpose: month-end history of every customer's utilization, overdue amount and
---          share of the portfolio, after the sidebar filters (the watchlist's
---          "since when" for those rules).
+-- purpose: month-end history of every customer's utilization (of the credit line it
+--          draws on), overdue amount and gross exposure, after the sidebar filters (the
+--          watchlist's "since when" for those rules; shares are computed from it in Python,
+--          the one way every page computes them).
 -- parameters: $from_date, $as_of (dates), $segments, $industries, $regions,
---             $managers, $groups (varchar lists; empty = no filter; the portfolio
---             total follows the same filters).
+--             $managers, $groups (varchar lists; empty = no filter).
 -- grain: one row per customer per snapshot date in [$from_date, $as_of].
 with scoped as (
     select
@@ -11,6 +11,7 @@ with scoped as (
         cs.snapshot_date,
         cs.gross_exposure_amt,
         cs.limit_amt,
+        cs.line_exposure_amt,
         cs.overdue_amt
     from customer_snapshot as cs
     where cs.snapshot_date between $from_date and $as_of
@@ -22,10 +23,9 @@ final as (
     select
         s.customer_id,
         s.snapshot_date,
-        case when s.limit_amt > 0 then s.gross_exposure_amt / s.limit_amt * 100 end as utilization_pct,
+        case when s.limit_amt > 0 then s.line_exposure_amt / s.limit_amt * 100 end as utilization_pct,
         s.overdue_amt,
-        s.gross_exposure_amt / nullif(sum(s.gross_exposure_amt) over (partition by s.snapshot_date), 0) * 100
-            as exposure_share_pct
+        s.gross_exposure_amt
     from scoped as s
 )
 select * from final;

@@ -14,10 +14,12 @@ with final as (
         cs.grade,
         cs.rating_pd,
         cs.open_ar_amt,
+        cs.credit_balance_amt,
         cs.overdue_amt,
         cs.overdue_90_amt,
         cs.disputed_amt,
         cs.max_days_past_due,
+        cs.max_disputed_days_past_due,
         cs.gross_exposure_amt,
         cs.limit_amt,
         cs.net_exposure_amt

@@ -1,8 +1,9 @@
 -- purpose: every past-due open item at one date with its document details (the
---          collections worklist), after the sidebar filters.
+--          collections worklist), after the sidebar filters; balances after the credits
+--          set against them, so a customer whose credits cover its items has none.
 -- parameters: $as_of (date), $segments, $industries, $regions, $managers,
 --             $groups (varchar lists; empty = no filter).
--- grain: one row per open document with days_past_due > 0 and a positive balance.
+-- grain: one row per open document with days_past_due > 0 (open items are positive).
 with final as (
     select
         oi.customer_id,
@@ -19,6 +20,6 @@ with final as (
     semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
                                  $managers::varchar[], $groups::varchar[]) as cis
         on cis.customer_id = oi.customer_id
-    where oi.snapshot_date = $as_of and oi.days_past_due > 0 and oi.outstanding_amt > 0
+    where oi.snapshot_date = $as_of and not oi.is_credit and oi.days_past_due > 0
 )
 select * from final;

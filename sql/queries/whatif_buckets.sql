@@ -1,4 +1,4 @@
--- purpose: each customer's open AR per provision bucket (days past due) at one date,
+-- purpose: each customer's open items per provision bucket (days past due) at one date,
 --          after the sidebar filters: what the what-if ages further under a payment
 --          delay and provides for with the provision matrix's loss rates.
 -- parameters: $as_of (date), $bounds (integer[]: upper day bounds of the buckets, the
@@ -11,7 +11,7 @@ with items as (
     semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
                                  $managers::varchar[], $groups::varchar[]) as cis
         on cis.customer_id = oi.customer_id
-    where oi.snapshot_date = $as_of
+    where oi.snapshot_date = $as_of and not oi.is_credit
 ),
 final as (
     select

@@ -1,5 +1,6 @@
 -- purpose: every customer's inputs to the what-if at one date, after the sidebar
---          filters: exposure and its parts, cover, the limit in force and its terms,
+--          filters: exposure and its parts, cover, the credit line it draws on (own or its
+--          group's) and the line's limit, exposure and terms,
 --          grade and PD, and the limit bases: tangible net worth and working capital
 --          from the latest statements on or before the date, and average monthly net
 --          credit sales over the twelve months to the date.
@@ -29,7 +30,7 @@ purchases as (
     select cm.customer_id, sum(cm.sales_amt) / 12 as monthly_purchases_amt
     from customer_month as cm
     semi join snap as s on s.customer_id = cm.customer_id
-    where cm.snapshot_date <= $as_of and cm.snapshot_date > $as_of::date - interval 12 month
+    where in_period_chain(cm.snapshot_date, $as_of::date) and cm.snapshot_date > $as_of::date - interval 12 month
     group by cm.customer_id
 ),
 terms as (
@@ -37,7 +38,7 @@ terms as (
     from snap as s
     join customers as c on c.customer_id = s.customer_id
     left join credit_limits as lim
-        on lim.customer_id = s.customer_id and lim.effective_from = s.limit_effective_from
+        on lim.customer_id = coalesce(s.line_holder_id, s.customer_id) and lim.effective_from = s.limit_effective_from
 ),
 final as (
     select
@@ -51,14 +52,21 @@ final as (
         s.grade,
         s.rating_pd,
         s.open_ar_amt,
+        s.credit_balance_amt,
         s.overdue_amt,
         s.max_days_past_due,
+        s.max_disputed_days_past_due,
         s.open_orders_amt,
         s.gross_exposure_amt,
         s.collateral_amt,
         s.insured_amt,
         s.net_exposure_amt,
         s.limit_amt,
+        s.own_limit_amt,
+        s.line_holder_id,
+        s.line_scope,
+        s.is_line_holder,
+        s.line_exposure_amt,
         t.terms_days,
         st.period_end as statements_period_end,
         st.tangible_net_worth_amt,

@@ -11,7 +11,8 @@ with final as (
         staged.expires_on::date as expires_on,
         staged.approved_by::varchar as approved_by,
         staged.approval_level::varchar as approval_level,
-        staged.payment_terms_days::bigint as payment_terms_days
+        staged.payment_terms_days::bigint as payment_terms_days,
+        staged.limit_scope::varchar as limit_scope
     from staged
 )
 select * from final;

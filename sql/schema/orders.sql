@@ -10,7 +10,8 @@ with final as (
         staged.amount::double as amount,
         staged.currency::varchar as currency,
         staged.status::varchar as status,
-        staged.invoiced_on::date as invoiced_on
+        staged.invoiced_on::date as invoiced_on,
+        staged.cancelled_on::date as cancelled_on
     from staged
 )
 select * from final;

@@ -10,7 +10,8 @@ with final as (
         staged.payment_date::date as payment_date,
         staged.amount::double as amount,
         staged.currency::varchar as currency,
-        staged.method::varchar as method
+        staged.method::varchar as method,
+        staged.instalment_no::bigint as instalment_no
     from staged
     -- stored by customer so one customer's documents are read from a few row groups
     order by staged.customer_id, staged.payment_date

@@ -57,6 +57,7 @@ def make_inputs(rows: list[dict[str, object]] = ROWS) -> whatif.WhatIfInputs:
         return np.array([r[key] for r in rows], dtype=np.float64)
 
     buckets = np.array([r["buckets"] for r in rows], dtype=np.float64)
+    ids = [str(r["id"]) for r in rows]
     orders = col("orders")
     gross = buckets.sum(axis=1) + orders
     industries = tuple(sorted({str(r["industry"]) for r in rows}))
@@ -73,6 +74,10 @@ def make_inputs(rows: list[dict[str, object]] = ROWS) -> whatif.WhatIfInputs:
         pd_pct=col("pd"), open_ar=buckets.sum(axis=1), overdue=buckets[:, 1:].sum(axis=1), max_dpd=col("dpd"),
         orders=orders, gross=gross, collateral=col("collateral"), insured=col("insured"),
         net=np.maximum(0.0, gross - col("collateral") - col("insured")), limit=col("limit"),
+        line_idx=np.array([ids.index(str(r.get("line", r["id"]))) for r in rows]),
+        line_outside=np.zeros(len(rows)),
+        is_group_line=np.array([any(o.get("line") == r["id"] for o in rows) for r in rows], dtype=bool),
+        draws_on_group=np.array([r.get("line", r["id"]) != r["id"] for r in rows], dtype=bool),
         terms_days=col("terms"), tangible_net_worth=col("tnw"), working_capital=col("wc"),
         monthly_purchases=col("purchases"), buckets=buckets, bucket_upper_dpd=BOUNDS, loss_rates=LOSS_RATES,
         industry_code=np.array([industries.index(str(r["industry"])) for r in rows]), industries=industries,

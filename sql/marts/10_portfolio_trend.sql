@@ -1,6 +1,7 @@
 -- purpose: exposure, aging headline and trading figures pre-aggregated by every
 --          sidebar filter dimension, so monthly trends and payment KPIs sum a few
---          thousand rows instead of scanning every customer at every date.
+--          thousand rows instead of scanning every customer at every date. Limits count
+--          once per credit line (on its holder's row, with the whole line's exposure).
 --          group_key is the group parent for members of a real group (one with a
 --          parent), else null (the group filter only offers real groups).
 -- parameters: none.
@@ -21,6 +22,7 @@ final as (
         cs.credit_manager,
         rg.group_id as group_key,
         sum(cs.open_ar_amt) as open_ar_amt,
+        sum(cs.credit_balance_amt) as credit_balance_amt,
         sum(cs.not_due_amt) as not_due_amt,
         sum(cs.overdue_amt) as overdue_amt,
         sum(cs.overdue_90_amt) as overdue_90_amt,
@@ -28,10 +30,9 @@ final as (
         sum(cs.open_orders_amt) as open_orders_amt,
         sum(cs.gross_exposure_amt) as gross_exposure_amt,
         sum(cs.net_exposure_amt) as net_exposure_amt,
-        coalesce(sum(cs.limit_amt), 0) as limit_amt,
-        coalesce(sum(cs.gross_exposure_amt) filter (where cs.limit_amt is not null), 0) as limited_exposure_amt,
-        count(*) filter (where cs.limit_amt is not null and cs.gross_exposure_amt > cs.limit_amt)
-            as customers_over_limit,
+        coalesce(sum(cs.limit_amt) filter (where cs.is_line_holder), 0) as limit_amt,
+        coalesce(sum(cs.line_exposure_amt) filter (where cs.is_line_holder), 0) as limited_exposure_amt,
+        count(*) filter (where cs.is_line_holder and cs.line_exposure_amt > cs.limit_amt) as customers_over_limit,
         count(*) filter (where cs.gross_exposure_amt > 0) as customers_with_exposure,
         coalesce(sum(cm.sales_amt), 0) as sales_amt,
         coalesce(sum(cm.collections_amt), 0) as collections_amt,

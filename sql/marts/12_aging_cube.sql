@@ -1,7 +1,8 @@
--- purpose: open AR per aging bucket at every snapshot date, pre-aggregated by
---          every sidebar filter dimension, for the policy's buckets on both bases
---          (days past due and days since invoice date), so the aging trend sums
---          a few thousand rows. Other buckets are aged from open items directly.
+-- purpose: open AR per aging bucket at every snapshot date, pre-aggregated by every
+--          sidebar filter dimension, for the policy's buckets on both bases (days past due
+--          and days since invoice date), so the aging trend sums a few thousand rows; the
+--          unused credits (credit balances) on a line of their own, bucket_idx -1. Other
+--          buckets are aged from open items directly.
 -- parameters: $bounds (integer[]: the policy's upper day bounds at load time).
 -- grain: one row per snapshot date per filter-dimension combination per basis
 --        per bucket index.
@@ -31,9 +32,11 @@ final as (
         d.credit_manager,
         d.group_key,
         basis.by_invoice_date,
-        len(list_filter($bounds::integer[], lambda b: b < case when basis.by_invoice_date
-                                                               then oi.days_outstanding
-                                                               else oi.days_past_due end)) as bucket_idx,
+        case when oi.is_credit then -1
+             else len(list_filter($bounds::integer[], lambda b: b < case when basis.by_invoice_date
+                                                                     then oi.days_outstanding
+                                                                     else oi.days_past_due end))
+        end as bucket_idx,
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi

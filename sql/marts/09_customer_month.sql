@@ -1,54 +1,58 @@
--- purpose: each customer's trading in each period: net credit sales (invoices and
---          credit notes by document date), cash collected and written off (by
---          payment date), and invoices settled by payment with their amount-weighted
---          days to pay and days beyond terms (written-off invoices left out).
---          A period is the month up to its snapshot date (the last one may be
---          partial); amounts at that date's closing rate.
+-- purpose: each customer's trading in the period of each snapshot date, from the day after
+--          the previous month-end to the snapshot's cutoff: net credit sales (invoices, debit
+--          and credit notes by document date), cash collected and written off (by payment
+--          date), and receivables settled by payment with their amount-weighted days to pay
+--          and days beyond terms (written-off and fully credited documents left out).
+--          Amounts at the snapshot date's closing rate. The extraction date and the
+--          month-end after it cover the same documents: queries sum periods with
+--          in_period_chain().
 -- parameters: none.
--- grain: one row per customer per snapshot date with any activity.
+-- grain: one row per customer per snapshot date with any activity in its period.
 create table customer_month as
-with bounds as (
-    select max(sd.snapshot_date) as last_date from snapshot_dates as sd
+with periods as (
+    select sd.snapshot_date, sd.cutoff_date, date_trunc('month', sd.snapshot_date)::date as period_month
+    from snapshot_dates as sd
 ),
 sales as (
     select
         f.customer_id,
-        least(last_day(f.invoice_date), b.last_date) as snapshot_date,
+        p.snapshot_date,
         coalesce(sum(f.amount * fx.rate_to_reporting) filter (where f.amount > 0), 0) as invoiced_amt,
         coalesce(sum(f.amount * fx.rate_to_reporting) filter (where f.amount < 0), 0) as credit_notes_amt
     from invoice_facts as f
-    cross join bounds as b
-    join fx_snapshot as fx
-        on fx.currency = f.currency and fx.snapshot_date = least(last_day(f.invoice_date), b.last_date)
-    group by all
+    join periods as p
+        on p.period_month = date_trunc('month', f.invoice_date) and f.invoice_date <= p.cutoff_date
+    join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = p.snapshot_date
+    group by f.customer_id, p.snapshot_date
 ),
 cash as (
     select
         pay.customer_id,
-        least(last_day(pay.payment_date), b.last_date) as snapshot_date,
+        p.snapshot_date,
         coalesce(sum(pay.amount * fx.rate_to_reporting) filter (where pay.method <> 'write_off'), 0)
             as collections_amt,
         coalesce(sum(pay.amount * fx.rate_to_reporting) filter (where pay.method = 'write_off'), 0)
             as write_offs_amt
     from payments as pay
-    cross join bounds as b
-    join fx_snapshot as fx
-        on fx.currency = pay.currency and fx.snapshot_date = least(last_day(pay.payment_date), b.last_date)
-    group by all
+    join periods as p
+        on p.period_month = date_trunc('month', pay.payment_date) and pay.payment_date <= p.cutoff_date
+    join fx_snapshot as fx on fx.currency = pay.currency and fx.snapshot_date = p.snapshot_date
+    group by pay.customer_id, p.snapshot_date
 ),
 settled as (
     select
         f.customer_id,
-        least(last_day(f.settled_on), b.last_date) as snapshot_date,
+        p.snapshot_date,
         sum(f.amount * fx.rate_to_reporting) as settled_amt,
         sum(f.amount * fx.rate_to_reporting * (f.settled_on - f.invoice_date)) as settled_days_to_pay_x_amt,
         sum(f.amount * fx.rate_to_reporting * greatest(0, f.settled_on - f.due_date)) as settled_days_beyond_x_amt
     from invoice_facts as f
-    cross join bounds as b
-    join fx_snapshot as fx
-        on fx.currency = f.currency and fx.snapshot_date = least(last_day(f.settled_on), b.last_date)
-    where f.amount > 0 and f.settled_on <= b.last_date and f.written_off_doc_ccy = 0
-    group by all
+    join periods as p
+        on p.period_month = date_trunc('month', f.settled_on) and f.settled_on <= p.cutoff_date
+    join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = p.snapshot_date
+    where f.is_receivable and f.amount > 0 and f.written_off_doc_ccy = 0
+        and f.credited_doc_ccy < f.amount - 0.005
+    group by f.customer_id, p.snapshot_date
 ),
 keys as (
     select s.customer_id, s.snapshot_date from sales as s

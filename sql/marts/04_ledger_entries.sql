@@ -1,0 +1,196 @@
+-- purpose: the open-item ledger's entries. A claim (a payment or write-off naming an invoice,
+--          or a credit note naming the invoice it reduces in applies_to) fills that invoice's
+--          receivable documents (the instalments of a plan in due order; a claim naming an
+--          instalment fills that one first), each up to its amount, claims in date order;
+--          what exceeds them is an overpayment, on the customer's account from the claim's
+--          date. A piece dated before its document is an advance: on account from its date,
+--          applied to the document on the document's date. Cash naming no invoice and credit
+--          notes naming no invoice stay on account (a credit note until its paid_date, when
+--          its credit was used up or refunded). A receivable no claim names settles on its
+--          paid_date, if it has one.
+-- parameters: none.
+-- grain: one row per piece of a claim: applied to doc_key on applied_on, and/or on the
+--        customer's account from credit_from until credit_to (null: until used).
+create table ledger_entries as
+with receivables as (
+    select d.doc_key, d.invoice_id, d.instalment_no, d.invoice_date, d.due_date, d.amount
+    from documents as d
+    where d.is_receivable
+),
+claims as (
+    select
+        pay.payment_id as source_id,
+        case when pay.method = 'write_off' then 'write_off' else 'payment' end as source_kind,
+        pay.customer_id,
+        pay.currency,
+        pay.invoice_id,
+        pay.instalment_no,
+        pay.payment_date as source_date,
+        pay.amount
+    from payments as pay
+    where pay.invoice_id is not null
+    union all
+    select
+        cn.invoice_id as source_id,
+        'credit_note' as source_kind,
+        cn.customer_id,
+        cn.currency,
+        cn.applies_to as invoice_id,
+        null::bigint as instalment_no,
+        cn.invoice_date as source_date,
+        -cn.amount as amount
+    from documents as cn
+    where not cn.is_receivable and cn.applies_to is not null
+),
+-- claims naming one instalment fill it first
+direct as (
+    select
+        c.*,
+        r.doc_key,
+        r.invoice_date as doc_date,
+        r.amount as doc_amt,
+        sum(c.amount) over (partition by r.doc_key order by c.source_date, c.source_id
+                            rows between unbounded preceding and current row) as hi
+    from claims as c
+    join receivables as r on r.invoice_id = c.invoice_id and r.instalment_no = c.instalment_no
+    where c.instalment_no is not null
+),
+direct_pieces as (
+    select
+        d.source_id, d.source_kind, d.customer_id, d.currency, d.invoice_id, d.source_date, d.doc_key, d.doc_date,
+        least(d.hi, d.doc_amt) - least(d.hi - d.amount, d.doc_amt) as applied_amt,
+        greatest(d.hi, d.doc_amt) - greatest(d.hi - d.amount, d.doc_amt) as surplus_amt
+    from direct as d
+),
+taken as (
+    select dp.doc_key, sum(dp.applied_amt) as taken_amt
+    from direct_pieces as dp
+    group by dp.doc_key
+),
+plan_claims_all as (
+    select c.*, count(*) over (partition by c.invoice_id) as claims_count
+    from claims as c
+    where c.instalment_no is null
+),
+-- claims naming only the invoice: cumulative amount in date order (one claim needs no window)
+plan_claims as (
+    select pc.*, pc.amount as hi
+    from plan_claims_all as pc
+    where pc.claims_count = 1
+    union all
+    select pc.*, sum(pc.amount) over (partition by pc.invoice_id order by pc.source_date, pc.source_id
+                                      rows between unbounded preceding and current row) as hi
+    from plan_claims_all as pc
+    where pc.claims_count > 1
+),
+named as (
+    select r.*, r.amount - coalesce(t.taken_amt, 0) as cap_amt, count(*) over (partition by r.invoice_id) as docs_count
+    from receivables as r
+    semi join plan_claims as pc on pc.invoice_id = r.invoice_id
+    left join taken as t on t.doc_key = r.doc_key
+),
+-- what each document leaves for those claims: [cap_hi - cap_amt, cap_hi) of the plan, in due order
+plan_docs as (
+    select nd.*, nd.cap_amt as cap_hi, nd.cap_amt as plan_cap
+    from named as nd
+    where nd.docs_count = 1
+    union all
+    select
+        nd.*,
+        sum(nd.cap_amt) over (partition by nd.invoice_id order by nd.due_date, nd.instalment_no, nd.doc_key
+                              rows between unbounded preceding and current row) as cap_hi,
+        sum(nd.cap_amt) over (partition by nd.invoice_id) as plan_cap
+    from named as nd
+    where nd.docs_count > 1
+),
+plan_pieces as (
+    select
+        pc.source_id, pc.source_kind, pc.customer_id, pc.currency, pc.invoice_id, pc.source_date,
+        pd.doc_key, pd.invoice_date as doc_date,
+        least(pc.hi, pd.cap_hi) - greatest(pc.hi - pc.amount, pd.cap_hi - pd.cap_amt) as applied_amt
+    from plan_claims as pc
+    join plan_docs as pd
+        on pd.invoice_id = pc.invoice_id
+        and pc.hi - pc.amount < pd.cap_hi
+        and pd.cap_hi - pd.cap_amt < pc.hi
+),
+plan_totals as (
+    select pd.invoice_id, max(pd.plan_cap) as plan_cap
+    from plan_docs as pd
+    group by pd.invoice_id
+),
+plan_surplus as (
+    select
+        pc.source_id, pc.source_kind, pc.customer_id, pc.currency, pc.invoice_id, pc.source_date,
+        pc.hi - greatest(pc.hi - pc.amount, pt.plan_cap) as surplus_amt
+    from plan_claims as pc
+    join plan_totals as pt on pt.invoice_id = pc.invoice_id
+    where pc.hi > pt.plan_cap + 0.005
+),
+applied as (
+    select dp.source_id, dp.source_kind, dp.customer_id, dp.currency, dp.invoice_id, dp.source_date, dp.doc_key,
+        dp.doc_date, dp.applied_amt
+    from direct_pieces as dp
+    where dp.applied_amt > 0.000001
+    union all
+    select pp.source_id, pp.source_kind, pp.customer_id, pp.currency, pp.invoice_id, pp.source_date, pp.doc_key,
+        pp.doc_date, pp.applied_amt
+    from plan_pieces as pp
+    where pp.applied_amt > 0.000001
+),
+surplus as (
+    select dp.source_id, dp.source_kind, dp.customer_id, dp.currency, dp.invoice_id, dp.source_date, dp.surplus_amt
+    from direct_pieces as dp
+    where dp.surplus_amt > 0.005
+    union all
+    select ps.source_id, ps.source_kind, ps.customer_id, ps.currency, ps.invoice_id, ps.source_date, ps.surplus_amt
+    from plan_surplus as ps
+),
+final as (
+    select
+        a.source_id,
+        a.source_kind,
+        a.customer_id,
+        a.currency,
+        a.invoice_id,
+        a.source_date,
+        a.doc_key,
+        greatest(a.source_date, a.doc_date) as applied_on,
+        case when a.source_date < a.doc_date then a.source_date end as credit_from,
+        case when a.source_date < a.doc_date then a.doc_date end as credit_to,
+        case when a.source_date < a.doc_date then 'advance' end as on_account_reason,
+        a.applied_amt as amount_doc_ccy
+    from applied as a
+    union all
+    select
+        s.source_id, s.source_kind, s.customer_id, s.currency, s.invoice_id, s.source_date,
+        null::bigint as doc_key,
+        null::date as applied_on,
+        s.source_date as credit_from,
+        null::date as credit_to,
+        case when s.source_kind = 'credit_note' then 'credit note beyond its invoice' else 'overpayment' end
+            as on_account_reason,
+        s.surplus_amt as amount_doc_ccy
+    from surplus as s
+    union all
+    select
+        pay.payment_id, case when pay.method = 'write_off' then 'write_off' else 'payment' end, pay.customer_id,
+        pay.currency, null::varchar, pay.payment_date, null::bigint, null::date, pay.payment_date, null::date,
+        case when pay.method = 'write_off' then 'write-off on account' else 'unapplied cash' end, pay.amount
+    from payments as pay
+    where pay.invoice_id is null
+    union all
+    select
+        cn.invoice_id, 'credit_note', cn.customer_id, cn.currency, null::varchar, cn.invoice_date, null::bigint,
+        null::date, cn.invoice_date, cn.paid_date, 'credit note', -cn.amount
+    from documents as cn
+    where not cn.is_receivable and cn.applies_to is null
+    union all
+    select
+        r.invoice_id, 'paid_date', r.customer_id, r.currency, r.invoice_id, r.paid_date, r.doc_key,
+        greatest(r.paid_date, r.invoice_date), null::date, null::date, null::varchar, r.amount
+    from documents as r
+    anti join claims as c on c.invoice_id = r.invoice_id
+    where r.is_receivable and r.paid_date is not null
+)
+select * from final;
