@@ -69,6 +69,7 @@ SECTIONS = {
     ],
 }
 PAGES = [page for pages in SECTIONS.values() for page in pages]
+OTHER_DAY = "other day"  # the as-of choice that opens a date picker (any day up to the extraction date)
 
 
 def ensure_warehouse() -> None:
@@ -121,27 +122,41 @@ def sidebar_state() -> AppContext:
 
     if "as_of_widget" not in st.session_state:
         try:
-            st.session_state.as_of_widget = cal.resolve(st.query_params.get("as_of"))
+            wanted = cal.resolve(st.query_params.get("as_of"))
         except InvalidRequest as exc:
-            problems.append(f"as_of: {exc}; showing the latest date instead.")
-            st.session_state.as_of_widget = cal.latest
+            problems.append(f"as_of: {exc}; showing the extraction date {cal.latest} instead.")
+            wanted = cal.latest
+        st.session_state.as_of_widget = wanted if cal.is_snapshot(wanted) else OTHER_DAY
+        st.session_state.as_of_day = wanted if not cal.is_snapshot(wanted) else cal.latest
     for key, (_field, label, dim) in FILTERS.items():
         wkey = f"filter_{key}"
         if wkey not in st.session_state:
             allowed = {value for value, _ in options.get(dim, [])}
-            wanted = url_list(key)
-            unknown = [v for v in wanted if v not in allowed]
+            wanted_values = url_list(key)
+            unknown = [v for v in wanted_values if v not in allowed]
             if unknown:
                 problems.append(f"{label}: unknown value(s) {', '.join(map(repr, unknown))} ignored.")
-            st.session_state[wkey] = [v for v in wanted if v in allowed]
+            st.session_state[wkey] = [v for v in wanted_values if v in allowed]
+
+    def date_label(d: object) -> str:
+        if d == OTHER_DAY:
+            return "Another day…"
+        if d == cal.latest:
+            return f"{d.isoformat()} (data taken)"  # type: ignore[union-attr]
+        if d > cal.latest:  # type: ignore[operator]
+            return f"{d.isoformat()} (month-end; data to {cal.latest})"  # type: ignore[union-attr]
+        return d.isoformat()  # type: ignore[union-attr]
 
     with st.sidebar:
         st.markdown("### Credit portfolio risk")
         st.selectbox(
-            "As-of date", cal.dates, key="as_of_widget",
-            format_func=lambda d: f"{d.isoformat()} (latest)" if d == cal.latest else d.isoformat(),
-            help="Month-ends and the latest data date. Every figure is as known on this date.",
+            "As-of date", [*cal.dates, OTHER_DAY], key="as_of_widget", format_func=date_label,
+            help=f"Month-ends and the extraction date {cal.latest} (the day the data was taken) are ready at once; "
+                 "any other day up to the extraction date is built on demand. Every figure is as known on this date.",
         )
+        if st.session_state.as_of_widget == OTHER_DAY:
+            st.date_input("Day", key="as_of_day", min_value=cal.first_date, max_value=cal.latest,
+                          format="YYYY-MM-DD", help=f"Any day from {cal.first_date} to {cal.latest}.")
         with st.expander("Filters", expanded=any(st.session_state[f"filter_{k}"] for k in FILTERS)):
             for key, (_field, label, dim) in FILTERS.items():
                 labels = dict(options.get(dim, []))
@@ -150,7 +165,7 @@ def sidebar_state() -> AppContext:
         for problem in problems:
             st.warning(problem, icon=":material/link_off:")
 
-    as_of = st.session_state.as_of_widget
+    as_of = st.session_state.as_of_day if st.session_state.as_of_widget == OTHER_DAY else st.session_state.as_of_widget
     filters = Filters(**{f: tuple(st.session_state[f"filter_{k}"]) for k, (f, _l, _d) in FILTERS.items()})
     params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTERS and k != "as_of"}
     params["as_of"] = as_of.isoformat()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from analytics.aging import CREDITS_LABEL
+
 FONT = dict(size=15)
 GROSS = "#1f4e79"
 NET = "#5b9bd5"
 LIMIT = "#c55a11"
 OVERDUE = "#c00000"
 ORDERS = "#7f7f7f"
+CREDIT_COLOR = "#2e86c1"  # credits on account (credit balances)
 LOG_TICKS = [1, 10, 100, 1_000, 10_000, 100_000]
 PCT_TICKS = [0.01, 0.1, 1, 10, 100]
 BAND_COLORS = ["#2e7d32", "#9bbb59", "#f2c14e", "#c00000", "#7f7f7f"]
@@ -62,11 +65,12 @@ def trend_lines(frame: pl.DataFrame, currency: str) -> go.Figure:
 
 
 def utilization_chart(frame: pl.DataFrame, currency: str) -> go.Figure:
-    """Gross exposure per utilization band, with the customer count on each bar."""
+    """Gross exposure per utilization band, with the count of credit lines on each bar (a group
+    limit is one line)."""
     return _figure([go.Bar(
         x=frame["band"].to_list(), y=frame["gross_exposure_amt"].to_list(),
         marker_color=BAND_COLORS[: frame.height],
-        text=[f"{n:,} customers" for n in frame["customers"].to_list()], textposition="outside",
+        text=[f"{n:,} line{'s' if n != 1 else ''}" for n in frame["credit_lines"].to_list()], textposition="outside",
         cliponaxis=False,
     )], currency=currency, xaxis=dict(type="category"))
 
@@ -100,20 +104,31 @@ def _bucket_colors(n: int) -> list[str]:
 
 
 def aging_bars(distribution: pl.DataFrame, currency: str) -> go.Figure:
-    """Open AR per aging bucket, disputed part hatched, with item counts on the bars."""
-    x = distribution["bucket"].to_list()
-    undisputed = (distribution["outstanding_amt"] - distribution["disputed_amt"]).to_list()
-    return _figure([
+    """Open AR per aging bucket, disputed part hatched, with item counts on the bars; unused
+    credits (credit balances) as a bar of their own below zero when there are any."""
+    credits = distribution.filter(pl.col("bucket") == CREDITS_LABEL)
+    items = distribution.filter(pl.col("bucket") != CREDITS_LABEL)
+    x = items["bucket"].to_list()
+    undisputed = (items["outstanding_amt"] - items["disputed_amt"]).to_list()
+    traces = [
         go.Bar(name="Open AR", x=x, y=undisputed, marker_color=_bucket_colors(len(x)),
-               text=[f"{n:,} items" for n in distribution["items"].to_list()], textposition="outside",
+               text=[f"{n:,} item{'s' if n != 1 else ''}" for n in items["items"].to_list()], textposition="outside",
                cliponaxis=False),
-        go.Bar(name="Disputed", x=x, y=distribution["disputed_amt"].to_list(),
+        go.Bar(name="Disputed", x=x, y=items["disputed_amt"].to_list(),
                marker=dict(color="#7f7f7f", pattern=dict(shape="/"))),
-    ], currency=currency, barmode="stack", xaxis=dict(type="category"))
+    ]
+    if credits.height and credits["outstanding_amt"][0] < 0:
+        traces.append(go.Bar(name="Credits", x=[CREDITS_LABEL], y=credits["outstanding_amt"].to_list(),
+                             marker_color=CREDIT_COLOR, text=[f"{credits['items'][0]:,} credit"
+                                                               f"{'s' if credits['items'][0] != 1 else ''}"],
+                             textposition="outside", cliponaxis=False))
+    return _figure(traces, currency=currency, barmode="relative", xaxis=dict(type="category"))
 
 
 def aging_trend(trend: pl.DataFrame, currency: str, percent: bool = False) -> go.Figure:
-    """Bucket composition month by month, stacked (amounts or shares)."""
+    """Bucket composition month by month, stacked (amounts or shares of the open items; the
+    credits line is in the table, not in the stack)."""
+    trend = trend.filter(pl.col("bucket") != CREDITS_LABEL)
     buckets = trend["bucket"].unique(maintain_order=True).to_list()
     colors = _bucket_colors(len(buckets))
     traces = []
@@ -130,7 +145,7 @@ def aging_trend(trend: pl.DataFrame, currency: str, percent: bool = False) -> go
 def aging_split(frame: pl.DataFrame, dimension: str, labels: list[str]) -> go.Figure:
     """Each value of a dimension as a 100 % bar split into aging buckets (shares of its AR)."""
     values = frame[dimension].cast(pl.String).to_list()
-    totals = frame["total_amt"].to_list()
+    totals = frame.select(pl.sum_horizontal(labels).alias("items"))["items"].to_list()  # the value's open items
     traces = []
     for label, color in zip(labels, _bucket_colors(len(labels))):
         shares = [a / t * 100 if t else 0.0 for a, t in zip(frame[label].to_list(), totals)]

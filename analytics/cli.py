@@ -31,7 +31,7 @@ from analytics.views import (
 )
 from analytics.migration import years_before
 from analytics.views_monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
-from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view
+from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
 from analytics.views_whatif import scenario_view, whatif_inputs
 from analytics.levers import read_scenario_text
 from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
@@ -176,6 +176,10 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         return pv.tables()
     if args.report == "collections":
         return collections_view(wh, as_of, filters, policy).tables()
+    if args.report == "reconciliation":
+        rv = reconciliation_view(wh, as_of, filters, policy)
+        meta.update(totals=rv.totals, notes=rv.notes)
+        return rv.tables()
     if args.report == "migration":
         end = _iso_date(args.to_date, "--to") if args.to_date else as_of
         start = _iso_date(args.from_date, "--from") if args.from_date else years_before(end, 1)
@@ -288,10 +292,11 @@ def parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
     rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration",
-                                       "watchlist", "reviews", "scenario"])
+                                       "watchlist", "reviews", "scenario", "reconciliation"])
     rp.add_argument("--params", help="scenario: TOML of levers (names as in the policy's [limits] and [stress])")
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
-    rp.add_argument("--as-of", help="snapshot date YYYY-MM-DD (default: latest)")
+    rp.add_argument("--as-of", help="as-of date YYYY-MM-DD: any day up to the extraction date, or a month-end "
+                    "snapshot (default: the extraction date)")
     rp.add_argument("--warehouse")
     rp.add_argument("--policy")
     rp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")

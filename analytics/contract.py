@@ -274,3 +274,25 @@ POLARS_TYPES: dict[str, pl.DataType] = {
 def empty_frame(table: str) -> pl.DataFrame:
     """A zero-row frame with the contract schema of `table`."""
     return pl.DataFrame(schema={c.name: POLARS_TYPES[c.type] for c in TABLES[table].columns})
+
+
+def markdown() -> str:
+    """The contract as the README documents it (tests/test_selfchecks.py holds the two equal):
+    one section per table with its key, then a row per column."""
+    out: list[str] = []
+    for table in TABLES.values():
+        key = ", ".join(table.key)
+        key_text = (f"Key: `{key}` (instalment_no empty outside instalment plans)" if table.name == "invoices"
+                    else f"Key: `{key}`")
+        out += ["", f"#### `{table.name}`", "",
+                f"{table.description} {key_text}. Table is {'required' if table.required else 'optional'}.", "",
+                "| column | type | required | default / values | meaning |", "|---|---|---|---|---|"]
+        for col in table.columns:
+            extra = []
+            if col.default is not None:
+                extra.append(f"default `{str(col.default).lower() if isinstance(col.default, bool) else col.default}`")
+            if col.allowed:
+                extra.append(" / ".join(col.allowed))
+            out.append(f"| `{col.name}` | {col.type} | {'yes' if col.required else 'no'} | {'; '.join(extra)} | "
+                       f"{col.description} |")
+    return "\n".join(out) + "\n\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import polars as pl
 
+from analytics.ledger import with_line_defaults
 from analytics.policy import Policy
 
 UNRATED = "unrated"
@@ -80,6 +81,7 @@ def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     (the customer, or the parent of a group line) so that a line counts once; headroom =
     limit - line exposure.
     """
+    customers = with_line_defaults(customers)
     has_limit = pl.col("limit_amt").is_not_null()
     line_exposure = pl.coalesce(pl.col("line_exposure_amt"), pl.col("gross_exposure_amt"))
     holder = pl.col("is_line_holder").fill_null(False)

@@ -322,6 +322,14 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
     bad = inv.filter(pl.col("due_date") < pl.col("invoice_date"))
     errors.add_rows("invoices", file, bad, "due_date", "due before invoice date",
                     "due_date must be on or after invoice_date")
+    named_ids = inv.filter(pl.col("applies_to").is_not_null()).select(pl.col("applies_to").alias("invoice_id"))
+    if "payments" in tables:
+        named_ids = pl.concat([named_ids, tables["payments"].filter(pl.col("invoice_id").is_not_null())
+                               .select("invoice_id")])
+    unused = inv.filter(pl.col("paid_date").is_not_null() & (pl.col("doc_type") != "credit_note")).join(
+        named_ids.unique(), on="invoice_id", how="semi")
+    notes.add_rows("invoices", file, unused, "paid_date", "paid_date not used",
+                   "payments or credit notes name this invoice: they settle it, its paid_date is not used")
     prepaid = inv.filter((pl.col("paid_date") < pl.col("invoice_date")) & (pl.col("doc_type") != "credit_note"))
     notes.add_rows("invoices", file, prepaid, "paid_date", "paid before invoice date",
                    "settled before the invoice was raised (paid in advance): it counts as settled from its "

@@ -31,6 +31,8 @@ from analytics.views_receivables import (
     collections_view,
     kpi_view,
     provision_view,
+    ReconciliationView,
+    reconciliation_view,
 )
 from analytics.views_monitoring import (MigrationView, MonitoringInputs, ReviewView, WatchlistView, migration_view,
                                        monitoring_inputs, rating_span, review_view, watchlist_view)
@@ -186,6 +188,16 @@ def cached_provision_view(version: str, as_of: date, filters: Filters, window_mo
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_collections_view(version: str, as_of: date, filters: Filters) -> Worklist:
     return collections_view(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_reconciliation_view(version: str, as_of: date, filters: Filters) -> ReconciliationView:
+    return reconciliation_view(get_warehouse(), as_of, filters, get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_load_notes(version: str) -> pl.DataFrame:
+    return get_warehouse().query("load_notes")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

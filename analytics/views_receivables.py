@@ -293,3 +293,76 @@ def collections_view(wh: Warehouse, as_of: date, filters: Filters, policy: Polic
     customers = wh.query("overdue_customers", as_of=as_of, **params)
     instalments = wh.query("instalment_status", as_of=as_of, **params)
     return worklist(as_of.isoformat(), items, customers, policy, instalments)
+
+
+# ----------------------------------------------------------------------------- reconciliation
+
+RECONCILIATION_LINES = {  # column -> sign in: ledger open AR = sum of sign x column
+    "invoices_doc_ccy": 1, "credit_notes_doc_ccy": -1, "credit_notes_used_doc_ccy": 1,
+    "settled_by_paid_date_doc_ccy": -1, "cash_applied_doc_ccy": -1, "cash_on_account_doc_ccy": -1,
+    "write_offs_doc_ccy": -1,
+}
+
+
+@dataclass(frozen=True)
+class ReconciliationView:
+    """The receivables ledger against the aging and exposure at one date (what a user checks
+    against the ERP's trial balance): per document currency and in reporting currency."""
+
+    as_of: str
+    currency: str
+    by_currency: pl.DataFrame  # one row per document currency
+    totals: dict[str, float]  # reporting currency: ledger_open_amt, aging_amt, difference_amt
+    bridge: pl.DataFrame  # step, amount: open AR after credits -> gross exposure
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        totals = pl.DataFrame({"measure": list(self.totals), "amount": list(self.totals.values())})
+        return {"by_currency": self.by_currency, "reporting_currency": totals, "exposure_bridge": self.bridge}
+
+
+def reconciliation_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> ReconciliationView:
+    """Invoices - credit notes - applied cash - cash on account - write-offs = open AR, from the
+    raw tables, against the open items of the aging, and the bridge from open AR to gross
+    exposure. A difference is shown, never hidden, with what explains it."""
+    wh = dated(wh, as_of)
+    params = filters.params()
+    raw = wh.query("reconciliation", as_of=as_of, **params)
+    by_currency = raw.with_columns(
+        (pl.col("ledger_open_doc_ccy") * pl.col("rate_to_reporting")).round(2).alias("ledger_open_amt"),
+        (pl.col("aging_doc_ccy") - pl.col("ledger_open_doc_ccy")).round(2).alias("difference_doc_ccy"),
+    ).with_columns((pl.col("aging_amt") - pl.col("ledger_open_amt")).round(2).alias("difference_amt"))
+    ledger = float(by_currency["ledger_open_amt"].sum())
+    aged = float(by_currency["aging_amt"].sum())
+    totals = {"ledger_open_amt": ledger, "aging_amt": aged, "difference_amt": round(aged - ledger, 2)}
+    bridge_row = wh.query("exposure_bridge", as_of=as_of, **params).row(0, named=True)
+    bridge = pl.DataFrame({
+        "step": ["open AR after credits (aging total)", "open orders",
+                 "credit balances, which exposure does not net (a customer in credit has exposure 0)",
+                 "gross exposure"],
+        "amount": [bridge_row["open_ar_amt"], bridge_row["open_orders_amt"], bridge_row["credit_balances_floored_amt"],
+                   bridge_row["gross_exposure_amt"]],
+    })
+    notes = []
+    rounding = 0.005 * int(raw["aging_items"].sum()) + 0.01  # every item is converted and rounded to cents
+    if abs(totals["difference_amt"]) <= rounding:
+        notes.append(f"The ledger and the aging tie in {policy.reporting_currency} (to the rounding of "
+                     f"{int(raw['aging_items'].sum()):,} open items converted one by one at the closing rate).")
+    else:
+        notes.append(f"The aging and the ledger differ by {totals['difference_amt']:,.2f} {policy.reporting_currency}"
+                     ": check the currencies whose difference is not zero, and report it.")
+    cross = by_currency.filter(pl.col("difference_doc_ccy").abs() > 0.01)
+    if cross.height and abs(totals["difference_amt"]) <= rounding:
+        notes.append("Per currency the aging and the ledger differ by the credits in one currency set against "
+                     f"items in another ({', '.join(cross['currency'].to_list())}), at the closing rate.")
+    if abs(aged - float(bridge_row["open_ar_amt"])) > 0.05:
+        notes.append(f"The aging total ({aged:,.2f}) and the customers' open AR ({bridge_row['open_ar_amt']:,.2f}) "
+                     "differ: report this, it should not happen.")
+    overdue_items = float(wh.query("aging_buckets", as_of=as_of, bounds=[0], by_invoice_date=False, **params)
+                          .filter(pl.col("bucket_idx") == 1)["outstanding_amt"].sum())
+    if abs(overdue_items - float(bridge_row["overdue_amt"])) > 0.05:
+        notes.append("The overdue items and the customers' overdue AR differ: report this, it should not happen.")
+    currency = wh.info().get("reporting_currency", policy.reporting_currency)
+    order = ["currency", *RECONCILIATION_LINES, "ledger_open_doc_ccy", "aging_doc_ccy", "difference_doc_ccy",
+             "rate_to_reporting", "ledger_open_amt", "aging_amt", "credits_amt", "difference_amt", "aging_items"]
+    return ReconciliationView(as_of.isoformat(), currency, by_currency.select(order), totals, bridge, notes)

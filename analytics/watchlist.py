@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from analytics.ledger import with_line_defaults
+
 SEVERITIES = ("low", "medium", "high", "critical")
 NEVER_REVIEWED_DAYS = 10_000.0
 
@@ -152,7 +154,7 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
     on = {r.key: r for r in rules if r.enabled}
     day = pl.lit(as_of)
     parts: list[pl.DataFrame] = []
-    c = customers
+    c = with_line_defaults(customers)
     if "utilization" in on:
         text = pl.when(pl.col("line_scope") == "group").then(
             pl.format("{} of group limit {} (group exposure {})", _fmt(pl.col("utilization_pct"), 0, " %"),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.aging import credits_amt, items_only
 from analytics.ui import (
     cached_aging_split,
     cached_aging_view,
@@ -37,14 +38,18 @@ for note in view.notes:
 
 dist = view.distribution
 total = view.total_amt
+credits = credits_amt(dist)
 first = dist.row(0, named=True)
 over_90 = view.headline_trend.tail(1)
 tiles = st.columns(4)
-kpi(tiles[0], "Open AR", fmt_amount(total, cur), help="Outstanding receivables at the date (credit notes negative).")
+kpi(tiles[0], "Open AR", fmt_amount(total, cur),
+    help=f"Open items {fmt_amount(total - credits, cur, compact=False)} less unused credits (cash on account, credit "
+         f"notes naming no invoice, overpayments) {fmt_amount(-credits, cur, compact=False)}. Credits are first set "
+         "against the customer's own open items, so nothing a credit covers is shown as due.")
 kpi(tiles[1], f"Share in '{first['bucket']}'", fmt_pct(first["share_pct"]),
-    help="Share of open AR in the first bucket (not yet due when aged by due date).")
+    help="Share of the open items in the first bucket (not yet due when aged by due date).")
 kpi(tiles[2], "Over 90 days past due", fmt_pct(over_90["over_90_pct"][0] if over_90.height else None),
-    help="AR more than 90 days past due ÷ open AR (by due date, whatever the basis shown).")
+    help="Open items more than 90 days past due ÷ open items (by due date, whatever the basis shown).")
 kpi(tiles[3], "Disputed", fmt_amount(view.disputed_amt, cur),
     help=f"Open items under dispute, shown apart in the chart; {fmt_int(int(dist['items'].sum()))} open items in all.")
 
@@ -52,20 +57,39 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader("Distribution by bucket")
     st.plotly_chart(charts.aging_bars(dist, cur), key="aging_bars")
+    if credits < 0:
+        st.caption(f"Unapplied cash / credits: {fmt_amount(credits, cur, compact=False)} on "
+                   f"{fmt_int(int(dist['items'][-1]))} account(s) in credit — money the customers have with us "
+                   "beyond what they owe (a credit balance is no exposure).")
 with right:
     st.subheader("Amounts and counts")
     table(dist, f"aging_{view.as_of}", "t_aging", cur)
 
 st.subheader("Split by customer dimension")
-tabs = st.tabs(list(SPLIT_DIMENSIONS.values()), key="aging_split_tab", on_change="rerun")
-labels = dist["bucket"].to_list()
-for tab, dim in zip(tabs, SPLIT_DIMENSIONS):
+SPLITS = {**SPLIT_DIMENSIONS, "currency": "Document currency"}
+tabs = st.tabs(list(SPLITS.values()), key="aging_split_tab", on_change="rerun")
+labels = items_only(dist)["bucket"].to_list()
+for tab, dim in zip(tabs, SPLITS):
     if not tab.open:
         continue
     with tab:
         frame = cached_aging_split(ctx.version, ctx.as_of, ctx.filters, basis == "invoice date", dim)
         if frame.height == 0:
             st.info("No open receivables to split.")
+            continue
+        if dim == "currency":
+            st.caption("Open items and credits in each document's own currency (not converted), as treasury reads "
+                       f"them; the last column is their value in {cur} at the closing rate.")
+            table(frame, f"aging_by_currency_{view.as_of}", "t_split_currency", cur)
+            continue
+        if dim == "customer":
+            st.caption("The aged balance of every customer with open items or credits: buckets, unused credits and "
+                       f"the balance after them. The {min(500, frame.height):,} largest balances are shown; the "
+                       "downloads hold every customer. Tick a row to open the credit file.")
+            shown = frame.head(500)
+            event = table(shown, f"aged_balance_{view.as_of}", "t_split_customer", cur, height=420, selectable=True,
+                          download=frame)
+            open_customer_on_select(event, shown.rename({"customer": "customer_id"}), view.as_of)
             continue
         st.plotly_chart(charts.aging_split(frame.head(25), dim, labels), key=f"split_{dim}")
         if frame.height > 25:

@@ -60,17 +60,34 @@ print_button()
 if snap is None:
     st.info("No exposure recorded for this customer at this date (not yet onboarded).")
 else:
+    group_line = snap["line_scope"] == "group"
     m = [*st.columns(3), *st.columns(3)]
-    kpi(m[0], "Gross exposure", fmt_amount(snap["gross_exposure_amt"], cur), help="Open AR + open orders.")
-    kpi(m[1], "Credit limit", fmt_amount(snap["limit_amt"], cur) if snap["limit_amt"] is not None else "none",
-        help="Limit in force at the as-of date.")
-    kpi(m[2], "Utilization", fmt_pct(snap["utilization_pct"]), help="Gross exposure ÷ limit.")
-    kpi(m[3], "Overdue AR", fmt_amount(snap["overdue_amt"], cur), help="Open AR past its due date.")
+    kpi(m[0], "Gross exposure", fmt_amount(snap["gross_exposure_amt"], cur),
+        help="Open AR after credits + open orders; never below 0 (a credit balance is money we owe).")
+    kpi(m[1], "Group limit" if group_line else "Credit limit",
+        fmt_amount(snap["limit_amt"], cur) if snap["limit_amt"] is not None else "none",
+        help="The limit in force at the as-of date: the customer's own, or the group limit it draws on.")
+    kpi(m[2], "Group utilization" if group_line else "Utilization", fmt_pct(snap["utilization_pct"]),
+        help="Exposure of the credit line (the whole group on a group limit) ÷ its limit.")
+    kpi(m[3], "Overdue AR", fmt_amount(snap["overdue_amt"], cur),
+        help="Open items past their due date, after the customer's credits were set against them.")
     kpi(m[4], "Grade · PD", f"{snap['grade']} · {snap['pd_pct']:.2f} %", help="Grade in force and its one-year PD.")
     kpi(m[5], "Net exposure", fmt_amount(snap["net_exposure_amt"], cur), help="After collateral and insured cover.")
-    if snap["over_limit_amt"] > 0:
+    if group_line:
+        holder = snap["line_holder_id"]
+        who = "holds the group limit" if holder == choice else f"draws on the group limit of {holder}"
+        line_over = max(0.0, (snap["line_exposure_amt"] or 0.0) - (snap["limit_amt"] or 0.0))
+        st.info(f"This customer {who}: group exposure {fmt_amount(snap['line_exposure_amt'], cur, compact=False)} "
+                f"of {fmt_amount(snap['limit_amt'], cur, compact=False)} ({fmt_pct(snap['utilization_pct'])})"
+                + (f", over the limit by {fmt_amount(line_over, cur, compact=False)}." if line_over > 0 else "."),
+                icon=":material/groups:")
+    elif snap["over_limit_amt"] > 0:
         st.warning(f"Over limit by {fmt_amount(snap['over_limit_amt'], cur, compact=False)}.",
                    icon=":material/warning:")
+    if snap["credit_balance_amt"] < 0:
+        st.info(f"Credit balance: {fmt_amount(-snap['credit_balance_amt'], cur, compact=False)} on account beyond "
+                "what the customer owes (cash on account, credit notes or overpayments; see Credits on account).",
+                icon=":material/account_balance_wallet:")
     if snap["is_limit_expired"]:
         st.warning(f"The limit expired on {snap['limit_expires_on']}: review overdue.", icon=":material/event_busy:")
 
@@ -130,20 +147,30 @@ if cf.open_items.height:
 else:
     st.info("No open items at this date.")
 
-tabs = st.tabs(["Payments", "Financial statements", "Events", "Collateral and insurance", "Credit limit history",
-                "Monthly trading"])
+tabs = st.tabs(["Payments", "Credits on account", "Post-dated", "Financial statements", "Events",
+                "Collateral and insurance", "Credit limit history", "Monthly trading"])
 with tabs[0]:
     optional_table(cf.payments, "payments" in present,
                    "No payments loaded: settlement comes from the invoices' paid_date.",
                    "No payments up to this date.", f"payments_{choice}", "t_payments", cur, height=360)
 with tabs[1]:
+    st.caption("Cash on account, credit notes naming no invoice, advances before their invoice and overpayments at "
+               "this date: together they are set against the open items, same currency first, oldest due first; "
+               "what is left is the credit balance.")
+    optional_table(cf.credits, True, "", "No credits on account at this date.", f"credits_{choice}", "t_credits", cur)
+with tabs[2]:
+    st.caption("Documents dated after the day the data was taken (post-dated cheques, documents keyed ahead): they "
+               "count at no as-of date.")
+    optional_table(cf.post_dated, True, "", "No document dated after the extraction date.", f"post_dated_{choice}",
+                   "t_post", cur)
+with tabs[3]:
     if optional_table(cf.ratios, "financials" in present, "No financial statements loaded.",
                       "No statements up to this date.", f"financials_{choice}", "t_fin", cur):
         st.caption("; ".join(f"{k.replace('_', ' ')} = {v}" for k, v in RATIO_FORMULAS.items()))
-with tabs[2]:
+with tabs[4]:
     optional_table(cf.events, "events" in present, "No events loaded.", "No adverse events recorded up to this date.",
                    f"events_{choice}", "t_events", cur)
-with tabs[3]:
+with tabs[5]:
     if optional_table(cf.collateral, "collateral" in present, "No collateral or insurance loaded.",
                       "No guarantee, insurance or letter of credit for this customer.", f"collateral_{choice}",
                       "t_collateral", cur):
@@ -151,8 +178,8 @@ with tabs[3]:
         for row in expiring.iter_rows(named=True):
             st.warning(f"{row['collateral_type'].replace('_', ' ')} from {row['provider']} expires on "
                        f"{row['valid_to']} ({row['days_to_expiry']} days).", icon=":material/event_upcoming:")
-with tabs[4]:
+with tabs[6]:
     optional_table(cf.limits, "credit_limits" in present, "No credit limits loaded.",
                    "No credit limit recorded for this customer.", f"limits_{choice}", "t_limits", cur)
-with tabs[5]:
+with tabs[7]:
     table(cf.behaviour, f"trading_{choice}", "t_trading", cur)

@@ -36,7 +36,7 @@ if source == "entered by finance":
     st.markdown("**Loss rates entered by finance** (percent; start from the derived ones)")
     start = pl.DataFrame({
         "bucket": labels,
-        "loss_rate_pct": [round((r or 0.0) * 100, 4) for r in derived_view.roll["loss_rate"].to_list()],
+        "loss_rate_pct": [round((r or 0.0) * 100, 10) for r in derived_view.roll["loss_rate"].to_list()],
     })
     edited = st.data_editor(
         start, key="rates_editor", hide_index=True, disabled=["bucket"], width="content",

@@ -17,6 +17,10 @@ create or replace macro in_filters(
     and (len(managers) = 0 or list_contains(managers, value_manager))
     and (len(groups_) = 0 or list_contains(groups_, value_group));
 
+create or replace macro in_period_chain(snapshot_day, as_of) as
+    snapshot_day = as_of
+    or (snapshot_day = last_day(snapshot_day) and snapshot_day < date_trunc('month', as_of::date));
+
 create or replace macro customers_in_scope(segments, industries, regions, managers, groups_) as table
 with final as (
     select c.customer_id
@@ -25,7 +29,3 @@ with final as (
                      segments, industries, regions, managers, groups_)
 )
 select * from final;
-
-create or replace macro in_period_chain(snapshot_day, as_of) as
-    snapshot_day = as_of
-    or (snapshot_day = last_day(snapshot_day) and snapshot_day < date_trunc('month', as_of::date));

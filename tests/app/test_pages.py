@@ -54,7 +54,8 @@ def test_url_state_is_applied(app):
     ("params", "fragment"),
     [
         ({"as_of": "yesterday"}, "is not a date"),
-        ({"as_of": "2031-01-31"}, "no snapshot on 2031-01-31"),
+        ({"as_of": "2031-01-31"}, "2031-01-31 is after the extraction date"),
+        ({"as_of": "1999-01-31"}, "is before the first document"),
         ({"segment": "platinum"}, "unknown value(s) 'platinum' ignored"),
     ],
 )

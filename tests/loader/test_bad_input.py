@@ -107,7 +107,7 @@ def test_unknown_parent(tiny_copy, serving, policy):
 
 def test_payment_for_unknown_invoice(tiny_copy, serving, policy):
     edit(tiny_copy, "payments.csv", "P3,C1,I2", "P3,C1,I99")
-    assert_rejected(tiny_copy, serving, policy, "unknown invoice", "not in the invoices table", row=4)
+    assert_rejected(tiny_copy, serving, policy, "unknown invoice", "in the invoices table", row=4)
 
 
 def test_payment_customer_mismatch(tiny_copy, serving, policy):
@@ -120,19 +120,21 @@ def test_payment_in_another_currency_than_its_invoice(tiny_copy, serving, policy
     assert_rejected(tiny_copy, serving, policy, "payment currency mismatch", "currency of its invoice", row=3)
 
 
-def test_payments_exceed_invoice(tiny_copy, serving, policy):
+def test_overpayment_loads_and_is_noted(tiny_copy, tmp_path, policy):
+    """Paying 90 more than I2's balance is legal: the surplus is a credit on C1's account."""
     edit(tiny_copy, "payments.csv", "P3,C1,I2,2024-04-10,300", "P3,C1,I2,2024-04-10,390")
-    assert_rejected(tiny_copy, serving, policy, "payments exceed invoice", "exceed its amount by more than 1%")
+    outcome = load(tiny_copy, policy, tmp_path / "wh")
+    assert outcome.ok
+    notes = [n for n in outcome.notes if n.rule == "overpayment"]
+    assert [(n.file, n.row, n.column, n.value) for n in notes] == [("payments.csv", 4, "amount", "90.0")]
 
 
-def test_payment_within_tolerance_is_accepted(tiny_copy, tmp_path, policy):
-    edit(tiny_copy, "payments.csv", "P3,C1,I2,2024-04-10,300", "P3,C1,I2,2024-04-10,303")
-    assert load(tiny_copy, policy, tmp_path / "wh").ok
-
-
-def test_payment_before_invoice(tiny_copy, serving, policy):
+def test_payment_before_invoice_is_an_advance(tiny_copy, tmp_path, policy):
     edit(tiny_copy, "payments.csv", "P2,C1,I2,2024-03-20", "P2,C1,I2,2024-02-01")
-    assert_rejected(tiny_copy, serving, policy, "paid before invoice date", "before the date of the invoice", row=3)
+    outcome = load(tiny_copy, policy, tmp_path / "wh")
+    assert outcome.ok
+    assert [(n.rule, n.row, n.value) for n in outcome.notes if n.table == "payments"] == [
+        ("advance payment", 3, "2024-02-01")]
 
 
 def test_negative_invoice_amount(tiny_copy, serving, policy):

@@ -1,7 +1,9 @@
 """The CLI twins of the receivables views on the hand-made fixture (story in tests/sql/test_marts_tiny.py).
 
-At the last date 2024-04-10 the open items are I4 2,000 (due 04-04: 6 dpd) and the
-credit note CN1 -50 (due 03-10: 31 dpd); I2 and I3 were settled on 04-10 and 04-05.
+On 2024-04-10 (a day up to the extraction date 04-20, built on demand) the only open item
+is I4 2,000 (due 04-04: 6 dpd, disputed); I2 and I3 were settled on 04-10 and 04-05, so
+the credit note CN1 (50, naming no invoice) has nothing left to be set against: C1 has a
+credit balance of 50, on the aging's credits line and outside the provision matrix.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ def test_ecl_with_entered_rates_by_hand(capsys, tiny_warehouse):
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == "bucket,gross_carrying_amount,loss_rate,ecl"
-    assert lines[1:] == ["not due,0.0,0.01,0.0", "1-30,2000.0,0.05,100.0", "> 30,-50.0,0.5,-25.0",
-                         "total,1950.0,0.0385,75.0"]
+    assert lines[1:] == ["not due,0.0,0.01,0.0", "1-30,2000.0,0.05,100.0", "> 30,0.0,0.5,0.0",
+                         "total,2000.0,0.05,100.0"]
 
 
 def test_ecl_json_has_meta_and_the_matrix(capsys, tiny_warehouse):
@@ -35,7 +37,7 @@ def test_ecl_json_has_meta_and_the_matrix(capsys, tiny_warehouse):
     assert code == 0
     doc = json.loads(out)
     assert doc["buckets"] == ["not due", "1-30", "> 30"] and doc["rates"] == "entered"
-    assert doc["total_ecl"] == pytest.approx(75.0)
+    assert doc["total_ecl"] == pytest.approx(100.0)
     assert [r["bucket"] for r in doc["provision_matrix"]] == ["not due", "1-30", "> 30", "total"]
 
 
@@ -43,14 +45,16 @@ def test_ecl_overlay_scales_entered_rates(capsys, tiny_warehouse):
     code, out, _ = run(capsys, tiny_warehouse, "ecl", "--as-of", "2024-04-10", "--buckets", "0,30",
                        "--rates", "1%,5%,50%", "--overlay", "1.2")
     assert code == 0
-    assert out.strip().splitlines()[-1] == "total,1950.0,0.0462,90.0"  # 2000 x 6 % - 50 x 60 %
+    assert out.strip().splitlines()[-1] == "total,2000.0,0.06,120.0"  # 2000 x 6 %
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["migration", "--from", "2024-02-30"], "--from '2024-02-30' is not a date"),
     (["migration", "--from", "2024-04-01", "--to", "2024-03-01"], "must be before the end date"),
     (["migration", "--from", "2023-01-01", "--to", "2024-03-01"], "before the first rating (2024-01-01)"),
-    (["migration", "--to", "2030-01-01", "--from", "2024-02-01"], "after the last data date 2024-04-10"),
+    (["migration", "--to", "2030-01-01", "--from", "2024-02-01"], "after the extraction date 2024-04-20"),
+    (["aging", "--as-of", "2024-04-25"], "2024-04-25 is after the extraction date 2024-04-20"),
+    (["aging", "--as-of", "2023-12-31"], "before the first document (2024-01-10)"),
     (["migration", "--average-years", "0"], "--average-years must be 1-20"),
     (["ecl", "--rates", "1%,2%"], "2 rates given for 8 buckets"),
     (["ecl", "--buckets", "0,60,30"], "strictly increasing"),
@@ -67,8 +71,8 @@ def test_bad_report_arguments_get_a_message_and_exit_2(capsys, tiny_warehouse, a
 def test_aging_report_by_hand(capsys, tiny_warehouse):
     code, out, _ = run(capsys, tiny_warehouse, "aging", "--as-of", "2024-04-10", "--buckets", "0,30")
     assert code == 0
-    assert out.strip().splitlines()[1:] == ["not due,0.0,0,0.0,0.0", "1-30,2000.0,1,2000.0,102.5641",
-                                            "> 30,-50.0,1,0.0,-2.5641"]
+    assert out.strip().splitlines()[1:] == ["not due,0.0,0,0.0,0.0", "1-30,2000.0,1,2000.0,100.0",
+                                            "> 30,0.0,0,0.0,0.0", "unapplied cash / credits,-50.0,1,0.0,"]
 
 
 def test_kpis_and_collections_reports_run(capsys, tiny_warehouse):

@@ -2,9 +2,10 @@
 headline keys, neutral levers give back the exposure report, the stress moves the loss, the
 Monte Carlo repeats with its seed, the csv/xlsx outputs, and bad input is explained (exit 2).
 
-At 2024-04-10 only C3 (CCC, PD 26.8 %) has exposure: gross 2,000, net 1,000 after its insurance;
-current limits are C1 1,000 and C3 2,000. At 2024-03-31 all three customers have exposure
-(gross 3,370, C3 over its limit by 400)."""
+At the extraction date 2024-04-20 (the default) and on 2024-04-10 only C3 (CCC, PD 26.8 %) has
+exposure: gross 2,000, net 1,000 after its insurance; current limits are C1's group limit 1,000
+(covering C2) and C3's 2,000. At 2024-03-31 all three customers have exposure (gross 3,670 with
+C1's open order; C1's group line 1,270 of 1,000 and C3 2,400 of 2,000 are over their limits)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def test_json_has_the_headline_keys_as_numbers(capsys, tiny_warehouse, tmp_path)
             assert isinstance(value, int), (key, value)
     assert all(isinstance(v, int) for k, v in doc.items() if k.startswith("customers_") or k.startswith("approvals_"))
     assert doc["report"] == "scenario" and doc["scenario"] == "scenario"  # the file's stem when it has no name
-    assert doc["as_of"] == "2024-04-10" and doc["levers"]["pd_multiplier"] == 1.5
+    assert doc["as_of"] == "2024-04-20" and doc["levers"]["pd_multiplier"] == 1.5
     assert doc["loss_model"]["method"] == "Monte Carlo" and doc["loss_model"]["seed"] == 20261125  # the policy's
     assert set(HEADLINE) <= set(doc["base"])
     assert doc["credit_var_99_9"] == pytest.approx(doc["loss_quantile_99_9"] - doc["expected_loss"])
@@ -83,7 +84,7 @@ def test_json_has_the_headline_keys_as_numbers(capsys, tiny_warehouse, tmp_path)
     assert doc["expected_loss"] == pytest.approx(1000 * 0.268 * 1.5 * 0.45)
 
 
-@pytest.mark.parametrize("as_of", ["2024-04-10", "2024-03-31"])
+@pytest.mark.parametrize("as_of", ["2024-04-10", "2024-03-31", "2024-03-15"])
 def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tmp_path, as_of):
     doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", as_of)
     kpis = exposure_kpis(capsys, tiny_warehouse, "--as-of", as_of)
@@ -96,6 +97,17 @@ def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tm
         assert doc[key] == pytest.approx(doc["base"][key]), key  # the base is today's portfolio
     assert doc["customers_limit_up"] == doc["customers_limit_down"] == 0
     assert doc["credit_var_99_9"] == pytest.approx(doc["loss_quantile_99_9"] - doc["expected_loss"])
+
+
+def test_a_group_line_is_over_its_limit_once(capsys, tiny_warehouse, tmp_path):
+    """At 03-31 C1's group line carries C1 (250 + order 300) and C2 (720): 1,270 of 1,000, over
+    by 270, counted once; C3 2,400 of 2,000, over by 400. C2 draws on its group's limit."""
+    doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", "2024-03-31")
+    assert doc["customers_over_limit"] == 2 and doc["amount_over_limit"] == pytest.approx(670.0)
+    customers = {c["customer_id"]: c for c in doc["customers"]}
+    assert customers["C2"]["basis"] == "draws on its group's limit" and customers["C2"]["proposed_limit_amt"] is None
+    assert customers["C2"]["utilization_pct"] == pytest.approx(127.0)
+    assert customers["C1"]["over_limit_amt"] == pytest.approx(270.0) and customers["C2"]["over_limit_amt"] == 0.0
 
 
 def test_the_policy_levers_differ_from_today(capsys, tiny_warehouse, tmp_path):
@@ -184,7 +196,7 @@ def test_xlsx_needs_out_and_holds_every_table(capsys, tiny_warehouse, tmp_path):
     ([], "pd_multiplier = \n", "not valid TOML"),
     ([], "[stress\npd_multiplier = 2\n", "not valid TOML"),
     (["--as-of", "2024-13-01"], "pd_multiplier = 2.0\n", "'2024-13-01' is not a date"),
-    (["--as-of", "2024-03-15"], "pd_multiplier = 2.0\n", "no snapshot on 2024-03-15"),
+    (["--as-of", "2024-05-15"], "pd_multiplier = 2.0\n", "2024-05-15 is after the extraction date 2024-04-20"),
     (["--table", "nope"], "pd_multiplier = 2.0\n", "unknown --table 'nope'; choose one of: summary, customers"),
 ])
 def test_bad_scenario_input_gets_a_message_and_exit_2(capsys, tiny_warehouse, tmp_path, args, toml, message):

@@ -38,10 +38,14 @@ def customers() -> pl.DataFrame:
 
 
 def test_stages_priorities_and_disputes(policy):
+    """Ranks (n = 3): past due c3 10 < c1 150 < c2 300; days past due as the dispute rule
+    reads them (undisputed: c3 none = 0 < c1 20 < c2 40); PD c1 0.18 < c3 3.76 (unrated:
+    B) < c2 5. c1 = 100 (0.5 x 2/3 + 0.3 x 2/3 + 0.2 x 1/3) = 60; c2 = 100; c3 = 100 (0.5 x
+    1/3 + 0.3 x 1/3 + 0.2 x 2/3) = 40."""
     wl = worklist("2024-03-31", items(), customers(), policy)
     c = wl.customers
-    assert c["customer_id"].to_list() == ["c2", "c1", "c3"]  # c1 and c3 tie at 60; more overdue first
-    assert c["priority_score"].to_list() == pytest.approx([80.0, 60.0, 60.0])
+    assert c["customer_id"].to_list() == ["c2", "c1", "c3"]
+    assert c["priority_score"].to_list() == pytest.approx([100.0, 60.0, 40.0])
     stage = dict(zip(c["customer_id"], c["stage"]))
     assert stage == {"c1": "phone call", "c2": "formal letter and credit hold", "c3": NO_STAGE}
     row = c.filter(pl.col("customer_id") == "c1").row(0, named=True)
@@ -81,3 +85,14 @@ def test_items_carry_their_own_stage(policy):
 def test_empty_worklist(policy):
     wl = worklist("2024-03-31", items().clear(), customers().clear(), policy)
     assert wl.customers.height == 0 and wl.stages["customers"].sum() == 0
+
+
+def test_counting_disputed_items_is_one_policy_switch(policy):
+    """With [ledger] disputed_items_in_days_past_due = true, disputed items set the stage too:
+    c1 reaches 'legal or agency' through its disputed instalment (100 dpd), c3 'write-off
+    candidate' (200 dpd)."""
+    from dataclasses import replace
+
+    wl = worklist("2024-03-31", items(), customers(), replace(policy, disputed_in_dpd=True))
+    stage = dict(zip(wl.customers["customer_id"], wl.customers["stage"]))
+    assert stage == {"c1": "legal or agency", "c2": "formal letter and credit hold", "c3": "write-off candidate"}

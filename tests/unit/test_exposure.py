@@ -106,7 +106,7 @@ def test_utilization_bands_bounds_and_no_limit(policy):
     bands = ex.utilization_bands(ex.enrich(f, policy), (50.0, 80.0, 100.0))
     expected = pl.DataFrame({
         "band": ["< 50 %", "50-80 %", "80-100 %", "> 100 %", "no limit"],
-        "customers": [0, 1, 0, 1, 1],
+        "credit_lines": [0, 1, 0, 1, 1],
         "gross_exposure_amt": [0.0, 800.0, 0.0, 2400.0, 720.0],
         "limit_amt": [0.0, 1000.0, 0.0, 2000.0, 0.0],
     })
@@ -151,3 +151,61 @@ def test_filters_params():
     f = ex.Filters(segments=("core",))
     assert f.params()["segments"] == ["core"] and f.params()["regions"] == [] and not f.is_empty
     assert ex.Filters().is_empty
+
+
+def group_frame() -> pl.DataFrame:
+    """Case 08 by hand: parent G1 holds a group limit of 10,000; S1 (5,000) and S2 (4,000 +
+    order 2,000) draw on it; a fourth customer X owns a limit of 1,000 and owes 500."""
+    return pl.DataFrame({
+        "customer_id": ["G1", "S1", "S2", "X"], "group_id": ["G1", "G1", "G1", "X"],
+        "segment": ["core"] * 4, "industry": ["Retail"] * 4, "region": ["East"] * 4,
+        "grade": [None] * 4, "rating_pd": [None] * 4,
+        "open_ar_amt": [0.0, 5000.0, 4000.0, 500.0], "credit_balance_amt": [0.0] * 4,
+        "overdue_amt": [0.0] * 4, "max_days_past_due": [None] * 4, "open_orders_amt": [0.0, 0.0, 2000.0, 0.0],
+        "gross_exposure_amt": [0.0, 5000.0, 6000.0, 500.0], "limit_amt": [10000.0, 10000.0, 10000.0, 1000.0],
+        "line_holder_id": ["G1", "G1", "G1", "X"], "line_scope": ["group", "group", "group", "entity"],
+        "is_line_holder": [True, False, False, True], "line_exposure_amt": [11000.0, 11000.0, 11000.0, 500.0],
+        "is_limit_expired": [False] * 4, "collateral_amt": [0.0] * 4, "insured_amt": [0.0] * 4,
+        "net_exposure_amt": [0.0, 5000.0, 6000.0, 500.0],
+    }, schema_overrides={"grade": pl.String, "rating_pd": pl.Float64, "max_days_past_due": pl.Int64})
+
+
+def test_a_group_limit_counts_once_against_the_group_exposure(policy):
+    e = ex.enrich(group_frame(), policy)
+    assert e["utilization_pct"].to_list() == pytest.approx([110.0, 110.0, 110.0, 50.0])
+    assert e["over_limit_amt"].to_list() == [1000.0, 0.0, 0.0, 0.0]  # on the line's holder only
+    k = ex.kpis(e)
+    assert k.limit_amt == 11000.0 and k.gross_exposure_amt == 11500.0
+    assert k.utilization_pct == pytest.approx(11500 / 11000 * 100)
+    assert k.customers_over_limit == 1 and k.over_limit_amt == 1000.0
+    bands = ex.utilization_bands(e, (50.0, 80.0, 100.0))
+    got = dict(zip(bands["band"], zip(bands["credit_lines"], bands["gross_exposure_amt"], bands["limit_amt"])))
+    assert got["> 100 %"] == (1, 11000.0, 10000.0) and got["50-80 %"] == (1, 500.0, 1000.0)  # X at 50 %
+    assert got["< 50 %"] == got["80-100 %"] == got["no limit"] == (0, 0.0, 0.0)
+    top = ex.top_names(e, "group_id", 10)
+    assert top.select("group_id", "limit_amt").rows() == [("G1", 10000.0), ("X", 1000.0)]
+
+
+def test_a_customer_in_credit_adds_nothing(policy):
+    """B has a credit balance of 300 (open AR -300): exposure 0, no EL, no share, not in
+    the concentration; portfolio net never exceeds gross."""
+    f = frame(open_ar_amt=[250.0, -300.0, 2000.0], credit_balance_amt=[0.0, -300.0, 0.0],
+              overdue_amt=[250.0, 0.0, 0.0], gross_exposure_amt=[250.0, 0.0, 2400.0],
+              net_exposure_amt=[150.0, 0.0, 0.0])
+    e = ex.enrich(f, policy)
+    assert e["expected_loss_amt"][1] == 0.0
+    k = ex.kpis(e)
+    assert k.open_ar_amt == 1950.0 and k.credit_balance_amt == -300.0 and k.gross_exposure_amt == 2650.0
+    assert k.net_exposure_amt <= k.gross_exposure_amt
+    assert k.overdue_share_pct == pytest.approx(250 / 2250 * 100)  # of the open items: 1,950 + 300
+    shares = ex.concentration_shares(e, "customer_id")
+    assert shares["customer_id"].to_list() == ["A", "C"]
+    assert ex.hhi(e, "customer_id") == pytest.approx((250 / 2650) ** 2 + (2400 / 2650) ** 2)
+
+
+def test_one_share_function_for_every_page():
+    f = pl.DataFrame({"d": ["x", "x", "y"], "e": [30.0, -10.0, 10.0]})
+    assert f.select(ex.exposure_share_expr("e"))["e"].to_list() == pytest.approx([0.75, 0.0, 0.25])
+    assert f.select(ex.exposure_share_expr("e", over="d"))["e"].to_list() == pytest.approx([1.0, 0.0, 1.0])
+    assert list(ex.exposure_shares([0.0, -5.0])) == [0.0, 0.0]
+    assert list(ex.exposure_shares([1.0, 3.0])) == pytest.approx([0.25, 0.75])
