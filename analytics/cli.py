@@ -66,7 +66,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"  invoice total {cur} {total:,.2f}")
     if outcome.notes:
         print("")
-        print(format_report(outcome.notes, notes=True))
+        print(format_report(outcome.notes, notes=True, counts=outcome.note_counts))
     return 0
 
 

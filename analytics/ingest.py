@@ -24,6 +24,7 @@ SUFFIXES = (".csv", ".xlsx", ".parquet")
 TRUE_VALUES = ("true", "t", "yes", "y", "1")
 FALSE_VALUES = ("false", "f", "no", "n", "0")
 MAX_EXAMPLES = 5
+NOTES_KEPT = 1000  # rows of one kind of note kept as examples (the count covers all)
 # The dates a document carries, which set the extraction date and are checked against it.
 DOCUMENT_DATES = (("invoices", "invoice_date"), ("invoices", "paid_date"), ("payments", "payment_date"),
                   ("orders", "order_date"), ("orders", "invoiced_on"), ("orders", "cancelled_on"),
@@ -55,7 +56,8 @@ class LoadResult:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     issues: list[LoadIssue] = field(default_factory=list)
-    notes: list[LoadIssue] = field(default_factory=list)
+    notes: list[LoadIssue] = field(default_factory=list)  # at most NOTES_KEPT examples of each kind
+    note_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (file, rule) -> rows in all
     extracted_on: date | None = None
     extraction_basis: str = ""  # how the extraction date was set
 
@@ -65,20 +67,35 @@ class LoadResult:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    """Issues (or notes) as they are found. With `keep`, at most that many rows of one kind
+    (file and rule) are kept as examples; counts holds how many there were in all."""
+
+    def __init__(self, keep: int | None = None) -> None:
         self.issues: list[LoadIssue] = []
+        self.keep = keep
+        self.counts: dict[tuple[str, str], int] = {}
 
     def add(self, table: str, file: str, rule: str, message: str, *, row: int | None = None,
             column: str | None = None, value: object = None) -> None:
-        self.issues.append(LoadIssue(table, file, row, column, None if value is None else str(value), rule, message))
+        kind = (file, rule)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if self.keep is None or self.counts[kind] <= self.keep:
+            self.issues.append(LoadIssue(table, file, row, column, None if value is None else str(value), rule,
+                                         message))
 
     def add_rows(self, table: str, file: str, bad: pl.DataFrame, column: str | None, rule: str, message: str,
                  value_col: str | None = None) -> None:
         """Record one issue per offending row of `bad` (which carries ROW)."""
+        if bad.height == 0:
+            return
+        kind = (file, rule)
+        room = bad.height if self.keep is None else max(0, self.keep - self.counts.get(kind, 0))
+        shown = bad.head(room)
         vcol = value_col or column
-        values = bad[vcol].cast(pl.String).to_list() if vcol and vcol in bad.columns else [None] * bad.height
-        for row, value in zip(bad[ROW].to_list(), values):
-            self.add(table, file, rule, message, row=row, column=column, value=value)
+        values = shown[vcol].cast(pl.String).to_list() if vcol and vcol in shown.columns else [None] * shown.height
+        for row, value in zip(shown[ROW].to_list(), values):
+            self.issues.append(LoadIssue(table, file, row, column, value, rule, message))
+        self.counts[kind] = self.counts.get(kind, 0) + bad.height
 
 
 # ----------------------------------------------------------------------------- reading
@@ -290,12 +307,12 @@ def _refs(tables: dict[str, pl.DataFrame], files: dict[str, str], errors: _Colle
                     "parent_id must be the customer_id of another customer")
 
 
-def _invoice_keys(inv: pl.DataFrame, file: str, errors: _Collector) -> None:
+def _invoice_keys(inv: pl.DataFrame, file: str, errors: _Collector) -> pl.DataFrame:
     """A document is identified by invoice_id, or by (invoice_id, instalment_no) when the rows
-    of a plan carry instalment numbers; the instalments of one plan share customer and currency."""
-    counted = inv.with_columns(pl.len().over("invoice_id").alias("_rows"),
-                               pl.col("instalment_no").null_count().over("invoice_id").alias("_bare"))
-    repeated = counted.filter(pl.col("_rows") > 1)
+    of a plan carry instalment numbers; the instalments of one plan share customer and currency.
+    Returns the rows whose invoice_id repeats (the plans; usually few)."""
+    repeated = inv.filter(pl.col("invoice_id").is_duplicated()).with_columns(
+        pl.col("instalment_no").null_count().over("invoice_id").alias("_bare"))
     bad = repeated.filter(pl.col("_bare") > 0)
     errors.add_rows("invoices", file, bad, "invoice_id", "duplicate key",
                     "invoice_id must be unique; rows of one instalment plan share it only when every one "
@@ -308,13 +325,29 @@ def _invoice_keys(inv: pl.DataFrame, file: str, errors: _Collector) -> None:
                             | (pl.col("doc_type").n_unique().over("invoice_id") > 1))
     errors.add_rows("invoices", file, mixed, "invoice_id", "instalments disagree",
                     "the instalments of one invoice_id must share customer, currency and doc_type")
+    return repeated
+
+
+def _targets(inv: pl.DataFrame, repeated: pl.DataFrame) -> pl.DataFrame:
+    """Per receivable invoice_id (a plan counts once): its customer, currency, first date and
+    amount. Without plans it is the invoices themselves (no group-by over every row)."""
+    receivable = pl.col("doc_type") != "credit_note"
+    single = inv.filter(receivable).select(
+        "invoice_id", pl.col("customer_id").alias("inv_customer_id"), "invoice_date",
+        pl.col("amount").alias("inv_amount"), pl.col("currency").alias("inv_currency"))
+    if repeated.height == 0:
+        return single
+    plans = repeated.filter(receivable).group_by("invoice_id").agg(
+        pl.col("customer_id").first().alias("inv_customer_id"), pl.col("invoice_date").min(),
+        pl.col("amount").sum().alias("inv_amount"), pl.col("currency").first().alias("inv_currency"))
+    return pl.concat([single.join(plans.select("invoice_id"), on="invoice_id", how="anti"), plans])
 
 
 def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
                    errors: _Collector, notes: _Collector) -> None:
     inv = tables["invoices"]
     file = files["invoices"]
-    _invoice_keys(inv, file, errors)
+    repeated = _invoice_keys(inv, file, errors)
     bad = inv.filter((pl.col("doc_type") != "credit_note") & (pl.col("amount") < 0))
     errors.add_rows("invoices", file, bad, "amount", "negative invoice amount",
                     "an invoice or debit note amount must be positive (book a credit note with doc_type "
@@ -322,84 +355,83 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
     bad = inv.filter(pl.col("due_date") < pl.col("invoice_date"))
     errors.add_rows("invoices", file, bad, "due_date", "due before invoice date",
                     "due_date must be on or after invoice_date")
-    named_ids = inv.filter(pl.col("applies_to").is_not_null()).select(pl.col("applies_to").alias("invoice_id"))
-    if "payments" in tables:
-        named_ids = pl.concat([named_ids, tables["payments"].filter(pl.col("invoice_id").is_not_null())
-                               .select("invoice_id")])
-    unused = inv.filter(pl.col("paid_date").is_not_null() & (pl.col("doc_type") != "credit_note")).join(
-        named_ids.unique(), on="invoice_id", how="semi")
-    notes.add_rows("invoices", file, unused, "paid_date", "paid_date not used",
-                   "payments or credit notes name this invoice: they settle it, its paid_date is not used")
     prepaid = inv.filter((pl.col("paid_date") < pl.col("invoice_date")) & (pl.col("doc_type") != "credit_note"))
     notes.add_rows("invoices", file, prepaid, "paid_date", "paid before invoice date",
                    "settled before the invoice was raised (paid in advance): it counts as settled from its "
                    "invoice date")
-    receivable = inv.filter(pl.col("doc_type") != "credit_note").select(
-        "invoice_id", pl.col("customer_id").alias("target_customer_id"),
-        pl.col("currency").alias("target_currency")).unique("invoice_id", keep="first")
+    targets = _targets(inv, repeated)
     linked = inv.filter(pl.col("applies_to").is_not_null())
     bad = linked.filter(pl.col("doc_type") == "invoice")
     errors.add_rows("invoices", file, bad, "applies_to", "applies_to on an invoice",
                     "applies_to names the invoice a credit note (or debit note) adjusts; leave it empty on "
                     "invoices")
     linked = linked.filter(pl.col("doc_type") != "invoice").join(
-        receivable.rename({"invoice_id": "applies_to"}), on="applies_to", how="left")
-    bad = linked.filter(pl.col("target_customer_id").is_null())
+        targets.select(pl.col("invoice_id").alias("applies_to"), "inv_customer_id", "inv_currency"),
+        on="applies_to", how="left")
+    bad = linked.filter(pl.col("inv_customer_id").is_null())
     errors.add_rows("invoices", file, bad, "applies_to", "unknown invoice",
                     "applies_to is not the invoice_id of an invoice or debit note in the invoices table")
-    known = linked.filter(pl.col("target_customer_id").is_not_null())
-    bad = known.filter(pl.col("customer_id") != pl.col("target_customer_id"))
+    linked_known = linked.filter(pl.col("inv_customer_id").is_not_null())
+    bad = linked_known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
     errors.add_rows("invoices", file, bad, "applies_to", "credit note customer mismatch",
                     "a credit note must name an invoice of its own customer")
-    bad = known.filter(pl.col("currency") != pl.col("target_currency"))
+    bad = linked_known.filter(pl.col("currency") != pl.col("inv_currency"))
     errors.add_rows("invoices", file, bad, "applies_to", "credit note currency mismatch",
                     "a credit note must name an invoice in its own currency")
-    if "payments" not in tables:
-        return
-    pay = tables["payments"]
-    pfile = files["payments"]
-    bad = pay.filter(pl.col("invoice_id").is_null() & pl.col("instalment_no").is_not_null())
-    errors.add_rows("payments", pfile, bad, "instalment_no", "instalment without invoice",
-                    "instalment_no names an instalment of the payment's invoice_id, which is empty")
-    applied = pay.filter(pl.col("invoice_id").is_not_null())
-    targets = inv.filter(pl.col("doc_type") != "credit_note").group_by("invoice_id").agg(
-        pl.col("customer_id").first().alias("inv_customer_id"), pl.col("invoice_date").min(),
-        pl.col("amount").sum().alias("inv_amount"), pl.col("currency").first().alias("inv_currency"))
-    joined = applied.join(targets, on="invoice_id", how="left")
-    bad = joined.filter(pl.col("inv_customer_id").is_null())
-    errors.add_rows("payments", pfile, bad, "invoice_id", "unknown invoice",
-                    "invoice_id is not an invoice or debit note in the invoices table (leave it empty for cash on "
-                    "account)")
-    known = joined.filter(pl.col("inv_customer_id").is_not_null())
-    bad = known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
-    errors.add_rows("payments", pfile, bad, "customer_id", "payment customer mismatch",
-                    "customer_id differs from the customer of the invoice it is applied to")
-    bad = known.filter(pl.col("currency") != pl.col("inv_currency"))
-    errors.add_rows("payments", pfile, bad, "currency", "payment currency mismatch",
-                    "an applied payment must be in the currency of its invoice")
-    named = known.filter(pl.col("instalment_no").is_not_null()).join(
-        inv.select("invoice_id", "instalment_no", pl.lit(True).alias("_found")), on=["invoice_id", "instalment_no"],
-        how="left")
-    bad = named.filter(pl.col("_found").is_null())
-    errors.add_rows("payments", pfile, bad, "instalment_no", "unknown instalment",
-                    "the invoice has no instalment with this instalment_no")
-    early = known.filter(pl.col("payment_date") < pl.col("invoice_date"))
-    notes.add_rows("payments", pfile, early, "payment_date", "advance payment",
-                   "paid before its invoice was raised: cash on account until the invoice date, then applied to it")
-    credited = inv.filter((pl.col("doc_type") == "credit_note") & pl.col("applies_to").is_not_null()).group_by(
-        pl.col("applies_to").alias("invoice_id")).agg((-pl.col("amount")).sum().alias("credited_amt"))
-    over = (
-        known.group_by("invoice_id")
-        .agg(pl.col("amount").sum().alias("paid_amt"), pl.col("inv_amount").first(), pl.col(ROW).max())
-        .join(credited, on="invoice_id", how="left")
-        .with_columns((pl.col("paid_amt") + pl.col("credited_amt").fill_null(0)).alias("paid_amt"))
-        .filter(pl.col("paid_amt") > pl.col("inv_amount") + 0.005)
-        .with_columns((pl.col("paid_amt") - pl.col("inv_amount")).round(2).alias("surplus_amt"))
-        .sort(ROW)
-    )
-    notes.add_rows("payments", pfile, over, "amount", "overpayment",
-                   "payments (and credit notes) applied to this invoice exceed it by the value shown: that surplus "
-                   "is a credit on the customer's account", value_col="surplus_amt")
+    credit_claims = linked_known.filter(pl.col("doc_type") == "credit_note").select(
+        pl.col("applies_to").alias("invoice_id"), pl.col("invoice_date").alias("claim_date"),
+        (-pl.col("amount")).alias("claim_amt"), pl.lit(None, pl.Int64).alias(ROW))
+    claims = [credit_claims]
+    if "payments" in tables:
+        pay = tables["payments"]
+        pfile = files["payments"]
+        bad = pay.filter(pl.col("invoice_id").is_null() & pl.col("instalment_no").is_not_null())
+        errors.add_rows("payments", pfile, bad, "instalment_no", "instalment without invoice",
+                        "instalment_no names an instalment of the payment's invoice_id, which is empty")
+        joined = pay.filter(pl.col("invoice_id").is_not_null()).join(targets, on="invoice_id", how="left")
+        bad = joined.filter(pl.col("inv_customer_id").is_null())
+        errors.add_rows("payments", pfile, bad, "invoice_id", "unknown invoice",
+                        "invoice_id is not an invoice or debit note in the invoices table (leave it empty for cash "
+                        "on account)")
+        known = joined.filter(pl.col("inv_customer_id").is_not_null())
+        bad = known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
+        errors.add_rows("payments", pfile, bad, "customer_id", "payment customer mismatch",
+                        "customer_id differs from the customer of the invoice it is applied to")
+        bad = known.filter(pl.col("currency") != pl.col("inv_currency"))
+        errors.add_rows("payments", pfile, bad, "currency", "payment currency mismatch",
+                        "an applied payment must be in the currency of its invoice")
+        named = known.filter(pl.col("instalment_no").is_not_null())
+        if named.height:
+            bad = named.join(inv.select("invoice_id", "instalment_no"), on=["invoice_id", "instalment_no"],
+                             how="anti")
+            errors.add_rows("payments", pfile, bad, "instalment_no", "unknown instalment",
+                            "the invoice has no instalment with this instalment_no")
+        early = known.filter(pl.col("payment_date") < pl.col("invoice_date"))
+        notes.add_rows("payments", pfile, early, "payment_date", "advance payment",
+                       "paid before its invoice was raised: cash on account until the invoice date, then applied "
+                       "to it")
+        claims.append(known.select("invoice_id", pl.col("payment_date").alias("claim_date"),
+                                   pl.col("amount").alias("claim_amt"), ROW))
+    # every claim on an invoice (payments and credit notes naming it), added up once
+    per_invoice = (pl.concat(claims).group_by("invoice_id")
+                   .agg(pl.col("claim_amt").sum(), pl.col("claim_date").max(), pl.col(ROW).max())
+                   .join(targets.select("invoice_id", "inv_amount"), on="invoice_id", how="inner"))
+    if "payments" in tables:
+        over = (per_invoice.filter(pl.col("claim_amt") > pl.col("inv_amount") + 0.005)
+                .filter(pl.col(ROW).is_not_null())
+                .with_columns((pl.col("claim_amt") - pl.col("inv_amount")).round(2).alias("surplus_amt"))
+                .sort(ROW))
+        notes.add_rows("payments", files["payments"], over, "amount", "overpayment",
+                       "payments (and credit notes) applied to this invoice exceed it by the value shown: that "
+                       "surplus is a credit on the customer's account", value_col="surplus_amt")
+    dated = inv.filter(pl.col("paid_date").is_not_null() & (pl.col("doc_type") != "credit_note"))
+    disagree = (dated.join(per_invoice.select("invoice_id", "claim_amt", "claim_date", "inv_amount"),
+                           on="invoice_id", how="inner")
+                .filter((pl.col("claim_amt") < pl.col("inv_amount") - 0.005)
+                        | (pl.col("claim_date") != pl.col("paid_date"))))
+    notes.add_rows("invoices", file, disagree, "paid_date", "paid_date not used",
+                   "payments or credit notes name this invoice and settle it differently from its paid_date: they "
+                   "are used, the paid_date is not")
 
 
 def _other_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
@@ -471,28 +503,24 @@ def _fx_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Po
                                 f"\"earliest\" in the credit policy")
 
 
-def suspect_count(dates_desc: list[date], gap_days: int, max_documents: int) -> int:
+def suspect_count(dates_desc: list[date], gap_days: int, max_documents: int, documents: int | None = None) -> int:
     """How many of the latest documents lie far beyond the rest: the largest k such that the
     k-th latest date is more than gap_days after the (k+1)-th, where k is at most
     max_documents and fewer than the documents left (a few, not the bulk); 0 when none.
 
-    dates_desc: every document date, latest first.
+    dates_desc: document dates, latest first (at least the max_documents + 1 latest);
+    documents: how many documents there are in all (default: len(dates_desc)).
     """
+    total = len(dates_desc) if documents is None else documents
     best = 0
-    for k in range(1, min(max_documents, (len(dates_desc) - 1) // 2) + 1):
+    for k in range(1, min(max_documents, (total - 1) // 2, len(dates_desc) - 1) + 1):
         if (dates_desc[k - 1] - dates_desc[k]).days > gap_days:
             best = k
     return best
 
 
-def _document_dates(tables: dict[str, pl.DataFrame], files: dict[str, str]) -> pl.DataFrame:
-    parts = [
-        tables[name].filter(pl.col(column).is_not_null()).select(
-            pl.lit(name).alias("table"), pl.lit(files[name]).alias("file"), pl.col(ROW).alias("row"),
-            pl.lit(column).alias("column"), pl.col(column).alias("date"))
-        for name, column in DOCUMENT_DATES if name in tables and column in tables[name].columns
-    ]
-    return pl.concat(parts).sort(["date", "table", "row"], descending=[True, False, False])
+def _dated_columns(tables: dict[str, pl.DataFrame]) -> list[tuple[str, str]]:
+    return [(name, column) for name, column in DOCUMENT_DATES if name in tables and column in tables[name].columns]
 
 
 def _extraction_date(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
@@ -500,11 +528,15 @@ def _extraction_date(tables: dict[str, pl.DataFrame], files: dict[str, str], pol
                      notes: _Collector) -> tuple[date | None, str]:
     """The extraction date (stated, else the latest document date with suspects set apart),
     and every document dated after it: a note, or an error when it lies more than
-    policy.future_error_days beyond it."""
-    docs = _document_dates(tables, files)
-    if docs.height == 0:
+    policy.future_error_days beyond it. Only the latest few dates of each column are sorted."""
+    columns = _dated_columns(tables)
+    keep = policy.suspect_max_documents + 1
+    latest = pl.concat([tables[name].select(pl.col(column).drop_nulls().top_k(keep).alias("date"))
+                        for name, column in columns])
+    documents = sum(tables[name][column].count() for name, column in columns)
+    if documents == 0:
         return stated, stated_by
-    first = docs["date"].min()
+    first = min(tables[name][column].min() for name, column in columns if tables[name][column].count())
     if stated is not None:
         if stated > today:
             errors.add("-", stated_by, "extraction date in the future",
@@ -516,26 +548,27 @@ def _extraction_date(tables: dict[str, pl.DataFrame], files: dict[str, str], pol
             return None, stated_by
         extracted, basis = stated, f"stated ({stated_by})"
     else:
-        dates = docs["date"].to_list()
-        k = suspect_count(dates, policy.suspect_gap_days, policy.suspect_max_documents)
+        dates = latest["date"].sort(descending=True).to_list()
+        k = suspect_count(dates, policy.suspect_gap_days, policy.suspect_max_documents, documents)
         extracted = dates[k]
         basis = "the latest document date"
         if k:
             basis += (f"; {k} document{'s' if k > 1 else ''} dated more than {policy.suspect_gap_days} days after "
                       "all the others set apart as suspect")
-    after = docs.filter(pl.col("date") > extracted).with_columns(
-        (pl.col("date") - pl.lit(extracted)).dt.total_days().alias("days_after"))
-    for row in after.iter_rows(named=True):
-        where = dict(row=row["row"], column=row["column"], value=row["date"])
-        if row["days_after"] > policy.future_error_days:
-            errors.add(row["table"], row["file"], "date far beyond the data",
-                       f"{row['column']} is {row['days_after']:,} days after the extraction date {extracted}, far "
-                       f"beyond the other documents (more than the policy's {policy.future_error_days} days): "
-                       "correct the date, or state when the data was taken with --extracted-on", **where)
-        else:
-            notes.add(row["table"], row["file"], "dated after the extraction date",
-                      f"dated {row['days_after']} days after the extraction date {extracted} (a post-dated cheque or "
-                      "a scheduled change): it counts at no as-of date until the data is taken again", **where)
+    for name, column in columns:
+        after = tables[name].filter(pl.col(column) > extracted).select(
+            ROW, pl.col(column), (pl.col(column) - pl.lit(extracted)).dt.total_days().alias("days_after"))
+        far = after.filter(pl.col("days_after") > policy.future_error_days)
+        for row in far.iter_rows(named=True):
+            errors.add(name, files[name], "date far beyond the data",
+                       f"{column} is {row['days_after']:,} days after the extraction date {extracted}, far beyond the "
+                       f"other documents (more than the policy's {policy.future_error_days} days): correct the date, "
+                       "or state when the data was taken with --extracted-on", row=row[ROW], column=column,
+                       value=row[column])
+        notes.add_rows(name, files[name], after.filter(pl.col("days_after") <= policy.future_error_days), column,
+                       "dated after the extraction date",
+                       f"dated after the extraction date {extracted} (a post-dated cheque or a scheduled change): it "
+                       "counts at no as-of date until the data is taken again")
     return extracted, basis
 
 
@@ -551,7 +584,7 @@ def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], polic
     """
     today = today or date.today()
     errors = _Collector()
-    notes = _Collector()
+    notes = _Collector(keep=NOTES_KEPT)
     result = LoadResult()
     if not source_dir.is_dir():
         errors.add("-", str(source_dir), "source folder missing", f"{source_dir} is not a folder")
@@ -607,6 +640,7 @@ def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], polic
             _order_notes(result, notes)
     result.issues = errors.issues
     result.notes = notes.issues
+    result.note_counts = dict(notes.counts)
     if result.issues:
         result.tables = {}
     else:
@@ -626,25 +660,30 @@ def _order_notes(result: LoadResult, notes: _Collector) -> None:
                    f"{result.extracted_on}, closed from then on")
 
 
-def format_report(issues: list[LoadIssue], notes: bool = False) -> str:
+def format_report(issues: list[LoadIssue], notes: bool = False,
+                  counts: dict[tuple[str, str], int] | None = None) -> str:
     """A readable report: counts per rule, then the first examples of each. notes=True
-    words it as what a clean load wants the user to know."""
+    words it as what a clean load wants the user to know; counts gives the number of rows of
+    each (file, rule) when only examples were kept."""
     if not issues:
         return "no problems found"
     frame = pl.DataFrame([i.__dict__ for i in issues], schema={
         "table": pl.String, "file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,
         "rule": pl.String, "message": pl.String})
-    head = (f"{len(issues)} note(s): the data loaded, but these are worth a look." if notes else
-            f"{len(issues)} problem(s) found; nothing was loaded and the current warehouse is unchanged.")
+    total = sum(counts.values()) if counts else len(issues)
+    head = (f"{total:,} note(s): the data loaded, but these are worth a look." if notes else
+            f"{total:,} problem(s) found; nothing was loaded and the current warehouse is unchanged.")
     lines = [head, ""]
     groups = frame.group_by(["file", "rule"], maintain_order=True).agg(pl.len().alias("n"), pl.all().head(MAX_EXAMPLES))
     for grp in groups.iter_rows(named=True):
-        lines.append(f"{grp['file']}: {grp['rule']} ({grp['n']} row{'s' if grp['n'] != 1 else ''})")
+        if counts:
+            grp["n"] = counts.get((grp["file"], grp["rule"]), grp["n"])
+        lines.append(f"{grp['file']}: {grp['rule']} ({grp['n']:,} row{'s' if grp['n'] != 1 else ''})")
         for row, column, value, message in zip(grp["row"], grp["column"], grp["value"], grp["message"]):
             where = f"row {row}" if row is not None else "file"
             col = f", column {column}" if column else ""
             val = f", value {value!r}" if value is not None else ""
             lines.append(f"  {where}{col}{val}: {message}")
         if grp["n"] > MAX_EXAMPLES:
-            lines.append(f"  ... and {grp['n'] - MAX_EXAMPLES} more")
+            lines.append(f"  ... and {grp['n'] - MAX_EXAMPLES:,} more")
     return "\n".join(lines)

@@ -25,6 +25,7 @@ class LoadOutcome:
     path: Path | None
     issues: list[LoadIssue] = field(default_factory=list)
     notes: list[LoadIssue] = field(default_factory=list)
+    note_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     row_counts: dict[str, int] = field(default_factory=dict)
     summary: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
@@ -35,14 +36,14 @@ class LoadOutcome:
 
 
 def summarize(tables: dict[str, pl.DataFrame], extracted_on: date | None, basis: str,
-              notes: list[LoadIssue]) -> dict[str, object]:
+              note_counts: dict[tuple[str, str], int]) -> dict[str, object]:
     """Headline facts of a clean load: the extraction date and how it was set, the date range,
     invoice totals by currency, and the notes by kind."""
     inv = tables["invoices"]
     totals = inv.group_by("currency").agg(pl.col("amount").sum().round(2)).sort("currency")
     kinds: dict[str, int] = {}
-    for note in notes:
-        kinds[note.rule] = kinds.get(note.rule, 0) + 1
+    for (_file, rule), rows in note_counts.items():
+        kinds[rule] = kinds.get(rule, 0) + rows
     return {
         "extracted_on": str(extracted_on),
         "extraction_basis": basis,
@@ -72,14 +73,15 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
     result = read_and_validate(Path(source_dir), mappings, policy, extracted_on=extracted_on,
                                extracted_by=stated_by)
     if not result.ok:
-        return LoadOutcome(None, result.issues, result.notes, seconds=time.perf_counter() - started)
+        return LoadOutcome(None, result.issues, result.notes, result.note_counts,
+                           seconds=time.perf_counter() - started)
     assert result.extracted_on is not None
     row_counts = {name: frame.height for name, frame in result.tables.items()}
-    summary = summarize(result.tables, result.extracted_on, result.extraction_basis, result.notes)
+    summary = summarize(result.tables, result.extracted_on, result.extraction_basis, result.note_counts)
     tables, result.tables = result.tables, {}  # build_warehouse frees each frame once written
     with build_lock(folder):
         path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say,
                                extracted_on=result.extracted_on, extraction_basis=result.extraction_basis,
-                               notes=result.notes)
-    return LoadOutcome(path, notes=result.notes, row_counts=row_counts, summary=summary,
+                               notes=result.notes, note_counts=result.note_counts)
+    return LoadOutcome(path, notes=result.notes, note_counts=result.note_counts, row_counts=row_counts, summary=summary,
                        seconds=time.perf_counter() - started)

@@ -125,13 +125,14 @@ PER_DATE_TABLES = ("snapshot_dates", "fx_snapshot", "account_pool_snapshot", "op
                    "customer_snapshot", "customer_month", "portfolio_trend", "aging_cube")
 
 
-def _note_frame(notes: list[LoadIssue]) -> pl.DataFrame:
+def _note_frame(notes: list[LoadIssue], counts: dict[tuple[str, str], int]) -> pl.DataFrame:
     return pl.DataFrame(
         {"table_name": [n.table for n in notes], "file": [n.file for n in notes], "row": [n.row for n in notes],
          "column_name": [n.column for n in notes], "value": [n.value for n in notes],
-         "rule": [n.rule for n in notes], "message": [n.message for n in notes]},
+         "rule": [n.rule for n in notes], "message": [n.message for n in notes],
+         "rows_of_kind": [counts.get((n.file, n.rule), 1) for n in notes]},
         schema={"table_name": pl.String, "file": pl.String, "row": pl.Int64, "column_name": pl.String,
-                "value": pl.String, "rule": pl.String, "message": pl.String})
+                "value": pl.String, "rule": pl.String, "message": pl.String, "rows_of_kind": pl.Int64})
 
 
 def mart_params(info: dict[str, str]) -> dict[str, object]:
@@ -146,7 +147,8 @@ def mart_params(info: dict[str, str]) -> dict[str, object]:
 def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Path,
                     sources: dict[str, str] | None = None, source_dir: str = "",
                     progress: Progress | None = None, extracted_on: date | None = None,
-                    extraction_basis: str = "", notes: list[LoadIssue] | None = None) -> Path:
+                    extraction_basis: str = "", notes: list[LoadIssue] | None = None,
+                    note_counts: dict[tuple[str, str], int] | None = None) -> Path:
     """Write validated contract frames to a new warehouse file, build marts, switch CURRENT.
 
     Takes ownership of `tables`: each frame is removed from the dict once written.
@@ -197,7 +199,7 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         con.register("staged", info.to_arrow())
         _run_file(con, "schema/warehouse_info")
         con.unregister("staged")
-        con.register("staged", _note_frame(notes or []).to_arrow())
+        con.register("staged", _note_frame(notes or [], note_counts or {}).to_arrow())
         _run_file(con, "schema/load_notes")
         con.unregister("staged")
         con.register("staged", pl.DataFrame(table_rows, schema=["table_name", "source_file", "row_count",

@@ -29,7 +29,7 @@ c[0].metric("Data taken on", info.get("extracted_on", "?"), border=True,
                  "Nothing dated after it counts at any date.")
 c[1].metric("Loaded at (UTC)", info.get("loaded_at", "?").replace("T", " ").replace("+00:00", ""), border=True)
 c[2].metric("Reporting currency", info.get("reporting_currency", "?"), border=True)
-c[3].metric("Warehouse version", info.get("version", wh.version).removeprefix("credit-").removesuffix(".duckdb"),
+c[3].metric("Warehouse version", info.get("version", wh.version).removeprefix("credit-").split(".")[0],
             border=True, help=info.get("version", wh.version))
 st.caption(f"Source folder: {info.get('source_dir') or 'unknown'} · extraction date: "
            f"{info.get('extraction_basis', 'not recorded')} · first document {info.get('first_document_date', '?')}")
@@ -53,11 +53,12 @@ if notes.height == 0:
     st.success("The last load noted nothing: no post-dated documents, advances, overpayments or undated closings.",
                icon=":material/check_circle:")
 else:
-    counts = notes.group_by("rule", maintain_order=True).agg(pl.len().alias("rows"), pl.col("message").first())
-    st.caption("The data loaded; these rows are legal but worth a look. Each kind with the first message; the table "
-               "below (and its downloads) has every row.")
+    counts = notes.group_by("rule", "file", maintain_order=True).agg(pl.col("rows_of_kind").first().alias("rows"),
+                                                                      pl.col("message").first())
+    st.caption("The data loaded; these rows are legal but worth a look. Each kind with its message; below, the rows "
+               "(the first 1,000 of each kind).")
     table(counts, "load_notes_by_kind", "t_note_kinds", cur)
-    with st.expander(f"Every note ({notes.height:,} rows)"):
+    with st.expander(f"The rows ({notes.height:,} kept of {int(counts['rows'].sum()):,})"):
         table(notes.head(2000), "load_notes", "t_notes", cur, height=360, download=notes)
 
 st.subheader(f"Reconciliation at {ctx.as_of.isoformat()}")

@@ -1169,8 +1169,21 @@ def _ledger_situations(tables: dict[str, pl.DataFrame], w: _World, rng: np.rando
     tables["orders"] = _conform("orders", orders.with_columns(  # not yet cancelled at the end: still open
         pl.when(cancelled & (cancel_day <= end_d)).then(cancel_day).alias("cancelled_on"),
         pl.when(cancelled & (cancel_day > end_d)).then(pl.lit("open")).otherwise(pl.col("status")).alias("status")))
-    pay = tables["payments"].join(tables["invoices"].select("invoice_id", "invoice_date", pl.col("amount").alias("inv_amt")),
-                                  on="invoice_id", how="left")
+    pay = tables["payments"]
+    linked_cn = tables["invoices"].filter(pl.col("applies_to").is_not_null()).group_by(
+        pl.col("applies_to").alias("invoice_id")).agg((-pl.col("amount")).sum().alias("_credited"),
+                                                      pl.col("invoice_date").min().alias("_cn_date"))
+    if linked_cn.height:  # a customer pays what a credit note leaves of its invoice (the last payment is cut)
+        last = pay.with_row_index("_p").filter(pl.col("invoice_id").is_not_null()).sort("payment_date").group_by(
+            "invoice_id").agg(pl.col("_p").last())
+        cut = last.join(linked_cn, on="invoice_id", how="inner")
+        pay = pay.with_row_index("_p").join(cut.select("_p", "_credited", "_cn_date"), on="_p", how="left").with_columns(
+            pl.when(pl.col("_credited").is_not_null() & (pl.col("payment_date") >= pl.col("_cn_date"))
+                    & (pl.col("amount") - pl.col("_credited") >= 0.01))
+            .then((pl.col("amount") - pl.col("_credited")).round(2)).otherwise(pl.col("amount")).alias("amount")
+        ).drop("_p", "_credited", "_cn_date")
+    pay = pay.join(tables["invoices"].select("invoice_id", "invoice_date", pl.col("amount").alias("inv_amt")),
+                   on="invoice_id", how="left")
     u = rng.random(pay.height)
     early = pl.Series(rng.integers(1, 21, size=pay.height))
     bump = pl.Series(1.0 + rng.uniform(0.01, 0.05, size=pay.height))

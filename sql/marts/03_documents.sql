@@ -1,13 +1,13 @@
--- purpose: every row of the invoices table with a surrogate key: receivable documents
---          (invoices and debit notes; the instalments of a plan are one document each) and
---          credit notes.
+-- purpose: every row of the invoices table with a surrogate key, the row's id in the
+--          table (stored once, never updated, sorted by customer, date, invoice and instalment):
+--          receivable documents (invoices and debit notes; the instalments of a plan are one
+--          document each) and credit notes. A view: nothing is copied.
 -- parameters: none.
 -- grain: one row per invoice row. key: (doc_key).
-create table documents as
+create view documents as
 with final as (
     select
-        row_number() over (order by inv.customer_id, inv.invoice_date, inv.invoice_id, inv.instalment_no)
-            as doc_key,
+        inv.rowid as doc_key,
         inv.invoice_id,
         inv.instalment_no,
         inv.customer_id,

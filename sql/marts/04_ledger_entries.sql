@@ -67,33 +67,25 @@ taken as (
     from direct_pieces as dp
     group by dp.doc_key
 ),
-plan_claims_all as (
-    select c.*, count(*) over (partition by c.invoice_id) as claims_count
+-- claims naming only the invoice: cumulative amount in date order
+plan_claims as (
+    select c.*, sum(c.amount) over (partition by c.invoice_id order by c.source_date, c.source_id
+                                    rows between unbounded preceding and current row) as hi
     from claims as c
     where c.instalment_no is null
 ),
--- claims naming only the invoice: cumulative amount in date order (one claim needs no window)
-plan_claims as (
-    select pc.*, pc.amount as hi
-    from plan_claims_all as pc
-    where pc.claims_count = 1
-    union all
-    select pc.*, sum(pc.amount) over (partition by pc.invoice_id order by pc.source_date, pc.source_id
-                                      rows between unbounded preceding and current row) as hi
-    from plan_claims_all as pc
-    where pc.claims_count > 1
-),
 named as (
-    select r.*, r.amount - coalesce(t.taken_amt, 0) as cap_amt, count(*) over (partition by r.invoice_id) as docs_count
+    select r.*, r.amount - coalesce(t.taken_amt, 0) as cap_amt
     from receivables as r
     semi join plan_claims as pc on pc.invoice_id = r.invoice_id
     left join taken as t on t.doc_key = r.doc_key
 ),
--- what each document leaves for those claims: [cap_hi - cap_amt, cap_hi) of the plan, in due order
+-- what each document leaves for those claims: [cap_hi - cap_amt, cap_hi) of the plan, in due order;
+-- a document without instalment_no is the only one of its invoice_id (the loader's key rule)
 plan_docs as (
     select nd.*, nd.cap_amt as cap_hi, nd.cap_amt as plan_cap
     from named as nd
-    where nd.docs_count = 1
+    where nd.instalment_no is null
     union all
     select
         nd.*,
@@ -101,7 +93,7 @@ plan_docs as (
                               rows between unbounded preceding and current row) as cap_hi,
         sum(nd.cap_amt) over (partition by nd.invoice_id) as plan_cap
     from named as nd
-    where nd.docs_count > 1
+    where nd.instalment_no is not null
 ),
 plan_pieces as (
     select

@@ -3,7 +3,7 @@
 --          Then the customer's credits on account (account_pool_snapshot) are set against
 --          its open documents: first those in the credit's currency, then, at the closing
 --          rate, what is left against documents in other currencies; undisputed before
---          disputed, oldest due first. What they do not use stays an open credit item (one
+--          disputed, oldest due first (ties by invoice and instalment). What they do not use stays an open credit item (one
 --          row per customer and currency, negative, no days past due): the credit balance.
 --          outstanding = amount - applied - credits set against it; amounts in reporting
 --          currency at the closing rate. Narrow (join invoice_facts on doc_key for document
@@ -26,11 +26,17 @@ applied_cum as (
                                rows between unbounded preceding and current row) as paid_cum_amt
     from partial_applied as pa
 ),
+-- customers that ever have credits on account (few): only their documents may be cleared below
+pool_customers as (
+    select distinct p.customer_id from account_pool_snapshot as p
+),
 spans as (
     select
         f.doc_key, f.customer_id, f.invoice_id, f.instalment_no, f.is_disputed, f.currency, f.invoice_date,
-        f.due_date, f.amount, f.has_partial, sd.snapshot_date, sd.cutoff_date
+        f.due_date, f.amount, f.has_partial, pc.customer_id is not null as pool_customer, sd.snapshot_date,
+        sd.cutoff_date
     from invoice_facts as f
+    left join pool_customers as pc on pc.customer_id = f.customer_id
     join snapshot_dates as sd
         on f.invoice_date <= sd.cutoff_date
         and sd.cutoff_date < coalesce(f.settled_on, date '9999-12-31')
@@ -46,7 +52,7 @@ partial_paid as (
 gross as (
     select
         sp.doc_key, sp.customer_id, sp.invoice_id, sp.instalment_no, sp.is_disputed, sp.currency,
-        sp.invoice_date, sp.due_date, sp.snapshot_date,
+        sp.invoice_date, sp.due_date, sp.snapshot_date, sp.pool_customer,
         sp.amount - coalesce(pp.paid_cum_amt, 0) as gross_doc_ccy,
         fx.rate_to_reporting as rate
     from spans as sp
@@ -54,14 +60,31 @@ gross as (
     join fx_snapshot as fx on fx.currency = sp.currency and fx.snapshot_date = sp.snapshot_date
     where sp.amount - coalesce(pp.paid_cum_amt, 0) > 0.000001
 ),
+-- only customers with credits on account at a date go through the clearing below
+pooled_keys as (
+    select distinct p.customer_id, p.snapshot_date from account_pool_snapshot as p
+),
+flagged as (
+    select g.*, k.customer_id is not null as is_pooled
+    from (select * from gross as g0 where g0.pool_customer) as g
+    left join pooled_keys as k on k.customer_id = g.customer_id and k.snapshot_date = g.snapshot_date
+),
+plain as (
+    select g.* exclude (pool_customer), false as is_pooled from gross as g where not g.pool_customer
+    union all
+    select f.* exclude (pool_customer) from flagged as f where not f.is_pooled
+),
+pooled as (
+    select f.* from flagged as f where f.is_pooled
+),
 -- first pass: credits against documents in their own currency
 ranked_same as (
     select
         g.doc_key, g.customer_id, g.currency, g.snapshot_date, g.gross_doc_ccy, p.pool_doc_ccy,
         sum(g.gross_doc_ccy) over (partition by g.customer_id, g.currency, g.snapshot_date
-                                   order by g.is_disputed, g.due_date, g.invoice_date, g.doc_key
+                                   order by g.is_disputed, g.due_date, g.invoice_date, g.invoice_id, g.instalment_no
                                    rows between unbounded preceding and current row) as cum_doc_ccy
-    from gross as g
+    from pooled as g
     join account_pool_snapshot as p
         on p.customer_id = g.customer_id and p.currency = g.currency and p.snapshot_date = g.snapshot_date
 ),
@@ -77,7 +100,7 @@ after_same as (
         coalesce(s.credit_doc_ccy, 0) as credit_doc_ccy,
         g.gross_doc_ccy - coalesce(s.credit_doc_ccy, 0) as left_doc_ccy,
         round((g.gross_doc_ccy - coalesce(s.credit_doc_ccy, 0)) * g.rate, 2) as left_amt
-    from gross as g
+    from pooled as g
     left join same_ccy as s on s.doc_key = g.doc_key and s.snapshot_date = g.snapshot_date
 ),
 pool_left as (
@@ -103,7 +126,7 @@ ranked_cross as (
     select
         a.doc_key, a.customer_id, a.snapshot_date, a.left_amt, cp.left_pool_amt,
         sum(a.left_amt) over (partition by a.customer_id, a.snapshot_date
-                              order by a.is_disputed, a.due_date, a.invoice_date, a.doc_key
+                              order by a.is_disputed, a.due_date, a.invoice_date, a.invoice_id, a.instalment_no
                               rows between unbounded preceding and current row) as cum_amt
     from after_same as a
     join cross_pool as cp on cp.customer_id = a.customer_id and cp.snapshot_date = a.snapshot_date
@@ -120,7 +143,25 @@ cross_used as (
     from cross_ccy as cc
     group by cc.customer_id, cc.snapshot_date
 ),
-items as (
+plain_items as (
+    select
+        g.snapshot_date,
+        g.customer_id,
+        g.doc_key,
+        g.invoice_id,
+        g.instalment_no,
+        g.is_disputed,
+        g.currency,
+        false as is_credit,
+        g.gross_doc_ccy as outstanding_doc_ccy,
+        round(g.gross_doc_ccy * g.rate, 2) as outstanding_amt,
+        0.0 as credit_applied_amt,
+        (g.snapshot_date - g.due_date)::integer as days_past_due,
+        (g.snapshot_date - g.invoice_date)::integer as days_outstanding
+    from plain as g
+    where round(g.gross_doc_ccy * g.rate, 2) >= 0.005
+),
+pooled_items as (
     select
         a.snapshot_date,
         a.customer_id,
@@ -162,7 +203,9 @@ credit_rows as (
     where pl.left_amt >= 0.005
 ),
 final as (
-    select * from items
+    select * from plain_items
+    union all
+    select * from pooled_items
     union all
     select * from credit_rows as cr
     where cr.outstanding_amt <= -0.005

@@ -156,6 +156,12 @@ amounts as (
     left join open_orders as oo on oo.customer_id = wr.customer_id and oo.snapshot_date = wr.snapshot_date
     left join cover as cv on cv.customer_id = wr.customer_id and cv.snapshot_date = wr.snapshot_date
 ),
+lines as (
+    select am.line_holder_id, am.snapshot_date, sum(am.gross_exposure_amt) as line_exposure_amt
+    from amounts as am
+    where am.line_holder_id is not null
+    group by am.line_holder_id, am.snapshot_date
+),
 final as (
     select
         am.snapshot_date,
@@ -187,9 +193,7 @@ final as (
         am.line_holder_id,
         am.line_scope,
         coalesce(am.line_holder_id = am.customer_id, false) as is_line_holder,
-        case when am.line_holder_id is not null then
-            sum(am.gross_exposure_amt) over (partition by am.line_holder_id, am.snapshot_date) end
-            as line_exposure_amt,
+        ln.line_exposure_amt,
         am.limit_effective_from,
         am.limit_expires_on,
         coalesce(am.limit_expires_on < am.snapshot_date, false) as is_limit_expired,
@@ -197,6 +201,7 @@ final as (
         am.insured_amt,
         greatest(0, am.gross_exposure_amt - am.collateral_amt - am.insured_amt) as net_exposure_amt
     from amounts as am
+    left join lines as ln on ln.line_holder_id = am.line_holder_id and ln.snapshot_date = am.snapshot_date
     order by am.snapshot_date, am.customer_id
 )
 select * from final;

@@ -4,7 +4,7 @@
 -- parameters: none.
 -- grain: one row per note.
 with final as (
-    select ln.rule, ln.file, ln.row, ln.column_name, ln.value, ln.message
+    select ln.rule, ln.file, ln.row, ln.column_name, ln.value, ln.message, ln.rows_of_kind
     from load_notes as ln
     order by ln.rule, ln.file, ln.row
 )
