@@ -334,12 +334,14 @@ def _targets(inv: pl.DataFrame, repeated: pl.DataFrame) -> pl.DataFrame:
     receivable = pl.col("doc_type") != "credit_note"
     single = inv.filter(receivable).select(
         "invoice_id", pl.col("customer_id").alias("inv_customer_id"), "invoice_date",
-        pl.col("amount").alias("inv_amount"), pl.col("currency").alias("inv_currency"))
+        pl.col("amount").alias("inv_amount"), pl.col("currency").alias("inv_currency"),
+        pl.col("paid_date").alias("inv_paid_date"), pl.col(ROW).alias("inv_row"))
     if repeated.height == 0:
         return single
     plans = repeated.filter(receivable).group_by("invoice_id").agg(
         pl.col("customer_id").first().alias("inv_customer_id"), pl.col("invoice_date").min(),
-        pl.col("amount").sum().alias("inv_amount"), pl.col("currency").first().alias("inv_currency"))
+        pl.col("amount").sum().alias("inv_amount"), pl.col("currency").first().alias("inv_currency"),
+        pl.col("paid_date").max().alias("inv_paid_date"), pl.col(ROW).min().alias("inv_row"))
     return pl.concat([single.join(plans.select("invoice_id"), on="invoice_id", how="anti"), plans])
 
 
@@ -378,9 +380,13 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
     bad = linked_known.filter(pl.col("currency") != pl.col("inv_currency"))
     errors.add_rows("invoices", file, bad, "applies_to", "credit note currency mismatch",
                     "a credit note must name an invoice in its own currency")
-    credit_claims = linked_known.filter(pl.col("doc_type") == "credit_note").select(
+    claim_columns = ["invoice_id", "claim_date", "claim_amt", ROW, "inv_amount", "inv_paid_date", "inv_row"]
+    credit_claims = linked_known.filter(pl.col("doc_type") == "credit_note").join(
+        targets.select(pl.col("invoice_id").alias("applies_to"), "inv_amount", "inv_paid_date", "inv_row"),
+        on="applies_to", how="left").select(
         pl.col("applies_to").alias("invoice_id"), pl.col("invoice_date").alias("claim_date"),
-        (-pl.col("amount")).alias("claim_amt"), pl.lit(None, pl.Int64).alias(ROW))
+        (-pl.col("amount")).alias("claim_amt"), pl.lit(None, pl.Int64).alias(ROW), "inv_amount", "inv_paid_date",
+        "inv_row")
     claims = [credit_claims]
     if "payments" in tables:
         pay = tables["payments"]
@@ -411,11 +417,12 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
                        "paid before its invoice was raised: cash on account until the invoice date, then applied "
                        "to it")
         claims.append(known.select("invoice_id", pl.col("payment_date").alias("claim_date"),
-                                   pl.col("amount").alias("claim_amt"), ROW))
-    # every claim on an invoice (payments and credit notes naming it), added up once
-    per_invoice = (pl.concat(claims).group_by("invoice_id")
-                   .agg(pl.col("claim_amt").sum(), pl.col("claim_date").max(), pl.col(ROW).max())
-                   .join(targets.select("invoice_id", "inv_amount"), on="invoice_id", how="inner"))
+                                   pl.col("amount").alias("claim_amt"), ROW, "inv_amount", "inv_paid_date",
+                                   "inv_row"))
+    # every claim on an invoice (payments and credit notes naming it), added up once, with the invoice's facts
+    per_invoice = (pl.concat([c.select(claim_columns) for c in claims]).group_by("invoice_id")
+                   .agg(pl.col("claim_amt").sum(), pl.col("claim_date").max(), pl.col(ROW).max(),
+                        pl.col("inv_amount").first(), pl.col("inv_paid_date").first(), pl.col("inv_row").first()))
     if "payments" in tables:
         over = (per_invoice.filter(pl.col("claim_amt") > pl.col("inv_amount") + 0.005)
                 .filter(pl.col(ROW).is_not_null())
@@ -424,11 +431,10 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
         notes.add_rows("payments", files["payments"], over, "amount", "overpayment",
                        "payments (and credit notes) applied to this invoice exceed it by the value shown: that "
                        "surplus is a credit on the customer's account", value_col="surplus_amt")
-    dated = inv.filter(pl.col("paid_date").is_not_null() & (pl.col("doc_type") != "credit_note"))
-    disagree = (dated.join(per_invoice.select("invoice_id", "claim_amt", "claim_date", "inv_amount"),
-                           on="invoice_id", how="inner")
-                .filter((pl.col("claim_amt") < pl.col("inv_amount") - 0.005)
-                        | (pl.col("claim_date") != pl.col("paid_date"))))
+    disagree = (per_invoice.filter(pl.col("inv_paid_date").is_not_null()
+                                   & ((pl.col("claim_amt") < pl.col("inv_amount") - 0.005)
+                                      | (pl.col("claim_date") != pl.col("inv_paid_date"))))
+                .select(pl.col("inv_row").alias(ROW), pl.col("inv_paid_date").alias("paid_date")).sort(ROW))
     notes.add_rows("invoices", file, disagree, "paid_date", "paid_date not used",
                    "payments or credit notes name this invoice and settle it differently from its paid_date: they "
                    "are used, the paid_date is not")

@@ -205,6 +205,7 @@ class WatchlistView:
     customers: pl.DataFrame  # one row per customer on the list, ranked
     customers_before: int
     notes: list[str] = field(default_factory=list)
+    disputed_apart: pl.DataFrame | None = None  # disputed items past the days-past-due rule's first level
 
     @property
     def by_rule(self) -> pl.DataFrame:
@@ -226,7 +227,10 @@ class WatchlistView:
                                                      how="semi"))
 
     def tables(self) -> dict[str, pl.DataFrame]:
-        return {"customers": self.customers, "hits": self.hits, "resolved": self.resolved, "by_rule": self.by_rule}
+        out = {"customers": self.customers, "hits": self.hits, "resolved": self.resolved, "by_rule": self.by_rule}
+        if self.disputed_apart is not None:
+            out["disputed_apart"] = self.disputed_apart
+        return out
 
 
 HIT_COLUMNS = ["customer_id", "name", "label", "severity", "status", "severity_before", "observed_text", "since",
@@ -274,4 +278,21 @@ def watchlist_view(inputs: MonitoringInputs, policy: Policy,
                   descending=[True, False]).select(hit_cols))
     resolved = resolved.join(names, on="customer_id", how="left").select(hit_cols)
     n_before = 0 if before is None else before["customer_id"].n_unique()
-    return WatchlistView(inputs.as_of, inputs.previous, hits, resolved, customers, n_before, notes)
+    disputed = disputed_apart(inputs.customers, rules, policy)
+    if disputed.height:
+        notes.append(f"{disputed.height:,} customer{'s have' if disputed.height != 1 else ' has'} disputed items past "
+                     "the days-past-due rule's first level; by the policy's dispute rule they do not set days past "
+                     "due (dispute resolution, not dunning) and are listed apart.")
+    return WatchlistView(inputs.as_of, inputs.previous, hits, resolved, customers, n_before, notes, disputed)
+
+
+def disputed_apart(customers: pl.DataFrame, rules: tuple[wl.Rule, ...], policy: Policy) -> pl.DataFrame:
+    """Customers whose disputed items are past the days-past-due rule's first level while the
+    rule does not count them (policy [ledger]): shown apart, with no action."""
+    rule = next((r for r in rules if r.key == "days_past_due" and r.enabled), None)
+    columns = ["customer_id", "name", "disputed_amt", "max_disputed_days_past_due", "max_days_past_due"]
+    if rule is None or policy.disputed_in_dpd or "max_disputed_days_past_due" not in customers.columns:
+        return pl.DataFrame(schema={c: customers.schema.get(c, pl.Float64) for c in columns})
+    return (customers.filter((pl.col("max_disputed_days_past_due") >= rule.entry)
+                             & (pl.col("max_days_past_due").fill_null(-10**9) < rule.entry))
+            .select(columns).sort("disputed_amt", descending=True))

@@ -24,8 +24,11 @@ wl = cached_collections_view(ctx.version, ctx.as_of, ctx.filters)
 st.title("Collections worklist")
 w = policy.priority_weights
 st.caption(f"As of {wl.as_of} · priority = {w['amount']:g} × rank of past-due amount + {w['dpd']:g} × rank of days "
-           f"past due + {w['pd']:g} × rank of PD (0-100) · stage by the most overdue undisputed item · "
-           + ("all customers" if ctx.filters.is_empty else "filtered (see sidebar)"))
+           f"past due + {w['pd']:g} × rank of PD (0-100) · "
+           + ("stage by the most overdue item, disputed ones included (policy)" if policy.disputed_in_dpd
+              else "stage by the most overdue undisputed item")
+           + " · balances after each customer's credits on account, so nobody whose credits cover what it owes is "
+             "chased · " + ("all customers" if ctx.filters.is_empty else "filtered (see sidebar)"))
 
 c = wl.customers
 tiles = st.columns(4)

@@ -18,6 +18,11 @@ st.caption(
 )
 for note in view.notes:
     st.info(note, icon=":material/info:")
+if k.credit_balance_amt < 0:
+    st.caption(f"Credit balances (customers' money on account beyond what they owe): "
+               f"{fmt_amount(-k.credit_balance_amt, cur, compact=False)}. They count as exposure 0, never less, "
+               f"and take nothing off other customers' exposure; open AR after them "
+               f"{fmt_amount(k.open_ar_amt, cur, compact=False)}.")
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -33,17 +38,20 @@ kpi(row1[1], "Net exposure", fmt_amount(k.net_exposure_amt, cur), change(k.net_e
 kpi(row1[2], "Total limits", fmt_amount(k.limit_amt, cur), change(k.limit_amt, p and p.limit_amt), currency=cur,
     help="Credit limits in force at the as-of date.", trend=view.sparkline("limit_amt"))
 kpi(row1[3], "Utilization", fmt_pct(k.utilization_pct), change(k.utilization_pct, p and p.utilization_pct), "pp",
-    good="down", help="Gross exposure of customers with a limit ÷ their total limits.",
+    good="down", help="Exposure of the credit lines ÷ their limits (a group limit counts once, against the whole "
+                      "group's exposure).",
     trend=view.sparkline("utilization_pct"))
 row2 = st.columns(4)
 kpi(row2[0], "Overdue share", fmt_pct(k.overdue_share_pct), change(k.overdue_share_pct, p and p.overdue_share_pct),
-    "pp", good="down", help="Overdue AR (days past due > 0) ÷ open AR.", trend=view.sparkline("overdue_share_pct"))
+    "pp", good="down", help="Overdue open items (days past due > 0, after each customer's credits) ÷ open items.",
+    trend=view.sparkline("overdue_share_pct"))
 kpi(row2[1], "Expected loss", fmt_amount(k.expected_loss_amt, cur), change(k.expected_loss_amt, p and p.expected_loss_amt),
     currency=cur, good="down",
     help="Σ PD × LGD × net exposure; PD from the rating (or the policy PD of the grade), LGD from policy.")
 kpi(row2[2], "Customers over limit", fmt_int(k.customers_over_limit),
     change(k.customers_over_limit, p and p.customers_over_limit), "int", good="down",
-    help=f"Gross exposure above the limit in force; over-limit amount {fmt_amount(k.over_limit_amt, cur)}.",
+    help=f"Credit lines (a group limit is one) whose exposure is above the limit in force; over-limit amount "
+         f"{fmt_amount(k.over_limit_amt, cur)}.",
     trend=view.sparkline("customers_over_limit"))
 kpi(row2[3], "Customers with exposure", fmt_int(k.customers_with_exposure),
     change(k.customers_with_exposure, p and p.customers_with_exposure), "int",

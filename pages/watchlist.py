@@ -133,6 +133,11 @@ def board() -> None:
     with t_res:
         table(resolved.select("customer_id", "name", "label", "severity_before", "observed_text", "action"),
               f"watchlist_resolved_{view.as_of}", "t_wl_resolved", cur, height=360)
+    if view.disputed_apart is not None and view.disputed_apart.height:
+        with st.expander(f"Disputed items shown apart ({view.disputed_apart.height:,} customers)"):
+            st.caption("Past the days-past-due rule's first level, but under dispute: by the credit policy they go to "
+                       "dispute resolution and set no days past due, so no action is suggested here.")
+            table(view.disputed_apart, f"watchlist_disputed_{view.as_of}", "t_wl_disputed", cur, height=300)
 
 
 board()

@@ -10,7 +10,9 @@
 --          paid_date, if it has one.
 -- parameters: none.
 -- grain: one row per piece of a claim: applied to doc_key on applied_on, and/or on the
---        customer's account from credit_from until credit_to (null: until used).
+--        customer's account from credit_from until credit_to (null: until used). Who and what
+--        (source_id, customer, currency, invoice) are kept for what sits on account; a piece
+--        only ever applied needs its document (doc_key) alone.
 create table ledger_entries as
 with receivables as (
     select d.doc_key, d.invoice_id, d.instalment_no, d.invoice_date, d.due_date, d.amount
@@ -138,14 +140,14 @@ surplus as (
     select ps.source_id, ps.source_kind, ps.customer_id, ps.currency, ps.invoice_id, ps.source_date, ps.surplus_amt
     from plan_surplus as ps
 ),
+-- pieces applied without ever sitting on account carry only what settlement needs (narrow rows)
 final as (
     select
-        a.source_id,
+        case when a.source_date < a.doc_date then a.source_id end as source_id,
         a.source_kind,
-        a.customer_id,
-        a.currency,
-        a.invoice_id,
-        a.source_date,
+        case when a.source_date < a.doc_date then a.customer_id end as customer_id,
+        case when a.source_date < a.doc_date then a.currency end as currency,
+        case when a.source_date < a.doc_date then a.invoice_id end as invoice_id,
         a.doc_key,
         greatest(a.source_date, a.doc_date) as applied_on,
         case when a.source_date < a.doc_date then a.source_date end as credit_from,
@@ -155,7 +157,7 @@ final as (
     from applied as a
     union all
     select
-        s.source_id, s.source_kind, s.customer_id, s.currency, s.invoice_id, s.source_date,
+        s.source_id, s.source_kind, s.customer_id, s.currency, s.invoice_id,
         null::bigint as doc_key,
         null::date as applied_on,
         s.source_date as credit_from,
@@ -167,19 +169,19 @@ final as (
     union all
     select
         pay.payment_id, case when pay.method = 'write_off' then 'write_off' else 'payment' end, pay.customer_id,
-        pay.currency, null::varchar, pay.payment_date, null::bigint, null::date, pay.payment_date, null::date,
+        pay.currency, null::varchar, null::bigint, null::date, pay.payment_date, null::date,
         case when pay.method = 'write_off' then 'write-off on account' else 'unapplied cash' end, pay.amount
     from payments as pay
     where pay.invoice_id is null
     union all
     select
-        cn.invoice_id, 'credit_note', cn.customer_id, cn.currency, null::varchar, cn.invoice_date, null::bigint,
-        null::date, cn.invoice_date, cn.paid_date, 'credit note', -cn.amount
+        cn.invoice_id, 'credit_note', cn.customer_id, cn.currency, null::varchar, null::bigint, null::date,
+        cn.invoice_date, cn.paid_date, 'credit note', -cn.amount
     from documents as cn
     where not cn.is_receivable and cn.applies_to is null
     union all
     select
-        r.invoice_id, 'paid_date', r.customer_id, r.currency, r.invoice_id, r.paid_date, r.doc_key,
+        null::varchar, 'paid_date', null::varchar, null::varchar, null::varchar, r.doc_key,
         greatest(r.paid_date, r.invoice_date), null::date, null::date, null::varchar, r.amount
     from documents as r
     anti join claims as c on c.invoice_id = r.invoice_id

@@ -3,13 +3,14 @@
 --          step (has_partial), how much was written off, credited by credit notes or applied
 --          in all. Credit notes are not receivables: they never settle (see ledger_entries).
 -- parameters: none.
--- grain: one row per document. key: (doc_key).
+-- grain: one row per document. key: (doc_key). The document type and the invoice a credit
+--        note names are in documents (join on doc_key).
 create table invoice_facts as
 with applied as (
     select
         le.doc_key,
-        count(distinct le.applied_on) as applied_days,
         min(le.applied_on) as first_applied_on,
+        max(le.applied_on) as last_applied_on,
         sum(le.amount_doc_ccy) as applied_doc_ccy,
         coalesce(sum(le.amount_doc_ccy) filter (where le.source_kind = 'write_off'), 0) as written_off_doc_ccy,
         max(le.applied_on) filter (where le.source_kind = 'write_off') as written_off_on,
@@ -22,7 +23,7 @@ with applied as (
 stepwise as (
     select le.doc_key, le.applied_on, sum(le.amount_doc_ccy) as paid_amt
     from ledger_entries as le
-    semi join applied as a on a.doc_key = le.doc_key and a.applied_days > 1
+    semi join applied as a on a.doc_key = le.doc_key and a.last_applied_on > a.first_applied_on
     group by le.doc_key, le.applied_on
 ),
 stepwise_settled as (
@@ -42,21 +43,20 @@ final as (
         d.invoice_id,
         d.instalment_no,
         d.customer_id,
-        d.doc_type,
         d.is_receivable,
         d.invoice_date,
         d.due_date,
         d.amount,
         d.currency,
         d.is_disputed,
-        d.applies_to,
         case
             when not d.is_receivable then null
             when d.amount < 0.005 then d.invoice_date
-            when a.applied_days = 1 and a.applied_doc_ccy >= d.amount - 0.005 then a.first_applied_on
-            when a.applied_days > 1 then ss.settled_on
+            when a.last_applied_on = a.first_applied_on and a.applied_doc_ccy >= d.amount - 0.005
+                then a.first_applied_on
+            when a.last_applied_on > a.first_applied_on then ss.settled_on
         end as settled_on,
-        d.is_receivable and (coalesce(a.applied_days, 0) > 1
+        d.is_receivable and (coalesce(a.last_applied_on > a.first_applied_on, false)
             or (a.doc_key is not null and a.applied_doc_ccy < d.amount - 0.005)) as has_partial,
         coalesce(a.applied_doc_ccy, 0) as applied_doc_ccy,
         coalesce(a.written_off_doc_ccy, 0) as written_off_doc_ccy,

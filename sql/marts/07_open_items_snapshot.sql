@@ -26,20 +26,20 @@ applied_cum as (
                                rows between unbounded preceding and current row) as paid_cum_amt
     from partial_applied as pa
 ),
--- customers that ever have credits on account (few): only their documents may be cleared below
-pool_customers as (
-    select distinct p.customer_id from account_pool_snapshot as p
+-- the customers and dates with credits on account: only their documents go through the clearing
+pooled_keys as (
+    select distinct p.customer_id, p.snapshot_date from account_pool_snapshot as p
 ),
 spans as (
     select
         f.doc_key, f.customer_id, f.invoice_id, f.instalment_no, f.is_disputed, f.currency, f.invoice_date,
-        f.due_date, f.amount, f.has_partial, pc.customer_id is not null as pool_customer, sd.snapshot_date,
-        sd.cutoff_date
+        f.due_date, f.amount, f.has_partial, sd.snapshot_date, sd.cutoff_date,
+        k.customer_id is not null as is_pooled
     from invoice_facts as f
-    left join pool_customers as pc on pc.customer_id = f.customer_id
     join snapshot_dates as sd
         on f.invoice_date <= sd.cutoff_date
         and sd.cutoff_date < coalesce(f.settled_on, date '9999-12-31')
+    left join pooled_keys as k on k.customer_id = f.customer_id and k.snapshot_date = sd.snapshot_date
     where f.is_receivable
 ),
 -- only documents paid in several steps need the payments so far; the rest are whole until settled
@@ -49,10 +49,11 @@ partial_paid as (
     asof left join applied_cum as ac
         on sp.doc_key = ac.doc_key and sp.cutoff_date >= ac.applied_on
 ),
-gross as (
+-- not materialized: each use below takes its own customers (no second copy of every open item)
+gross as not materialized (
     select
         sp.doc_key, sp.customer_id, sp.invoice_id, sp.instalment_no, sp.is_disputed, sp.currency,
-        sp.invoice_date, sp.due_date, sp.snapshot_date, sp.pool_customer,
+        sp.invoice_date, sp.due_date, sp.snapshot_date, sp.is_pooled,
         sp.amount - coalesce(pp.paid_cum_amt, 0) as gross_doc_ccy,
         fx.rate_to_reporting as rate
     from spans as sp
@@ -60,22 +61,11 @@ gross as (
     join fx_snapshot as fx on fx.currency = sp.currency and fx.snapshot_date = sp.snapshot_date
     where sp.amount - coalesce(pp.paid_cum_amt, 0) > 0.000001
 ),
--- only customers with credits on account at a date go through the clearing below
-pooled_keys as (
-    select distinct p.customer_id, p.snapshot_date from account_pool_snapshot as p
-),
-flagged as (
-    select g.*, k.customer_id is not null as is_pooled
-    from (select * from gross as g0 where g0.pool_customer) as g
-    left join pooled_keys as k on k.customer_id = g.customer_id and k.snapshot_date = g.snapshot_date
-),
 plain as (
-    select g.* exclude (pool_customer), false as is_pooled from gross as g where not g.pool_customer
-    union all
-    select f.* exclude (pool_customer) from flagged as f where not f.is_pooled
+    select g.* from gross as g where not g.is_pooled
 ),
 pooled as (
-    select f.* from flagged as f where f.is_pooled
+    select g.* from gross as g where g.is_pooled
 ),
 -- first pass: credits against documents in their own currency
 ranked_same as (

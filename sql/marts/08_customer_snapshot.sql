@@ -156,10 +156,11 @@ amounts as (
     left join open_orders as oo on oo.customer_id = wr.customer_id and oo.snapshot_date = wr.snapshot_date
     left join cover as cv on cv.customer_id = wr.customer_id and cv.snapshot_date = wr.snapshot_date
 ),
+-- a group line's exposure is its members'; an entity line's is the customer's own
 lines as (
     select am.line_holder_id, am.snapshot_date, sum(am.gross_exposure_amt) as line_exposure_amt
     from amounts as am
-    where am.line_holder_id is not null
+    where am.line_scope = 'group'
     group by am.line_holder_id, am.snapshot_date
 ),
 final as (
@@ -193,7 +194,8 @@ final as (
         am.line_holder_id,
         am.line_scope,
         coalesce(am.line_holder_id = am.customer_id, false) as is_line_holder,
-        ln.line_exposure_amt,
+        case when am.line_scope = 'group' then ln.line_exposure_amt
+             when am.line_holder_id is not null then am.gross_exposure_amt end as line_exposure_amt,
         am.limit_effective_from,
         am.limit_expires_on,
         coalesce(am.limit_expires_on < am.snapshot_date, false) as is_limit_expired,

@@ -7,7 +7,7 @@ with final as (
     select
         coalesce(oi.invoice_id, 'unapplied cash / credits') as invoice_id,
         oi.instalment_no,
-        case when oi.is_credit then 'credit' else f.doc_type end as doc_type,
+        case when oi.is_credit then 'credit' else d.doc_type end as doc_type,
         f.invoice_date,
         f.due_date,
         oi.currency,
@@ -19,6 +19,7 @@ with final as (
         oi.is_disputed
     from open_items_snapshot as oi
     left join invoice_facts as f on f.doc_key = oi.doc_key
+    left join documents as d on d.doc_key = oi.doc_key
     where oi.customer_id = $customer_id and oi.snapshot_date = $as_of
     order by oi.is_credit, oi.days_past_due desc, oi.invoice_id, oi.instalment_no
 )
