@@ -345,6 +345,22 @@ def _targets(inv: pl.DataFrame, repeated: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([single.join(plans.select("invoice_id"), on="invoice_id", how="anti"), plans])
 
 
+def _named_invoice(frame: pl.DataFrame, key: str, targets: pl.DataFrame, table: str, file: str,
+                   errors: _Collector, unknown: tuple[str, str, str], customer: tuple[str, str, str],
+                   currency: tuple[str, str, str]) -> pl.DataFrame:
+    """Rows that name an invoice in `key` (payments, credit notes), joined to it: an unknown
+    invoice, or one of another customer or currency, is refused ((column, rule, message)
+    each); the rows naming a known invoice come back with its facts (inv_*)."""
+    joined = frame.join(targets.rename({"invoice_id": key}) if key != "invoice_id" else targets, on=key, how="left")
+    errors.add_rows(table, file, joined.filter(pl.col("inv_customer_id").is_null()), unknown[0], unknown[1], unknown[2])
+    known = joined.filter(pl.col("inv_customer_id").is_not_null())
+    errors.add_rows(table, file, known.filter(pl.col("customer_id") != pl.col("inv_customer_id")), customer[0],
+                    customer[1], customer[2])
+    errors.add_rows(table, file, known.filter(pl.col("currency") != pl.col("inv_currency")), currency[0], currency[1],
+                    currency[2])
+    return known
+
+
 def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], policy: Policy,
                    errors: _Collector, notes: _Collector) -> None:
     inv = tables["invoices"]
@@ -367,23 +383,14 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
     errors.add_rows("invoices", file, bad, "applies_to", "applies_to on an invoice",
                     "applies_to names the invoice a credit note (or debit note) adjusts; leave it empty on "
                     "invoices")
-    linked = linked.filter(pl.col("doc_type") != "invoice").join(
-        targets.select(pl.col("invoice_id").alias("applies_to"), "inv_customer_id", "inv_currency"),
-        on="applies_to", how="left")
-    bad = linked.filter(pl.col("inv_customer_id").is_null())
-    errors.add_rows("invoices", file, bad, "applies_to", "unknown invoice",
-                    "applies_to is not the invoice_id of an invoice or debit note in the invoices table")
-    linked_known = linked.filter(pl.col("inv_customer_id").is_not_null())
-    bad = linked_known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
-    errors.add_rows("invoices", file, bad, "applies_to", "credit note customer mismatch",
-                    "a credit note must name an invoice of its own customer")
-    bad = linked_known.filter(pl.col("currency") != pl.col("inv_currency"))
-    errors.add_rows("invoices", file, bad, "applies_to", "credit note currency mismatch",
-                    "a credit note must name an invoice in its own currency")
+    linked_known = _named_invoice(
+        linked.filter(pl.col("doc_type") != "invoice"), "applies_to", targets, "invoices", file, errors,
+        ("applies_to", "unknown invoice", "applies_to is not the invoice_id of an invoice or debit note in the "
+         "invoices table"),
+        ("applies_to", "credit note customer mismatch", "a credit note must name an invoice of its own customer"),
+        ("applies_to", "credit note currency mismatch", "a credit note must name an invoice in its own currency"))
     claim_columns = ["invoice_id", "claim_date", "claim_amt", ROW, "inv_amount", "inv_paid_date", "inv_row"]
-    credit_claims = linked_known.filter(pl.col("doc_type") == "credit_note").join(
-        targets.select(pl.col("invoice_id").alias("applies_to"), "inv_amount", "inv_paid_date", "inv_row"),
-        on="applies_to", how="left").select(
+    credit_claims = linked_known.filter(pl.col("doc_type") == "credit_note").select(
         pl.col("applies_to").alias("invoice_id"), pl.col("invoice_date").alias("claim_date"),
         (-pl.col("amount")).alias("claim_amt"), pl.lit(None, pl.Int64).alias(ROW), "inv_amount", "inv_paid_date",
         "inv_row")
@@ -394,18 +401,13 @@ def _invoice_rules(tables: dict[str, pl.DataFrame], files: dict[str, str], polic
         bad = pay.filter(pl.col("invoice_id").is_null() & pl.col("instalment_no").is_not_null())
         errors.add_rows("payments", pfile, bad, "instalment_no", "instalment without invoice",
                         "instalment_no names an instalment of the payment's invoice_id, which is empty")
-        joined = pay.filter(pl.col("invoice_id").is_not_null()).join(targets, on="invoice_id", how="left")
-        bad = joined.filter(pl.col("inv_customer_id").is_null())
-        errors.add_rows("payments", pfile, bad, "invoice_id", "unknown invoice",
-                        "invoice_id is not an invoice or debit note in the invoices table (leave it empty for cash "
-                        "on account)")
-        known = joined.filter(pl.col("inv_customer_id").is_not_null())
-        bad = known.filter(pl.col("customer_id") != pl.col("inv_customer_id"))
-        errors.add_rows("payments", pfile, bad, "customer_id", "payment customer mismatch",
-                        "customer_id differs from the customer of the invoice it is applied to")
-        bad = known.filter(pl.col("currency") != pl.col("inv_currency"))
-        errors.add_rows("payments", pfile, bad, "currency", "payment currency mismatch",
-                        "an applied payment must be in the currency of its invoice")
+        known = _named_invoice(
+            pay.filter(pl.col("invoice_id").is_not_null()), "invoice_id", targets, "payments", pfile, errors,
+            ("invoice_id", "unknown invoice", "invoice_id is not an invoice or debit note in the invoices table "
+             "(leave it empty for cash on account)"),
+            ("customer_id", "payment customer mismatch",
+             "customer_id differs from the customer of the invoice it is applied to"),
+            ("currency", "payment currency mismatch", "an applied payment must be in the currency of its invoice"))
         named = known.filter(pl.col("instalment_no").is_not_null())
         if named.height:
             bad = named.join(inv.select("invoice_id", "instalment_no"), on=["invoice_id", "instalment_no"],

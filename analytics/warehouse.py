@@ -247,6 +247,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 OVERLAY_SEARCH_PATH = "memory.main,wh.main"
+OVERLAY_MEMORY = "768MB"  # per on-demand date (Warehouse.OVERLAYS_KEPT of them at most)
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = None,
@@ -270,6 +271,8 @@ def build_overlay(path: Path, info: dict[str, str], day: date) -> duckdb.DuckDBP
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = false")
+        # one day's tables are small; the cap keeps the file pages this database caches in check
+        con.execute("set memory_limit = $limit", {"limit": OVERLAY_MEMORY})
         con.execute("attach $file as wh (read_only)", {"file": str(path)})
         con.execute("set search_path = $path", {"path": OVERLAY_SEARCH_PATH})
         params = mart_params(info)
@@ -290,7 +293,7 @@ class Warehouse:
     has no pre-built snapshot (built once per day and kept for the next few requests).
     """
 
-    OVERLAYS_KEPT = 3
+    OVERLAYS_KEPT = 2
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = warehouse_dir(folder)

@@ -12,21 +12,7 @@
 -- grain: one row per open document per snapshot date (is_credit = false) and one row per
 --        customer, currency and snapshot date with an unused credit (is_credit = true).
 create table open_items_snapshot as
-with partial_applied as (
-    select le.doc_key, le.applied_on, sum(le.amount_doc_ccy) as paid_amt
-    from ledger_entries as le
-    semi join invoice_facts as f on f.doc_key = le.doc_key and f.has_partial
-    group by le.doc_key, le.applied_on
-),
-applied_cum as (
-    select
-        pa.doc_key,
-        pa.applied_on,
-        sum(pa.paid_amt) over (partition by pa.doc_key order by pa.applied_on
-                               rows between unbounded preceding and current row) as paid_cum_amt
-    from partial_applied as pa
-),
--- the customers and dates with credits on account: only their documents go through the clearing
+with -- the customers and dates with credits on account: only their documents go through the clearing
 pooled_keys as (
     select distinct p.customer_id, p.snapshot_date from account_pool_snapshot as p
 ),
@@ -43,6 +29,20 @@ spans as (
     where f.is_receivable
 ),
 -- only documents paid in several steps need the payments so far; the rest are whole until settled
+partial_applied as (
+    select le.doc_key, le.applied_on, sum(le.amount_doc_ccy) as paid_amt
+    from ledger_entries as le
+    semi join (select sp0.doc_key from spans as sp0 where sp0.has_partial) as pd on pd.doc_key = le.doc_key
+    group by le.doc_key, le.applied_on
+),
+applied_cum as (
+    select
+        pa.doc_key,
+        pa.applied_on,
+        sum(pa.paid_amt) over (partition by pa.doc_key order by pa.applied_on
+                               rows between unbounded preceding and current row) as paid_cum_amt
+    from partial_applied as pa
+),
 partial_paid as (
     select sp.doc_key, sp.snapshot_date, coalesce(ac.paid_cum_amt, 0) as paid_cum_amt
     from (select * from spans as s where s.has_partial) as sp

@@ -12,23 +12,13 @@
 --             close on it).
 -- grain: one row per customer per snapshot date (from onboarding or first document on).
 create table customer_snapshot as
-with first_document as (
-    select d.customer_id, min(d.invoice_date) as first_date
-    from documents as d
-    group by d.customer_id
-),
-parents as (
-    select distinct c.parent_id as customer_id
-    from customers as c
-    where c.parent_id is not null
-),
-base as (
+with base as (
     select
         c.customer_id,
         c.name,
         c.parent_id,
-        coalesce(c.parent_id, c.customer_id) as group_id,
-        p.customer_id is not null as is_group_parent,
+        cd.group_id,
+        cd.is_group_parent,
         c.segment,
         c.industry,
         c.region,
@@ -37,10 +27,9 @@ base as (
         sd.snapshot_date,
         sd.cutoff_date
     from customers as c
-    left join first_document as fd on fd.customer_id = c.customer_id
-    left join parents as p on p.customer_id = c.customer_id
+    join customer_dims as cd on cd.customer_id = c.customer_id
     cross join snapshot_dates as sd
-    where coalesce(least(c.onboarded_on, fd.first_date), date '1900-01-01') <= sd.snapshot_date
+    where coalesce(least(c.onboarded_on, cd.first_document_date), date '1900-01-01') <= sd.snapshot_date
 ),
 ar as (
     select

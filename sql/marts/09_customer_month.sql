@@ -13,6 +13,10 @@ with periods as (
     select sd.snapshot_date, sd.cutoff_date, date_trunc('month', sd.snapshot_date)::date as period_month
     from snapshot_dates as sd
 ),
+-- the days the periods cover (one month when a single as-of date is built on demand)
+span as (
+    select min(p.period_month) as first_day, max(p.cutoff_date) as last_day from periods as p
+),
 sales as (
     select
         f.customer_id,
@@ -23,6 +27,7 @@ sales as (
     join periods as p
         on p.period_month = date_trunc('month', f.invoice_date) and f.invoice_date <= p.cutoff_date
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = p.snapshot_date
+    where f.invoice_date between (select s.first_day from span as s) and (select s.last_day from span as s)
     group by f.customer_id, p.snapshot_date
 ),
 cash as (
@@ -37,6 +42,7 @@ cash as (
     join periods as p
         on p.period_month = date_trunc('month', pay.payment_date) and pay.payment_date <= p.cutoff_date
     join fx_snapshot as fx on fx.currency = pay.currency and fx.snapshot_date = p.snapshot_date
+    where pay.payment_date between (select s.first_day from span as s) and (select s.last_day from span as s)
     group by pay.customer_id, p.snapshot_date
 ),
 settled as (
@@ -52,6 +58,7 @@ settled as (
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = p.snapshot_date
     where f.is_receivable and f.amount > 0 and f.written_off_doc_ccy = 0
         and f.credited_doc_ccy < f.amount - 0.005
+        and f.settled_on between (select s.first_day from span as s) and (select s.last_day from span as s)
     group by f.customer_id, p.snapshot_date
 ),
 keys as (

@@ -8,19 +8,14 @@
 -- grain: one row per snapshot date per segment, industry, region, credit manager
 --        and group_key.
 create table portfolio_trend as
-with real_groups as (
-    select distinct c.parent_id as group_id
-    from customers as c
-    where c.parent_id is not null
-),
-final as (
+with final as (
     select
         cs.snapshot_date,
         cs.segment,
         cs.industry,
         cs.region,
         cs.credit_manager,
-        rg.group_id as group_key,
+        cd.group_key,
         sum(cs.open_ar_amt) as open_ar_amt,
         sum(cs.credit_balance_amt) as credit_balance_amt,
         sum(cs.not_due_amt) as not_due_amt,
@@ -41,7 +36,7 @@ final as (
         coalesce(sum(cm.settled_days_to_pay_x_amt), 0) as settled_days_to_pay_x_amt,
         coalesce(sum(cm.settled_days_beyond_x_amt), 0) as settled_days_beyond_x_amt
     from customer_snapshot as cs
-    left join real_groups as rg on rg.group_id = cs.group_id
+    join customer_dims as cd on cd.customer_id = cs.customer_id
     left join customer_month as cm on cm.customer_id = cs.customer_id and cm.snapshot_date = cs.snapshot_date
     group by all
     order by cs.snapshot_date

@@ -7,23 +7,7 @@
 -- grain: one row per snapshot date per filter-dimension combination per basis
 --        per bucket index.
 create table aging_cube as
-with real_groups as (
-    select distinct c.parent_id as group_id
-    from customers as c
-    where c.parent_id is not null
-),
-dims as (
-    select
-        c.customer_id,
-        c.segment,
-        c.industry,
-        c.region,
-        c.credit_manager,
-        rg.group_id as group_key
-    from customers as c
-    left join real_groups as rg on rg.group_id = coalesce(c.parent_id, c.customer_id)
-),
-final as (
+with final as (
     select
         oi.snapshot_date,
         d.segment,
@@ -40,7 +24,7 @@ final as (
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi
-    join dims as d on d.customer_id = oi.customer_id
+    join customer_dims as d on d.customer_id = oi.customer_id
     cross join (values (false), (true)) as basis(by_invoice_date)
     group by all
     order by oi.snapshot_date

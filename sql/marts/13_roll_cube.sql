@@ -6,23 +6,7 @@
 -- grain: one row per month-end per filter-dimension combination per from bucket
 --        per to state.
 create table roll_cube as
-with real_groups as (
-    select distinct c.parent_id as group_id
-    from customers as c
-    where c.parent_id is not null
-),
-dims as (
-    select
-        c.customer_id,
-        c.segment,
-        c.industry,
-        c.region,
-        c.credit_manager,
-        rg.group_id as group_key
-    from customers as c
-    left join real_groups as rg on rg.group_id = coalesce(c.parent_id, c.customer_id)
-),
-final as (
+with final as (
     select
         rt.month_end,
         d.segment,
@@ -39,7 +23,7 @@ final as (
         sum(rt.from_amt) as from_amt,
         sum(rt.to_amt) as to_amt
     from roll_transitions as rt
-    join dims as d on d.customer_id = rt.customer_id
+    join customer_dims as d on d.customer_id = rt.customer_id
     group by all
     order by rt.month_end
 )
