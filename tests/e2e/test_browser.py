@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,97 @@ def test_whatif_lever_reruns_the_panel_and_the_link_reproduces_it(server, page):
     page.get_by_text("Loss quantiles: Monte Carlo").wait_for(timeout=60_000)
     no_errors(page)
     assert metric_value(page, "Expected loss") == after
+
+
+# ----------------------------------------------------------------------------- the ledger in the browser
+
+CASES = ROOT / "tests" / "fixtures" / "cases" / "receivables"
+SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 1280, "height": 720}}
+
+
+@pytest.fixture(scope="module")
+def case_server(tmp_path_factory, policy):
+    """One server over the group-limit case and one over the cash-on-account case."""
+    from analytics.loader import load
+
+    urls = {}
+    with contextlib.ExitStack() as stack:
+        for case in ("08-group-credit-limit", "05-unapplied-cash-on-account"):
+            folder = tmp_path_factory.mktemp(f"wh_{case[:2]}")
+            assert load(CASES / case / "data", policy, folder).ok
+            urls[case[:2]] = stack.enter_context(streamlit_server(folder))
+        yield urls
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_group_member_sees_the_group_limit_it_draws_on(case_server, browser, size):
+    ctx = browser.new_context(viewport=SIZES[size])
+    page = ctx.new_page()
+    try:
+        page.goto(f"{case_server['08']}/customer?customer=S2")
+        settle(page)
+        no_errors(page)
+        body = page.inner_text("body")
+        assert "draws on the group limit of G1" in body and "group exposure 11,000 of 10,000" in body
+        assert metric_value(page, "Group utilization") == "110.0 %"
+        shot(page, f"customer_group_member_{size}")
+        page.goto(f"{case_server['08']}/portfolio")
+        settle(page)
+        no_errors(page)
+        assert metric_value(page, "Utilization") == "110.0 %" and metric_value(page, "Customers over limit") == "1"
+        shot(page, f"portfolio_group_limit_{size}")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_cash_on_account_is_a_line_of_its_own_and_nobody_is_chased(case_server, browser, size):
+    ctx = browser.new_context(viewport=SIZES[size])
+    page = ctx.new_page()
+    try:
+        page.goto(f"{case_server['05']}/aging?as_of=2024-03-31")
+        settle(page)
+        no_errors(page)
+        assert metric_value(page, "Open AR") == "CNY -500"
+        assert "Unapplied cash / credits: CNY -500 on 1 account(s) in credit" in page.inner_text("body")
+        shot(page, f"aging_credits_{size}")
+        page.goto(f"{case_server['05']}/collections?as_of=2024-03-31")
+        settle(page)
+        no_errors(page)
+        assert metric_value(page, "Customers to chase") == "0"
+        page.goto(f"{case_server['05']}/data?as_of=2024-03-31")
+        settle(page)
+        no_errors(page)
+        body = page.inner_text("body")
+        assert "Reconciliation at 2024-03-31" in body and "The ledger and the aging tie in CNY" in body
+        shot(page, f"data_reconciliation_{size}")
+    finally:
+        ctx.close()
+
+
+def test_any_day_from_the_sidebar_and_from_a_link(server, page, generated_warehouse):
+    """A day without a snapshot: from a link it opens with 'Another day…' and its date; picked
+    in the sidebar it is built on demand and written to the link."""
+    from analytics.views import calendar
+    from analytics.warehouse import Warehouse
+
+    wh = Warehouse(generated_warehouse)
+    try:
+        cal = calendar(wh)
+    finally:
+        wh.close()
+    day = date.fromordinal(cal.dates[4].toordinal() - 11)
+    page.goto(f"{server}/aging?as_of={day.isoformat()}")
+    settle(page)
+    no_errors(page)
+    assert f"As of {day.isoformat()}" in page.inner_text("body")
+    assert "Another day" in page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.inner_text()
+    shot(page, "aging_on_demand_day")
+    other = date.fromordinal(day.toordinal() - 20)
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+    field.fill(other.isoformat())
+    field.press("Enter")
+    page.wait_for_url(f"**as_of={other.isoformat()}**", timeout=60_000)
+    settle(page)
+    no_errors(page)
+    assert f"As of {other.isoformat()}" in page.inner_text("body")

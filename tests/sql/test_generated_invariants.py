@@ -156,3 +156,17 @@ def test_aging_matches_an_independent_pandas_ledger(wh, generated_source, policy
                    "select sum(open_ar_amt) as ar, sum(gross_exposure_amt) as gross from customer_snapshot "
                    "where snapshot_date = $d", d=day).row(0)
         assert (exposure["open_ar_amt"].sum(), exposure["gross_exposure_amt"].sum()) == pytest.approx(mart, abs=0.05)
+
+
+def test_collections_past_due_is_the_portfolios_overdue(wh, policy):
+    """One definition: the worklist's past-due total is the portfolio's overdue AR (both the
+    open items past due, after credits), at the extraction date and on a day built on demand."""
+    from analytics.views import exposure_view
+    from analytics.views_receivables import collections_view
+
+    cal = calendar(wh)
+    for day in (cal.latest, date.fromordinal(cal.dates[5].toordinal() - 9)):
+        worklist = collections_view(wh, day, Filters(), policy)
+        exposure = exposure_view(wh, day, Filters(), policy)
+        assert float(worklist.customers["past_due_amt"].sum()) == pytest.approx(exposure.kpis.overdue_amt, abs=0.05)
+        assert worklist.customers.height > 0

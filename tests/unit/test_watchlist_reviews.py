@@ -214,3 +214,29 @@ def test_review_schedule_by_hand() -> None:
     counts = dict(zip(*reviews.status_counts(sched).select("status", "customers").to_dict(as_series=False).values()))
     assert counts["overdue"] == 1 and counts["never reviewed"] == 1 and counts["due in 61-90 days"] == 0
     assert reviews.by_manager(sched).row(0, named=True)["overdue"] == 2
+
+
+def test_utilization_is_a_lines_and_read_on_its_holder() -> None:
+    """W2 draws on W1's group limit: the line (W1 960 + W2 2,000 of 1,000) hits once, on W1."""
+    frame = customers(limit_amt=[1000.0, 1000.0], utilization_pct=[296.0, 296.0], line_holder_id=["W1", "W1"],
+                      line_scope=["group", "group"], is_line_holder=[True, False],
+                      line_exposure_amt=[2960.0, 2960.0])
+    hits = run(frame)
+    assert hit(hits, "W2", "utilization") is None
+    got = hit(hits, "W1", "utilization")
+    assert got is not None and got["severity"] == "high"
+    assert got["observed_text"] == "296 % of group limit 1000 (group exposure 2960)"
+
+
+def test_the_dispute_rule_is_one_expression() -> None:
+    from dataclasses import replace
+
+    from analytics.ledger import days_past_due_expr
+    from analytics.policy import load_policy
+
+    policy = load_policy()
+    frame = pl.DataFrame({"max_days_past_due": [19, None, 5], "max_disputed_days_past_due": [90, 120, None]},
+                         schema={"max_days_past_due": pl.Int64, "max_disputed_days_past_due": pl.Int64})
+    assert frame.select(days_past_due_expr(policy))["max_days_past_due"].to_list() == [19, None, 5]
+    counted = frame.select(days_past_due_expr(replace(policy, disputed_in_dpd=True)).alias("d"))["d"].to_list()
+    assert counted == [90, 120, 5]

@@ -615,3 +615,38 @@ def test_parse_approval_levels() -> None:
                          ([{"name": "a", "up_to": "lots"}, {"name": "c"}], "approval_levels.a.up_to")]:
         with pytest.raises(lv.LeverError, match=message):
             lv.parse_approval_levels(bad)
+
+
+# ----------------------------------------------------------------------------- credit lines (group limits)
+
+
+def group_rows() -> list[dict[str, object]]:
+    """C1 holds a group limit of 1,500 that C6 (no limit of its own, gross 900 + orders 0)
+    draws on: the line's exposure is 1,200 + 900 = 2,100, over by 600; the others as above."""
+    rows = [dict(r) for r in ROWS]
+    rows.append(dict(id="C6", industry="steel", region="north", grade="BBB", pd=0.18, buckets=[600, 300, 0, 0],
+                     dpd=10.0, orders=0, collateral=0, insured=0, limit=NAN, terms=30, tnw=NAN, wc=NAN, purchases=500,
+                     line="C1"))
+    return rows
+
+
+def test_a_group_line_is_measured_against_its_limit_once() -> None:
+    inputs = make_inputs(group_rows())
+    out = whatif.run(inputs, NEUTRAL)
+    assert out.over_limit.tolist() == [600.0, 0.0, 0.0, 500.0, 500.0, 0.0]  # C1's line, C4 2000/1500, C5 3000/2500
+    assert out.summary["customers_over_limit"] == 3.0 and out.summary["amount_over_limit"] == 1600.0
+    assert np.isnan(out.limit[5]) and whatif.BASIS_NAMES[out.basis[5]] == "draws on its group's limit"
+    # the utilization hold (> 100 %) holds C6 too: it draws on C1's line at 140 %
+    assert out.on_hold.tolist()[5] and out.on_hold.tolist()[0]
+    table = whatif.changes(inputs, out, out)
+    util = dict(zip(table["customer_id"], table["utilization_pct"]))
+    assert util["C1"] == pytest.approx(140.0) and util["C6"] == pytest.approx(140.0)
+
+
+def test_a_group_lines_purchases_basis_is_the_groups() -> None:
+    """The purchases basis of C1's line is the group's: (600 + 500) x (30 + 60 grace) / 30 = 3,300,
+    x A's multiplier 1.6 = 5,280 (C6 keeps drawing on it: no limit of its own)."""
+    inputs = make_inputs(group_rows())
+    out = whatif.run(inputs, levers(bases=["purchases"], grace_days=60, grade_multipliers={"A": 1.6}))
+    assert out.limit[0] == pytest.approx(1100 * 90 / 30 * 1.6)
+    assert np.isnan(out.limit[5])
