@@ -1,9 +1,12 @@
 -- purpose: the receivables ledger reconciled at one date, per document currency: from the
---          raw tables (not the marts) invoices and debit notes - credit notes + credit notes
+--          raw tables (not the clearing) invoices and debit notes - credit notes + credit notes
 --          used up or refunded (their paid_date) - receivables settled by their paid_date - cash
 --          applied to invoices - cash on account - write-offs = open AR by the ledger; beside
 --          it the open items of the aging (open_items_snapshot, credits included) in document
 --          and reporting currency. Only documents dated on or before the date's cutoff count.
+--          Which receivables no claim names (they settle on their paid_date) is read from the
+--          ledger's 'paid_date' entries, decided once at load (ledger_entries), instead of
+--          hashing every payment's invoice_id again here.
 -- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups (varchar
 --             lists; empty = no filter).
 -- grain: one row per currency.
@@ -17,26 +20,28 @@ scoped as (
     from customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
                             $managers::varchar[], $groups::varchar[]) as sc
 ),
-claimed as (
-    select distinct pay.invoice_id from payments as pay where pay.invoice_id is not null
-    union
-    select distinct cn.applies_to from invoices as cn where cn.doc_type = 'credit_note' and cn.applies_to is not null
-),
 documents_ as (
     select
         inv.currency,
         coalesce(sum(inv.amount) filter (where inv.doc_type <> 'credit_note'), 0) as invoices_doc_ccy,
         coalesce(sum(-inv.amount) filter (where inv.doc_type = 'credit_note'), 0) as credit_notes_doc_ccy,
         coalesce(sum(-inv.amount) filter (where inv.doc_type = 'credit_note' and inv.applies_to is null
-                                              and inv.paid_date <= c.cutoff_date), 0) as credit_notes_used_doc_ccy,
-        coalesce(sum(inv.amount) filter (where inv.doc_type <> 'credit_note' and cl.invoice_id is null
-                                              and inv.paid_date <= c.cutoff_date), 0) as settled_by_paid_date_doc_ccy
+                                              and inv.paid_date <= c.cutoff_date), 0) as credit_notes_used_doc_ccy
     from invoices as inv
     cross join cutoff as c
     semi join scoped as s on s.customer_id = inv.customer_id
-    left join claimed as cl on cl.invoice_id = inv.invoice_id
     where inv.invoice_date <= c.cutoff_date
     group by inv.currency
+),
+-- applied_on = greatest(paid_date, invoice_date): on or before the cutoff means both are
+settled as (
+    select d.currency, sum(le.amount_doc_ccy) as settled_by_paid_date_doc_ccy
+    from ledger_entries as le
+    cross join cutoff as c
+    join documents as d on d.doc_key = le.doc_key
+    semi join scoped as s on s.customer_id = d.customer_id
+    where le.source_kind = 'paid_date' and le.applied_on <= c.cutoff_date
+    group by d.currency
 ),
 cash as (
     select
@@ -67,6 +72,8 @@ aged as (
 currencies as (
     select d.currency from documents_ as d
     union
+    select st.currency from settled as st
+    union
     select ca.currency from cash as ca
     union
     select a.currency from aged as a
@@ -77,12 +84,12 @@ final as (
         coalesce(d.invoices_doc_ccy, 0) as invoices_doc_ccy,
         coalesce(d.credit_notes_doc_ccy, 0) as credit_notes_doc_ccy,
         coalesce(d.credit_notes_used_doc_ccy, 0) as credit_notes_used_doc_ccy,
-        coalesce(d.settled_by_paid_date_doc_ccy, 0) as settled_by_paid_date_doc_ccy,
+        coalesce(st.settled_by_paid_date_doc_ccy, 0) as settled_by_paid_date_doc_ccy,
         coalesce(ca.cash_applied_doc_ccy, 0) as cash_applied_doc_ccy,
         coalesce(ca.cash_on_account_doc_ccy, 0) as cash_on_account_doc_ccy,
         coalesce(ca.write_offs_doc_ccy, 0) as write_offs_doc_ccy,
         coalesce(d.invoices_doc_ccy, 0) - coalesce(d.credit_notes_doc_ccy, 0)
-            + coalesce(d.credit_notes_used_doc_ccy, 0) - coalesce(d.settled_by_paid_date_doc_ccy, 0)
+            + coalesce(d.credit_notes_used_doc_ccy, 0) - coalesce(st.settled_by_paid_date_doc_ccy, 0)
             - coalesce(ca.cash_applied_doc_ccy, 0) - coalesce(ca.cash_on_account_doc_ccy, 0)
             - coalesce(ca.write_offs_doc_ccy, 0) as ledger_open_doc_ccy,
         coalesce(a.aging_doc_ccy, 0) as aging_doc_ccy,
@@ -92,6 +99,7 @@ final as (
         coalesce(a.aging_items, 0) as aging_items
     from currencies as cu
     left join documents_ as d on d.currency = cu.currency
+    left join settled as st on st.currency = cu.currency
     left join cash as ca on ca.currency = cu.currency
     left join aged as a on a.currency = cu.currency
     left join fx_snapshot as fx on fx.currency = cu.currency and fx.snapshot_date = $as_of
