@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CREDITS_LABEL = "unapplied cash / credits"
+CREDITS_LABEL = "credits on account"
 CREDITS_IDX = -1  # bucket_idx of the unused credits (credit balances) in the aging queries
 
 
@@ -37,8 +37,9 @@ def distribution(per_bucket: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     Input grain: one row per bucket_idx per is_disputed (sql/queries/aging_buckets.sql;
     bucket_idx -1 = credits). Output grain: one row per bucket in bucket order, then the
     credits line; disputed items are counted in their bucket and also shown apart in
-    disputed_amt. share_pct is each bucket's share of the open items (the credits line has
-    none); the lines add up to open AR after credits.
+    disputed_amt. share_pct is each line's share of the open items (the credits line's is
+    negative: what the credit balances take off them); the lines add up to open AR after
+    credits.
     """
     skeleton = pl.DataFrame({"bucket_idx": [*range(len(labels)), CREDITS_IDX], "bucket": [*labels, CREDITS_LABEL]},
                             schema={"bucket_idx": pl.Int64, "bucket": pl.String})
@@ -55,7 +56,7 @@ def distribution(per_bucket: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     is_item = pl.col("bucket_idx") >= 0
     items_total = frame.filter(is_item)["outstanding_amt"].sum()
     return frame.with_columns(
-        pl.when(is_item & (items_total > 0)).then(pl.col("outstanding_amt") / items_total * 100)
+        pl.when(items_total > 0).then(pl.col("outstanding_amt") / items_total * 100)
         .otherwise(None).alias("share_pct")
     ).drop("bucket_idx")
 
@@ -137,7 +138,7 @@ def trend_table(per_date: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     is_item = pl.col("bucket_idx") >= 0
     items_total = pl.col("outstanding_amt").filter(is_item).sum().over("snapshot_date")
     return frame.with_columns(
-        pl.when(is_item & (items_total > 0)).then(pl.col("outstanding_amt") / items_total * 100).alias("share_pct")
+        pl.when(items_total > 0).then(pl.col("outstanding_amt") / items_total * 100).alias("share_pct")
     ).sort(["snapshot_date", pl.col("bucket_idx").replace(CREDITS_IDX, len(labels))])
 
 

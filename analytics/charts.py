@@ -104,25 +104,33 @@ def _bucket_colors(n: int) -> list[str]:
 
 
 def aging_bars(distribution: pl.DataFrame, currency: str) -> go.Figure:
-    """Open AR per aging bucket, disputed part hatched, with item counts on the bars; unused
-    credits (credit balances) as a bar of their own below zero when there are any."""
+    """Open AR per aging bucket, disputed part hatched, with the number of open items above
+    each bar; unused credits (credit balances) as a bar of their own below zero, with the
+    number of accounts in credit, when there are any."""
     credits = distribution.filter(pl.col("bucket") == CREDITS_LABEL)
     items = distribution.filter(pl.col("bucket") != CREDITS_LABEL)
     x = items["bucket"].to_list()
     undisputed = (items["outstanding_amt"] - items["disputed_amt"]).to_list()
+    # stacked bars put their text inside, shrunk to fit: the counts go above the stack instead
+    counts = go.Scatter(x=x, y=items["outstanding_amt"].to_list(), mode="text", textposition="top center",
+                        text=[f"{n:,}" for n in items["items"].to_list()],
+                        textfont=dict(size=13), showlegend=False, hoverinfo="skip", cliponaxis=False)
     traces = [
-        go.Bar(name="Open AR", x=x, y=undisputed, marker_color=_bucket_colors(len(x)),
-               text=[f"{n:,} item{'s' if n != 1 else ''}" for n in items["items"].to_list()], textposition="outside",
-               cliponaxis=False),
+        go.Bar(name="Open AR", x=x, y=undisputed, marker_color=_bucket_colors(len(x))),
         go.Bar(name="Disputed", x=x, y=items["disputed_amt"].to_list(),
                marker=dict(color="#7f7f7f", pattern=dict(shape="/"))),
+        counts,
     ]
     if credits.height and credits["outstanding_amt"][0] < 0:
+        n = int(credits["items"][0])
         traces.append(go.Bar(name="Credits", x=[CREDITS_LABEL], y=credits["outstanding_amt"].to_list(),
-                             marker_color=CREDIT_COLOR, text=[f"{credits['items'][0]:,} credit"
-                                                               f"{'s' if credits['items'][0] != 1 else ''}"],
-                             textposition="outside", cliponaxis=False))
-    return _figure(traces, currency=currency, barmode="relative", xaxis=dict(type="category"))
+                             marker_color=CREDIT_COLOR))
+        traces.append(go.Scatter(x=[CREDITS_LABEL], y=[0.0], mode="text", textposition="top center",
+                                 text=[f"{n:,}"], textfont=dict(size=13),
+                                 showlegend=False, hoverinfo="skip", cliponaxis=False))
+    return _figure(traces, currency=currency, barmode="relative",
+                   xaxis=dict(type="category", title_text="number above a bar: open items (credits: accounts)",
+                              title_font=dict(size=12)))
 
 
 def aging_trend(trend: pl.DataFrame, currency: str, percent: bool = False) -> go.Figure:

@@ -324,6 +324,10 @@ def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
             config[name] = st.column_config.CheckboxColumn(label.removeprefix("is "))
         elif frame.schema[name] in (pl.Float32, pl.Float64):
             config[name] = st.column_config.NumberColumn(label, format="localized")
+        elif name == frame.columns[0] and frame.schema[name] == pl.String and frame.height:
+            # the row label, wide enough for its longest value (the grid sizes a column on its first rows)
+            longest = max(len(label), int(frame[name].str.len_chars().max() or 0))
+            config[name] = st.column_config.Column(label, width=min(280, 18 + 7 * longest))
         else:
             config[name] = st.column_config.Column(label)
     return config

@@ -302,6 +302,47 @@ RECONCILIATION_LINES = {  # column -> sign in: ledger open AR = sum of sign x co
     "settled_by_paid_date_doc_ccy": -1, "cash_applied_doc_ccy": -1, "cash_on_account_doc_ccy": -1,
     "write_offs_doc_ccy": -1,
 }
+STATEMENT_LINES = {  # column -> the line of the reconciliation statement
+    "invoices_doc_ccy": "invoices and debit notes",
+    "credit_notes_doc_ccy": "credit notes",
+    "credit_notes_used_doc_ccy": "credit notes used up or refunded (their paid_date)",
+    "settled_by_paid_date_doc_ccy": "receivables settled by their paid_date",
+    "cash_applied_doc_ccy": "cash applied to invoices",
+    "cash_on_account_doc_ccy": "cash on account",
+    "write_offs_doc_ccy": "write-offs",
+    "ledger_open_doc_ccy": "= open AR by the ledger",
+    "aging_doc_ccy": "open items in the aging (credits included)",
+    "difference_doc_ccy": "difference (aging − ledger)",
+}
+
+
+def reconciliation_statement(by_currency: pl.DataFrame, reporting_currency: str) -> pl.DataFrame:
+    """The reconciliation as an accountant reads it: one row per line (signed: what reduces
+    open AR is negative, so each column adds up to the ledger's open AR), one column per
+    document currency, and the total in the reporting currency (each line at the closing
+    rate; the aging and the difference as the items were converted, one by one).
+
+    Input: ReconciliationView.by_currency. Output columns: line, one per currency (amounts in
+    that currency), f"total ({reporting_currency})"; the last row is the closing rate.
+    """
+    signs = {**RECONCILIATION_LINES, "ledger_open_doc_ccy": 1, "aging_doc_ccy": 1, "difference_doc_ccy": 1}
+    rows: dict[str, list[object]] = {"line": [*STATEMENT_LINES.values(), f"closing rate to {reporting_currency}"]}
+    for rec in by_currency.iter_rows(named=True):
+        rows[rec["currency"]] = [round(signs[c] * float(rec[c]), 2) + 0.0 for c in STATEMENT_LINES] + [
+            float(rec["rate_to_reporting"]) if rec["rate_to_reporting"] is not None else None]
+    total = []
+    for column in STATEMENT_LINES:
+        if column == "aging_doc_ccy":
+            total.append(round(float(by_currency["aging_amt"].sum()), 2))
+        elif column == "difference_doc_ccy":
+            total.append(round(float(by_currency["difference_amt"].sum()), 2))
+        elif column == "ledger_open_doc_ccy":
+            total.append(round(float(by_currency["ledger_open_amt"].sum()), 2))
+        else:
+            total.append(round(float((by_currency[column] * by_currency["rate_to_reporting"]).sum())
+                               * signs[column], 2) + 0.0)
+    rows[f"total ({reporting_currency})"] = [*(t + 0.0 for t in total), None]  # + 0.0: no "-0"
+    return pl.DataFrame(rows, strict=False)
 
 
 @dataclass(frozen=True)
@@ -316,9 +357,14 @@ class ReconciliationView:
     bridge: pl.DataFrame  # step, amount: open AR after credits -> gross exposure
     notes: list[str] = field(default_factory=list)
 
+    def statement(self) -> pl.DataFrame:
+        """The lines (rows) by currency (columns): see reconciliation_statement."""
+        return reconciliation_statement(self.by_currency, self.currency)
+
     def tables(self) -> dict[str, pl.DataFrame]:
         totals = pl.DataFrame({"measure": list(self.totals), "amount": list(self.totals.values())})
-        return {"by_currency": self.by_currency, "reporting_currency": totals, "exposure_bridge": self.bridge}
+        return {"statement": self.statement(), "by_currency": self.by_currency, "reporting_currency": totals,
+                "exposure_bridge": self.bridge}
 
 
 def reconciliation_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) -> ReconciliationView:
@@ -340,8 +386,8 @@ def reconciliation_view(wh: Warehouse, as_of: date, filters: Filters, policy: Po
         "step": ["open AR after credits (aging total)", "open orders",
                  "credit balances, which exposure does not net (a customer in credit has exposure 0)",
                  "gross exposure"],
-        "amount": [bridge_row["open_ar_amt"], bridge_row["open_orders_amt"], bridge_row["credit_balances_floored_amt"],
-                   bridge_row["gross_exposure_amt"]],
+        "amount": [round(float(bridge_row[c]), 2) for c in ("open_ar_amt", "open_orders_amt",
+                                                            "credit_balances_floored_amt", "gross_exposure_amt")],
     })
     notes = []
     rounding = 0.005 * int(raw["aging_items"].sum()) + 0.01  # every item is converted and rounded to cents

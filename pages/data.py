@@ -23,16 +23,17 @@ policy = get_policy()
 cur = ctx.currency
 
 st.title("Data and policy")
-c = st.columns(4)
+loaded_at = info.get("loaded_at", "?").replace("T", " ").replace("+00:00", "")
+version = info.get("version", wh.version)
+c = st.columns(3)
 c[0].metric("Data taken on", info.get("extracted_on", "?"), border=True,
             help=f"The extraction date, the default as-of date of every page: {info.get('extraction_basis', '')}. "
                  "Nothing dated after it counts at any date.")
-c[1].metric("Loaded at (UTC)", info.get("loaded_at", "?").replace("T", " ").replace("+00:00", ""), border=True)
+c[1].metric("Loaded on", loaded_at[:10], border=True, help=f"Loaded at {loaded_at} UTC; warehouse version {version}.")
 c[2].metric("Reporting currency", info.get("reporting_currency", "?"), border=True)
-c[3].metric("Warehouse version", info.get("version", wh.version).removeprefix("credit-").split(".")[0],
-            border=True, help=info.get("version", wh.version))
 st.caption(f"Source folder: {info.get('source_dir') or 'unknown'} · extraction date: "
-           f"{info.get('extraction_basis', 'not recorded')} · first document {info.get('first_document_date', '?')}")
+           f"{info.get('extraction_basis', 'not recorded')} · first document {info.get('first_document_date', '?')} · "
+           f"loaded {loaded_at} UTC · warehouse version {version}")
 
 st.subheader("Tables")
 tables = wh.query("table_info")
@@ -72,8 +73,10 @@ t[1].metric("Open AR by the aging", fmt_amount(rec.totals["aging_amt"], cur), bo
 t[2].metric("Difference", fmt_amount(rec.totals["difference_amt"], cur, compact=False), border=True)
 for note in rec.notes:
     st.info(note, icon=":material/balance:")
-st.markdown("**Per document currency** (amounts in the currency itself; then at the closing rate)")
-table(rec.by_currency, f"reconciliation_{rec.as_of}", "t_rec", cur)
+st.markdown(f"**The ledger line by line**: each document currency in itself; the total in {cur} at the closing "
+            "rate (the aging's items converted one by one). What reduces open AR is negative.")
+statement = rec.statement()
+table(statement, f"reconciliation_{rec.as_of}", "t_rec", cur, height=35 * (statement.height + 1) + 3)
 st.markdown("**From open AR to gross exposure**")
 table(rec.bridge, f"exposure_bridge_{rec.as_of}", "t_bridge", cur)
 

@@ -72,7 +72,7 @@ def test_aging_report_by_hand(capsys, tiny_warehouse):
     code, out, _ = run(capsys, tiny_warehouse, "aging", "--as-of", "2024-04-10", "--buckets", "0,30")
     assert code == 0
     assert out.strip().splitlines()[1:] == ["not due,0.0,0,0.0,0.0", "1-30,2000.0,1,2000.0,100.0",
-                                            "> 30,0.0,0,0.0,0.0", "unapplied cash / credits,-50.0,1,0.0,"]
+                                            "> 30,0.0,0,0.0,0.0", "credits on account,-50.0,1,0.0,-2.5"]
 
 
 def test_kpis_and_collections_reports_run(capsys, tiny_warehouse):
@@ -121,3 +121,17 @@ def test_migration_report_csv_header(capsys, tiny_warehouse):
     lines = out.strip().splitlines()
     assert lines[0] == "from_grade,to_grade,count,rate"
     assert "B,CCC,1,1.0" in lines and len(lines) == 1 + 7 * 9
+
+
+def test_reconciliation_report_by_hand(capsys, tiny_warehouse):
+    """CSV: the statement (lines by currency); JSON adds the totals and the notes."""
+    code, out, _ = run(capsys, tiny_warehouse, "reconciliation", "--as-of", "2024-03-31")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "line,CNY,USD,total (CNY)"
+    assert lines[1] == "invoices and debit notes,3500.0,100.0,4220.0"  # I3 100 USD at 7.2 (03-31)
+    assert lines[8] == "= open AR by the ledger,2250.0,100.0,2970.0"
+    code, out, _ = run(capsys, tiny_warehouse, "reconciliation", "--as-of", "2024-03-31", "--format", "json")
+    payload = json.loads(out)
+    assert payload["totals"] == {"ledger_open_amt": 2970.0, "aging_amt": 2970.0, "difference_amt": 0.0}
+    assert payload["notes"][0].startswith("The ledger and the aging tie in CNY")

@@ -136,3 +136,17 @@ def test_reconciliation_by_hand(wh, policy):
     alone = reconciliation_view(wh, E, Filters(groups=("C3",)), policy)
     assert alone.by_currency.select(RECONCILED.split(", ")).rows() == [
         ("CNY", 2000.0, 0.0, 0.0, 0.0, 0.0, 2000.0, 2000.0)]
+
+
+def test_reconciliation_statement_by_hand(wh, policy):
+    """The same 04-20 ledger line by line, signed, per currency and in CNY (USD at 7.2)."""
+    from analytics.exposure import Filters
+    from analytics.views_receivables import reconciliation_view
+
+    statement = reconciliation_view(wh, E, Filters(), policy).statement()
+    assert statement.columns == ["line", "CNY", "USD", "total (CNY)"]
+    assert statement["CNY"].to_list() == [3500.0, -50.0, 50.0, 0.0, -1500.0, 0.0, 0.0, 2000.0, 2000.0, 0.0, 1.0]
+    assert statement["USD"].to_list() == [100.0, 0.0, 0.0, -100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.2]
+    assert statement["total (CNY)"].to_list() == [4220.0, -50.0, 50.0, -720.0, -1500.0, 0.0, 0.0, 2000.0, 2000.0,
+                                                  0.0, None]
+    assert statement["line"][7] == "= open AR by the ledger" and statement["line"][-1] == "closing rate to CNY"

@@ -24,18 +24,19 @@ def test_distribution_fills_empty_buckets_and_splits_disputes():
     assert out["items"].to_list() == [4, 0, 2, 0, 0]
     assert out["disputed_amt"].to_list() == [200.0, 0.0, 0.0, 0.0, 0.0]
     assert out["share_pct"].to_list()[:4] == pytest.approx([80.0, 0.0, 20.0, 0.0])
-    assert out["share_pct"][4] is None
+    assert out["share_pct"][4] == 0.0  # no credits
 
 
-def test_credits_get_their_own_line_and_no_share():
-    """Unused credits (bucket_idx -1) are a line of their own; the buckets' shares are of the
-    open items (1,000), the lines add up to open AR after credits (1,000 - 250)."""
+def test_credits_get_their_own_line_and_a_negative_share():
+    """Unused credits (bucket_idx -1) are a line of their own; the shares are of the open items
+    (1,000), the credits' -250 is -25 % of them; the lines add up to open AR after credits
+    (1,000 - 250)."""
     raw = pl.DataFrame({"bucket_idx": [0, 2, -1], "is_disputed": [False, False, False],
                         "outstanding_amt": [600.0, 400.0, -250.0], "items": [3, 1, 2]})
     out = distribution(raw, ["not due", "1-30", "31-60", "> 60"])
     assert out["outstanding_amt"].to_list() == [600.0, 0.0, 400.0, 0.0, -250.0]
     assert out["share_pct"].to_list()[:4] == pytest.approx([60.0, 0.0, 40.0, 0.0])
-    assert out["share_pct"][4] is None and out["items"][4] == 2
+    assert out["share_pct"][4] == pytest.approx(-25.0) and out["items"][4] == 2
     assert out["outstanding_amt"].sum() == 750.0
 
 
