@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CREDITS_LABEL = "credits on account"
+CREDITS_LABEL = "unapplied cash / credits"
 CREDITS_IDX = -1  # bucket_idx of the unused credits (credit balances) in the aging queries
 
 

@@ -53,17 +53,14 @@ kpi(tiles[2], "Over 90 days past due", fmt_pct(over_90["over_90_pct"][0] if over
 kpi(tiles[3], "Disputed", fmt_amount(view.disputed_amt, cur),
     help=f"Open items under dispute, shown apart in the chart; {fmt_int(int(dist['items'].sum()))} open items in all.")
 
-left, right = st.columns([1, 1])
-with left:
-    st.subheader("Distribution by bucket")
-    st.plotly_chart(charts.aging_bars(dist, cur), key="aging_bars")
-    if credits < 0:
-        st.caption(f"Credits on account: {fmt_amount(credits, cur, compact=False)} on "
-                   f"{fmt_int(int(dist['items'][-1]))} account(s) in credit — money the customers have with us "
-                   "beyond what they owe (a credit balance is no exposure).")
-with right:
-    st.subheader("Amounts and counts")
-    table(dist, f"aging_{view.as_of}", "t_aging", cur)
+# one above the other: side by side, the table's five columns do not fit a 1280-pixel screen
+st.subheader("Distribution by bucket")
+st.plotly_chart(charts.aging_bars(dist, cur), key="aging_bars")
+if credits < 0:
+    st.caption(f"Unapplied cash / credits: {fmt_amount(credits, cur, compact=False)} on "
+               f"{fmt_int(int(dist['items'][-1]))} account(s) in credit — money the customers have with us "
+               "beyond what they owe (a credit balance is no exposure).")
+table(dist, f"aging_{view.as_of}", "t_aging", cur)
 
 st.subheader("Split by customer dimension")
 SPLITS = {**SPLIT_DIMENSIONS, "currency": "Document currency"}

@@ -43,13 +43,9 @@ kpi(tiles[2], "Overdue instalments", fmt_int(int(c["overdue_instalments"].sum())
 kpi(tiles[3], "Disputed past due", fmt_amount(float(c["disputed_past_due_amt"].sum()), cur),
     help="Disputed items go to dispute resolution and do not move a customer's dunning stage.")
 
-left, right = st.columns([1, 1])
-with left:
-    st.subheader("Dunning stages")
-    st.plotly_chart(charts.stage_bars(wl.stages, cur), key="stages")
-with right:
-    st.subheader(" ")
-    table(wl.stages, f"dunning_stages_{wl.as_of}", "t_stages", cur)
+st.subheader("Dunning stages")
+st.plotly_chart(charts.stage_bars(wl.stages, cur), key="stages")
+table(wl.stages, f"dunning_stages_{wl.as_of}", "t_stages", cur)
 
 st.subheader("Worklist")
 f1, f2, f3 = st.columns([2, 2, 1])

@@ -5,7 +5,7 @@
 -- grain: one row per open document, plus one row per currency with an unused credit.
 with final as (
     select
-        coalesce(oi.invoice_id, 'credits on account') as invoice_id,
+        coalesce(oi.invoice_id, 'unapplied cash / credits') as invoice_id,
         oi.instalment_no,
         case when oi.is_credit then 'credit' else d.doc_type end as doc_type,
         f.invoice_date,

@@ -131,7 +131,7 @@ def test_04_credit_note_reverses_the_invoice(tmp_path, capsys):
 def test_05_cash_on_account(tmp_path, capsys, as_of):
     wh = load("05-unapplied-cash-on-account", tmp_path, capsys)
     aging = report(capsys, wh, "aging", "--as-of", as_of)
-    assert nonzero(aging) == {"credits on account": (-500.0, 1)}  # C2's credit; C1's cash covers I1
+    assert nonzero(aging) == {"unapplied cash / credits": (-500.0, 1)}  # C2's credit; C1's cash covers I1
     assert aging["largest_overdue"] == []
     assert report(capsys, wh, "collections", "--as-of", as_of)["worklist"] == []
     exposure = report(capsys, wh, "exposure", "--as-of", as_of)
@@ -144,7 +144,7 @@ def test_05_cash_on_account(tmp_path, capsys, as_of):
     c2 = report(capsys, wh, "customer", "--customer", "C2", "--as-of", as_of)
     assert float(summary(c2)["open_ar_amt"]) == -500.0 and float(summary(c2)["credit_balance_amt"]) == -500.0
     assert float(summary(c2)["gross_exposure_amt"]) == 0.0
-    assert [(i["invoice_id"], i["outstanding_amt"]) for i in c2["open_items"]] == [("credits on account", -500.0)]
+    assert [(i["invoice_id"], i["outstanding_amt"]) for i in c2["open_items"]] == [("unapplied cash / credits", -500.0)]
 
 
 def test_06_overpayment_is_a_credit_balance(tmp_path, capsys):
@@ -154,7 +154,7 @@ def test_06_overpayment_is_a_credit_balance(tmp_path, capsys):
         at = summary(file)
         assert float(at["open_ar_amt"]) == -500.0 and float(at["overdue_amt"]) == 0.0
         assert float(at["gross_exposure_amt"]) == 0.0
-        assert [i["invoice_id"] for i in file["open_items"]] == ["credits on account"]
+        assert [i["invoice_id"] for i in file["open_items"]] == ["unapplied cash / credits"]
         assert report(capsys, wh, "collections", "--as-of", as_of)["worklist"] == []
     behaviour = {r["snapshot_date"]: r for r in file["payment_behaviour"]}
     assert behaviour["2024-02-29"]["avg_days_to_pay"] == 26.0 and behaviour["2024-02-29"]["days_beyond_terms"] == 0.0

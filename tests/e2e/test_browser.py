@@ -344,7 +344,7 @@ def test_cash_on_account_is_a_line_of_its_own_and_nobody_is_chased(case_server, 
         settle(page)
         no_errors(page)
         assert metric_value(page, "Open AR") == "CNY -500"
-        assert "Credits on account: CNY -500 on 1 account(s) in credit" in page.inner_text("body")
+        assert "Unapplied cash / credits: CNY -500 on 1 account(s) in credit" in page.inner_text("body")
         shot(page, f"aging_credits_{size}")
         page.goto(f"{case_server['05']}/collections?as_of=2024-03-31")
         settle(page)

@@ -72,7 +72,7 @@ def test_aging_report_by_hand(capsys, tiny_warehouse):
     code, out, _ = run(capsys, tiny_warehouse, "aging", "--as-of", "2024-04-10", "--buckets", "0,30")
     assert code == 0
     assert out.strip().splitlines()[1:] == ["not due,0.0,0,0.0,0.0", "1-30,2000.0,1,2000.0,100.0",
-                                            "> 30,0.0,0,0.0,0.0", "credits on account,-50.0,1,0.0,-2.5"]
+                                            "> 30,0.0,0,0.0,0.0", "unapplied cash / credits,-50.0,1,0.0,-2.5"]
 
 
 def test_kpis_and_collections_reports_run(capsys, tiny_warehouse):
