@@ -69,11 +69,35 @@ taken as (
     from direct_pieces as dp
     group by dp.doc_key
 ),
--- claims naming only the invoice: cumulative amount in date order
+-- an invoice that is one document (no instalment_no: the only one of its invoice_id, the
+-- loader's key rule): its claims in date order each fill [hi - amount, hi) of it, the rest
+-- is surplus
+single_claims as (
+    select
+        c.*,
+        r.doc_key,
+        r.invoice_date as doc_date,
+        r.amount as doc_amt,
+        sum(c.amount) over (partition by r.doc_key order by c.source_date, c.source_id
+                            rows between unbounded preceding and current row) as hi
+    from claims as c
+    join receivables as r on r.invoice_id = c.invoice_id
+    where c.instalment_no is null and r.instalment_no is null
+),
+single_pieces as (
+    select
+        sc.source_id, sc.source_kind, sc.customer_id, sc.currency, sc.invoice_id, sc.source_date,
+        sc.doc_key, sc.doc_date,
+        least(sc.hi, sc.doc_amt) - least(sc.hi - sc.amount, sc.doc_amt) as applied_amt,
+        greatest(sc.hi, sc.doc_amt) - greatest(sc.hi - sc.amount, sc.doc_amt) as surplus_amt
+    from single_claims as sc
+),
+-- claims naming only the invoice of an instalment plan: cumulative amount in date order
 plan_claims as (
     select c.*, sum(c.amount) over (partition by c.invoice_id order by c.source_date, c.source_id
                                     rows between unbounded preceding and current row) as hi
     from claims as c
+    semi join receivables as r on r.invoice_id = c.invoice_id and r.instalment_no is not null
     where c.instalment_no is null
 ),
 named as (
@@ -81,14 +105,11 @@ named as (
     from receivables as r
     semi join plan_claims as pc on pc.invoice_id = r.invoice_id
     left join taken as t on t.doc_key = r.doc_key
+    where r.instalment_no is not null
 ),
--- what each document leaves for those claims: [cap_hi - cap_amt, cap_hi) of the plan, in due order;
--- a document without instalment_no is the only one of its invoice_id (the loader's key rule)
+-- an instalment plan: what each instalment leaves for those claims is [cap_hi - cap_amt, cap_hi)
+-- of the plan, in due order
 plan_docs as (
-    select nd.*, nd.cap_amt as cap_hi, nd.cap_amt as plan_cap
-    from named as nd
-    where nd.instalment_no is null
-    union all
     select
         nd.*,
         sum(nd.cap_amt) over (partition by nd.invoice_id order by nd.due_date, nd.instalment_no, nd.doc_key
@@ -127,6 +148,11 @@ applied as (
     from direct_pieces as dp
     where dp.applied_amt > 0.000001
     union all
+    select sp.source_id, sp.source_kind, sp.customer_id, sp.currency, sp.invoice_id, sp.source_date, sp.doc_key,
+        sp.doc_date, sp.applied_amt
+    from single_pieces as sp
+    where sp.applied_amt > 0.000001
+    union all
     select pp.source_id, pp.source_kind, pp.customer_id, pp.currency, pp.invoice_id, pp.source_date, pp.doc_key,
         pp.doc_date, pp.applied_amt
     from plan_pieces as pp
@@ -136,6 +162,10 @@ surplus as (
     select dp.source_id, dp.source_kind, dp.customer_id, dp.currency, dp.invoice_id, dp.source_date, dp.surplus_amt
     from direct_pieces as dp
     where dp.surplus_amt > 0.005
+    union all
+    select sp.source_id, sp.source_kind, sp.customer_id, sp.currency, sp.invoice_id, sp.source_date, sp.surplus_amt
+    from single_pieces as sp
+    where sp.surplus_amt > 0.005
     union all
     select ps.source_id, ps.source_kind, ps.customer_id, ps.currency, ps.invoice_id, ps.source_date, ps.surplus_amt
     from plan_surplus as ps

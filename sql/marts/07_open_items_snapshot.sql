@@ -199,6 +199,6 @@ final as (
     union all
     select * from credit_rows as cr
     where cr.outstanding_amt <= -0.005
-    order by snapshot_date, customer_id
+    order by snapshot_date
 )
 select * from final;

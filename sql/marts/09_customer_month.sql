@@ -84,6 +84,6 @@ final as (
     left join sales as s on s.customer_id = k.customer_id and s.snapshot_date = k.snapshot_date
     left join cash as c on c.customer_id = k.customer_id and c.snapshot_date = k.snapshot_date
     left join settled as st on st.customer_id = k.customer_id and st.snapshot_date = k.snapshot_date
-    order by k.snapshot_date, k.customer_id
+    order by k.snapshot_date
 )
 select * from final;

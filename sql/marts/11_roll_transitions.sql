@@ -47,6 +47,6 @@ final as (
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = a.next_month_end
     left join open_items_snapshot as n
         on n.snapshot_date = a.next_month_end and n.doc_key = a.doc_key and not n.is_credit
-    order by a.month_end, a.customer_id
+    order by a.month_end
 )
 select * from final;
