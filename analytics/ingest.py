@@ -7,7 +7,6 @@ from a clean result (see analytics.warehouse.build_warehouse).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,12 +14,12 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from analytics import numbers
 from analytics.contract import POLARS_TYPES, TABLES, Column, Table
 from analytics.mapping import TableMapping
 from analytics.policy import Policy
+from analytics.sources import ROW, SUFFIXES, SourceError, read_source
 
-ROW = "__row"  # source row number (line in a CSV, row in a sheet) kept for error messages
-SUFFIXES = (".csv", ".xlsx", ".parquet")
 TRUE_VALUES = ("true", "t", "yes", "y", "1")
 FALSE_VALUES = ("false", "f", "no", "n", "0")
 MAX_EXAMPLES = 5
@@ -111,35 +110,52 @@ def find_source_file(source_dir: Path, table: str, mapping: TableMapping | None)
     return None
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
-def read_source(path: Path, sheet: str | None = None) -> pl.DataFrame:
-    """Read CSV/XLSX/Parquet; CSV and XLSX come back as text, Parquet keeps its types."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        text = decode_text(path.read_bytes())
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
-        return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0) if sheet else pl.read_excel(
-            path, infer_schema_length=0)
-        return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    if suffix == ".parquet":
-        return pl.read_parquet(path).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    raise ValueError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
-
-
 # ----------------------------------------------------------------------------- typing
+
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls and DEL, less tab and line breaks
+LINE_BREAKS = r"[\t\r\n]"
+
+
+def _is_code(table: Table, col: Column) -> bool:
+    """Keys, references and closed vocabularies: no control character, not even a tab."""
+    return col.name.endswith("_id") or col.name in table.key or col.name == "applies_to" or bool(col.allowed) \
+        or col.name == "currency"
+
+
+def _clean_text(table: Table, col: Column, series: pl.Series, rows: pl.Series, file: str, errors: _Collector,
+                notes: _Collector) -> pl.Series:
+    """Text as the contract holds it: surrounding spaces trimmed (a note counts them), empty
+    as null; control characters refused in keys and codes, replaced by a space in free
+    text (a note counts them)."""
+    text = series.cast(pl.String)
+    suspect = text.str.contains(r"^\s|\s$|[\x00-\x1f\x7f]").fill_null(False)
+    if not suspect.any():
+        return text
+    frame = pl.DataFrame({ROW: rows, "v": text}).filter(suspect)
+    if _is_code(table, col):
+        bad = frame.filter(pl.col("v").str.contains(r"[\x00-\x1f\x7f]"))
+        errors.add_rows(table.name, file, bad.with_columns(pl.col("v").map_elements(repr, pl.String)), col.name,
+                        "control character", f"{col.name} holds a control character (NUL, tab, line break ...): "
+                        "keys and codes must be plain text", value_col="v")
+    else:
+        bad = frame.filter(pl.col("v").str.contains(CONTROL + "|" + LINE_BREAKS))
+        notes.add_rows(table.name, file, bad.with_columns(pl.col("v").map_elements(repr, pl.String)), col.name,
+                       "control characters replaced", f"{col.name} held control characters (NUL, tab, line "
+                       "break ...): each was replaced by a space", value_col="v")
+        text = text.str.replace_all(CONTROL + "|" + LINE_BREAKS, " ")
+    stripped = text.str.strip_chars()
+    trimmed = pl.DataFrame({ROW: rows, "v": series.cast(pl.String)}).filter(
+        (stripped != text).fill_null(False) & (stripped != "").fill_null(False))
+    notes.add_rows(table.name, file, trimmed.with_columns(pl.col("v").map_elements(repr, pl.String)), col.name,
+                   "spaces trimmed", f"{col.name} had spaces around the value: they were removed (keys are compared "
+                   "without them)", value_col="v")
+    return pl.select(pl.when(stripped == "").then(None).otherwise(stripped).alias(series.name)).to_series()
+
 
 def _parse_column(col: Column, series: pl.Series, date_format: str | None,
                   value_map: dict[str, list[str]] | None) -> pl.Series:
-    """Convert one source column to its contract type; unparseable values become null."""
+    """Convert one (cleaned) source column of a non-number type to its contract type;
+    unparseable values become null."""
     target = POLARS_TYPES[col.type]
     if series.dtype == target and not value_map:
         return series
@@ -157,9 +173,6 @@ def _parse_column(col: Column, series: pl.Series, date_format: str | None,
             return text.str.strptime(pl.Date, date_format, strict=False)
         text = text.str.replace(r"[ T]00:00:00(\.0+)?$", "")
         return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    if col.type in ("amount", "float"):
-        cleaned = text.str.replace_all(r"[,\s]", "")
-        return cleaned.cast(pl.Float64, strict=False)
     if col.type == "int":
         cleaned = text.str.replace(r"\.0+$", "")
         return cleaned.cast(pl.Int64, strict=False)
@@ -175,11 +188,77 @@ def _parse_column(col: Column, series: pl.Series, date_format: str | None,
     raise AssertionError(col.type)
 
 
+def _numbers(table: Table, frame: pl.DataFrame, mapping: TableMapping, file: str, policy: Policy,
+             errors: _Collector) -> dict[str, pl.Series] | None:
+    """The amount and number columns of one file, read in the file's one convention (see
+    analytics.numbers), finite and within the policy's max_abs_amount; a refused cell is
+    null (and reported once). None when the file shows two conventions (reported once)."""
+    columns = [c for c in table.columns if c.type in ("amount", "float") and c.name in frame.columns]
+    out: dict[str, pl.Series] = {}
+    text_cells: list[tuple[str, pl.Series, pl.Series]] = []
+    for col in columns:
+        source = frame[col.name]
+        if source.dtype.is_numeric():
+            out[col.name] = source.cast(pl.Float64)
+        else:
+            text = source.cast(pl.String)
+            text_cells.append((col.name, text, frame[ROW]))
+    if text_cells:
+        fmt, clash = numbers.choose_format(
+            text_cells, numbers.stated_format(mapping.decimal_separator, mapping.thousands_separator))
+        if clash:
+            point, comma = clash
+            errors.add(table.name, file, "two number conventions",
+                       f"the file writes numbers with a decimal point ({point.column} {point.text!r} in row "
+                       f"{point.row}) and with a decimal comma ({comma.column} {comma.text!r} in row {comma.row}): "
+                       f"state its convention in the mapping, e.g. [{table.name}] decimal_separator = \",\" and "
+                       "thousands_separator = \".\"", row=comma.row, column=comma.column, value=comma.text)
+            return None
+        for name, text, rows in text_cells:
+            if fmt.basis == "none":
+                unclear = numbers.ambiguous_cells(text)
+                if unclear.any():
+                    bad = pl.DataFrame({ROW: rows, name: text}).filter(unclear)
+                    errors.add_rows(table.name, file, bad, name, "ambiguous number",
+                                    f"{name} could be read with a decimal point or a decimal comma (1,234 is 1234 "
+                                    "or 1.234) and nothing in the file tells which: state it in the mapping, e.g. "
+                                    f"[{table.name}] decimal_separator = \".\" and thousands_separator = \",\"")
+                    text = pl.select(pl.when(~unclear).then(text).alias(name)).to_series()
+            values, reason = numbers.parse_numbers(text, fmt)
+            failed = reason.is_not_null()
+            if failed.any():
+                bad = pl.DataFrame({ROW: rows, name: text, "why": reason}).filter(failed)
+                for why, group in bad.group_by("why", maintain_order=True):
+                    errors.add_rows(table.name, file, group, name, "wrong type" if "convention" in why[0] else
+                                    "not a finite number", f"{name} must be a number: {why[0]}")
+            out[name] = values
+    for col in columns:
+        if col.name not in out:
+            continue
+        values = out[col.name]
+        bad_value = (values.is_nan() | values.is_infinite()).fill_null(False)
+        if bad_value.any():
+            bad = pl.DataFrame({ROW: frame[ROW], col.name: values}).filter(bad_value)
+            errors.add_rows(table.name, file, bad, col.name, "not a finite number",
+                            f"{col.name} must be a number: NaN or infinite")
+            values = pl.select(pl.when(~bad_value).then(values).alias(col.name)).to_series()
+        if col.type == "amount":
+            huge = (values.abs() > policy.max_abs_amount).fill_null(False)
+            if huge.any():
+                bad = pl.DataFrame({ROW: frame[ROW], col.name: values}).filter(huge)
+                errors.add_rows(table.name, file, bad, col.name, "amount beyond bound",
+                                f"{col.name} is beyond the policy's max_abs_amount ({policy.max_abs_amount:g}): a "
+                                "typo or an export fault")
+        out[col.name] = values
+    return out
+
+
 def _conform(table: Table, raw: pl.DataFrame, mapping: TableMapping | None, file: str, policy: Policy,
-             errors: _Collector) -> pl.DataFrame | None:
-    """Rename, type and default one table; None when columns are missing."""
+             errors: _Collector, notes: _Collector) -> pl.DataFrame | None:
+    """Rename, clean, type and default one table; None when columns are missing."""
     mapping = mapping or TableMapping()
     rename: dict[str, str] = {}
+    found = ", ".join(c for c in raw.columns if c != ROW)
     for col in table.columns:
         source_name = mapping.columns.get(col.name, col.name)
         if source_name in raw.columns:
@@ -187,32 +266,46 @@ def _conform(table: Table, raw: pl.DataFrame, mapping: TableMapping | None, file
         elif col.name in mapping.columns:
             errors.add(table.name, file, "mapped column missing",
                        f"the mapping takes {col.name} from column {source_name!r}, which the file does not have "
-                       f"(columns found: {', '.join(c for c in raw.columns if c != ROW)})", column=col.name)
+                       f"(columns found: {found})", column=col.name)
         elif col.required:
             errors.add(table.name, file, "required column missing",
-                       f"required column {col.name!r} is missing (columns found: "
-                       f"{', '.join(c for c in raw.columns if c != ROW)})", column=col.name)
+                       f"required column {col.name!r} is missing (columns found: {found})", column=col.name)
     if any(i.table == table.name and i.rule in ("required column missing", "mapped column missing")
            for i in errors.issues):
         return None
+    for extra in (c for c in raw.columns if c != ROW and c not in rename):
+        notes.add(table.name, file, "column not used",
+                  f"column {extra!r} is neither a contract column of {table.name} nor mapped to one: it was not "
+                  "loaded", column=extra)
     frame = raw.select([pl.col(ROW), *[pl.col(src).alias(dst) for src, dst in rename.items()]])
+    cleaned = {}
+    for col in table.columns:
+        if col.type == "str" and col.name in frame.columns and frame[col.name].dtype == pl.String:
+            cleaned[col.name] = _clean_text(table, col, frame[col.name], frame[ROW], file, errors, notes)
+    if cleaned:
+        frame = frame.with_columns(list(cleaned.values()))
+    parsed_numbers = _numbers(table, frame, mapping, file, policy, errors)
+    if parsed_numbers is None:
+        return None
     out: list[pl.Series] = [frame[ROW]]
     for col in table.columns:
         if col.name not in frame.columns:
             out.append(pl.Series(col.name, [col.default] * frame.height, dtype=POLARS_TYPES[col.type]))
             continue
         source = frame[col.name]
-        parsed = _parse_column(col, source, mapping.date_format, mapping.values.get(col.name))
-        failed = None
-        if col.type != "str" and parsed is not source and source.dtype != POLARS_TYPES[col.type]:
-            source_text = source.cast(pl.String).str.strip_chars()
-            failed = parsed.is_null() & source_text.is_not_null() & (source_text != "")
-        if failed is not None and failed.any():
-            bad = frame.filter(failed)
-            expected = {"date": f"a date ({mapping.date_format or 'YYYY-MM-DD'})", "amount": "a number",
-                        "float": "a number", "int": "a whole number",
-                        "bool": "true/false (or a value mapped in the mapping file)"}[col.type]
-            errors.add_rows(table.name, file, bad, col.name, "wrong type", f"{col.name} must be {expected}")
+        if col.type in ("amount", "float"):
+            parsed = parsed_numbers.get(col.name, pl.Series(col.name, [None] * frame.height, pl.Float64))
+        else:
+            parsed = _parse_column(col, source, mapping.date_format, mapping.values.get(col.name))
+            failed = None
+            if col.type != "str" and parsed is not source and source.dtype != POLARS_TYPES[col.type]:
+                source_text = source.cast(pl.String)
+                failed = parsed.is_null() & source_text.is_not_null()
+            if failed is not None and failed.any():
+                bad = frame.filter(failed)
+                expected = {"date": f"a date ({mapping.date_format or 'YYYY-MM-DD'})", "int": "a whole number",
+                            "bool": "true/false (or a value mapped in the mapping file)"}[col.type]
+                errors.add_rows(table.name, file, bad, col.name, "wrong type", f"{col.name} must be {expected}")
         if col.default is not None:
             parsed = parsed.fill_null(col.default)
         out.append(parsed.alias(col.name))
@@ -261,6 +354,9 @@ RULE_NAMES = {
 
 def _check_columns(table: Table, frame: pl.DataFrame, file: str, policy: Policy, today: date,
                    errors: _Collector) -> None:
+    """The column rules (pandera). A cell already refused (a wrong type) is not refused
+    again as empty: one bad cell, one problem."""
+    told = {(i.row, i.column) for i in errors.issues if i.table == table.name and i.row is not None}
     try:
         _schema(table, policy, today).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -273,6 +369,8 @@ def _check_columns(table: Table, frame: pl.DataFrame, file: str, policy: Policy,
             idx = case.get("index")
             row = frame[ROW][int(idx)] if idx is not None else None
             value = case["failure_case"]
+            if rule == "required value missing" and (row, column) in told:
+                continue
             if rule == "duplicate key":
                 key = ", ".join(table.key)
                 message = f"{key} must be unique; this key appears more than once"
@@ -609,12 +707,18 @@ def read_and_validate(source_dir: Path, mappings: dict[str, TableMapping], polic
                            f"({wanted} not found in {source_dir})")
             continue
         try:
-            raw = read_source(path, mapping.sheet if mapping else None)
+            raw = read_source(path, mapping.sheet if mapping else None, mapping.encoding if mapping else None,
+                              table.name, policy.max_field_chars, policy.max_columns)
+        except SourceError as exc:
+            for problem in exc.problems:
+                errors.add(table.name, path.name, problem.rule, problem.message, row=problem.row,
+                           column=problem.column, value=problem.value)
+            continue
         except Exception as exc:  # noqa: BLE001 - every reader error becomes a message
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             errors.add(table.name, path.name, "unreadable file", f"cannot read {path.name}: {reason[:300]}")
             continue
-        typed = _conform(table, raw, mapping, path.name, policy, errors)
+        typed = _conform(table, raw, mapping, path.name, policy, errors, notes)
         if typed is None:
             continue
         if table.name == "ratings":
@@ -686,7 +790,8 @@ def format_report(issues: list[LoadIssue], notes: bool = False,
     for grp in groups.iter_rows(named=True):
         if counts:
             grp["n"] = counts.get((grp["file"], grp["rule"]), grp["n"])
-        lines.append(f"{grp['file']}: {grp['rule']} ({grp['n']:,} row{'s' if grp['n'] != 1 else ''})")
+        unit = "row" if any(r is not None for r in grp["row"]) else "column" if any(grp["column"]) else "case"
+        lines.append(f"{grp['file']}: {grp['rule']} ({grp['n']:,} {unit}{'s' if grp['n'] != 1 else ''})")
         for row, column, value, message in zip(grp["row"], grp["column"], grp["value"], grp["message"]):
             where = f"row {row}" if row is not None else "file"
             col = f", column {column}" if column else ""

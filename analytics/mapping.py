@@ -6,6 +6,9 @@ A TOML file with one section per contract table:
     file = "应收发票.csv"          # source file name in the source folder
     date_format = "%Y/%m/%d"       # strftime-style; default ISO
     sheet = "Sheet1"               # XLSX only, optional
+    encoding = "big5"              # CSV only; default UTF-8, else GB18030
+    decimal_separator = ","        # how numbers are written; default: what the file shows
+    thousands_separator = "."      # "," "." " " "'" or "" (none)
     [invoices.columns]             # contract column = source column
     invoice_id = "发票号"
     [invoices.values.is_disputed]  # contract value = [source values]
@@ -22,7 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import codecs
+
 from analytics.contract import TABLES
+from analytics.numbers import DECIMALS, THOUSANDS
 
 
 class MappingError(ValueError):
@@ -36,6 +42,9 @@ class TableMapping:
     file: str | None = None
     date_format: str | None = None
     sheet: str | None = None
+    encoding: str | None = None
+    decimal_separator: str | None = None
+    thousands_separator: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # contract -> source
     values: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # column -> target -> sources
 
@@ -58,7 +67,8 @@ def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMap
         if not isinstance(section, dict):
             raise MappingError(f"{source}: [{table_name}] must be a table")
         table = TABLES[table_name]
-        unknown_keys = set(section) - {"file", "date_format", "sheet", "columns", "values"}
+        unknown_keys = set(section) - {"file", "date_format", "sheet", "encoding", "decimal_separator",
+                                       "thousands_separator", "columns", "values"}
         if unknown_keys:
             raise MappingError(f"{source}: [{table_name}] has unknown keys: {', '.join(sorted(unknown_keys))}")
         columns = section.get("columns", {})
@@ -81,13 +91,30 @@ def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMap
                 if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
                     raise MappingError(f"{source}: [{table_name}.values.{col}] {target} must list source values")
                 parsed_values[col][str(target)] = list(sources)
-        for key in ("file", "date_format", "sheet"):
+        for key in ("file", "date_format", "sheet", "encoding", "decimal_separator", "thousands_separator"):
             if key in section and not isinstance(section[key], str):
                 raise MappingError(f"{source}: [{table_name}] {key} must be a string")
+        if "encoding" in section:
+            try:
+                codecs.lookup(section["encoding"])
+            except LookupError:
+                raise MappingError(f"{source}: [{table_name}] encoding {section['encoding']!r} is not an encoding "
+                                   "Python knows (e.g. utf-8, gb18030, big5, shift_jis, cp1252)") from None
+        dec, thou = section.get("decimal_separator"), section.get("thousands_separator")
+        if dec is not None and dec not in DECIMALS:
+            raise MappingError(f"{source}: [{table_name}] decimal_separator {dec!r} must be \".\" or \",\"")
+        if thou is not None and thou not in THOUSANDS:
+            raise MappingError(f"{source}: [{table_name}] thousands_separator {thou!r} must be one of "
+                               + ", ".join(repr(t) for t in THOUSANDS))
+        if dec is not None and thou is not None and dec == thou:
+            raise MappingError(f"{source}: [{table_name}] decimal_separator and thousands_separator are both {dec!r}")
         result[table_name] = TableMapping(
             file=section.get("file"),
             date_format=section.get("date_format"),
             sheet=section.get("sheet"),
+            encoding=section.get("encoding"),
+            decimal_separator=dec,
+            thousands_separator=thou,
             columns=dict(columns),
             values=parsed_values,
         )

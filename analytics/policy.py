@@ -5,6 +5,7 @@ Defaults live in analytics/credit_policy.toml; CREDIT_POLICY names another file.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ class Policy:
     suspect_max_documents: int
     future_error_days: int
     fx_missing_rate: str  # "error" | "earliest"
+    max_abs_amount: float  # [load]: the largest amount accepted, in the document's currency
+    max_field_chars: int  # [load]: the longest text field read
+    max_columns: int  # [load]: the most columns a source file may have
     levers: Levers  # the what-if levers of [limits] and [stress]
     approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
 
@@ -121,6 +125,14 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     fx_missing = str(_get(doc, "fx", "missing_rate", str))
     if fx_missing not in ("error", "earliest"):
         raise PolicyError(f"policy: [fx] missing_rate {fx_missing!r} must be \"error\" or \"earliest\"")
+
+    max_amount = float(_get(doc, "load", "max_abs_amount", (int, float)))  # type: ignore[arg-type]
+    max_field = int(_get(doc, "load", "max_field_chars", int))  # type: ignore[arg-type]
+    max_columns = int(_get(doc, "load", "max_columns", int))  # type: ignore[arg-type]
+    if not (math.isfinite(max_amount) and 1 <= max_amount <= 1e18 and 100 <= max_field <= 10_000_000
+            and 10 <= max_columns <= 100_000):
+        raise PolicyError("policy: [load] max_abs_amount must be 1-1e18, max_field_chars 100-10,000,000 and "
+                          "max_columns 10-100,000")
 
     buckets = _bounds(doc, "aging")
     provision_buckets = _bounds(doc, "provisions")
@@ -239,6 +251,9 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         suspect_max_documents=few,
         future_error_days=ahead,
         fx_missing_rate=fx_missing,
+        max_abs_amount=max_amount,
+        max_field_chars=max_field,
+        max_columns=max_columns,
         levers=levers,
         approval_levels=approvals,
     )

@@ -24,8 +24,11 @@ def serving(tmp_path: Path, policy: Policy) -> Path:
     return folder
 
 
-def snapshot(folder: Path) -> tuple[str, list[str]]:
-    return (folder / POINTER).read_text(), sorted(p.name for p in folder.iterdir())
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of the warehouse folder and its content hash: a refusal leaves it byte-identical."""
+    import hashlib
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.iterdir())}
 
 
 def edit(src: Path, name: str, old: str, new: str) -> None:
@@ -36,7 +39,7 @@ def edit(src: Path, name: str, old: str, new: str) -> None:
 
 
 def assert_rejected(src: Path, folder: Path, policy: Policy, rule: str, fragment: str, *,
-                    column: str | None = None, row: int | None = None, mapping: Path | None = None) -> None:
+                    column: str | None = None, row: int | None = None, mapping: Path | None = None) -> list:
     before = snapshot(folder)
     outcome = load(src, policy, folder, mapping)
     assert not outcome.ok
@@ -50,6 +53,7 @@ def assert_rejected(src: Path, folder: Path, policy: Policy, rule: str, fragment
     assert snapshot(folder) == before, "the warehouse folder changed"
     report = format_report(outcome.issues)
     assert "nothing was loaded" in report and rule in report
+    return outcome.issues
 
 
 def test_missing_required_file(tiny_copy, serving, policy):
@@ -190,7 +194,7 @@ def test_unreadable_xlsx(tiny_copy, serving, policy):
 
 def test_ragged_csv(tiny_copy, serving, policy):
     (tiny_copy / "orders.csv").write_text("order_id,customer_id,order_date,amount\nO1,C3,2024-03-25,400,extra,more\n")
-    assert_rejected(tiny_copy, serving, policy, "unreadable file", "cannot read orders.csv")
+    assert_rejected(tiny_copy, serving, policy, "ragged row", "row 2 has 6 fields, the header 4", row=2)
 
 
 def test_empty_invoices(tiny_copy, serving, policy):
