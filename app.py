@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +17,7 @@ import streamlit as st
 from analytics.exposure import Filters
 from analytics.policy import PolicyError
 from analytics.ui import (
+    plain,
     FRAME_PARAM,
     AppContext,
     cached_calendar,
@@ -88,7 +90,7 @@ def ensure_warehouse() -> None:
             st.error(
                 "This warehouse was built by an older version of the dashboard, so its tables do not match "
                 "what the pages need. Reload your data to rebuild it:\n\n"
-                f"`python -m analytics load {info.get('source_dir') or 'SOURCE_DIR'}`", icon=":material/update:")
+                "`python -m analytics load SOURCE_DIR` (the folder of your export)", icon=":material/update:")
             st.stop()
     except WarehouseMissing:
         pass
@@ -163,7 +165,7 @@ def sidebar_state() -> AppContext:
                 st.multiselect(label, list(labels), key=f"filter_{key}", format_func=lambda v, m=labels: m.get(v, v),
                                placeholder="All")
         for problem in problems:
-            st.warning(problem, icon=":material/link_off:")
+            st.warning(plain(problem), icon=":material/link_off:")
 
     as_of = st.session_state.as_of_day if st.session_state.as_of_widget == OTHER_DAY else st.session_state.as_of_widget
     filters = Filters(**{f: tuple(st.session_state[f"filter_{k}"]) for k, (f, _l, _d) in FILTERS.items()})
@@ -195,10 +197,11 @@ def main() -> None:
     set_context(sidebar_state())
     try:
         page.run()
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user; the log keeps it
-        LOG.exception("page %s failed", page.title)
-        st.error(f"This view could not be drawn ({type(exc).__name__}: {str(exc)[:300]}). Nothing was changed; "
-                 "try another date or filter, and report this message if it persists.",
+    except Exception:  # noqa: BLE001 - no traceback or exception text reaches a user; the log keeps it
+        reference = uuid.uuid4().hex[:8]
+        LOG.exception("page %s failed (reference %s)", page.title, reference)
+        st.error(f"This view could not be drawn. Nothing was changed; try another date or filter, and if it "
+                 f"persists report reference {reference} (the server log has the details).",
                  icon=":material/error:")
 
 

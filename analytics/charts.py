@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -41,9 +43,15 @@ def _figure(traces: list[object], height: int = 380, currency: str = "", **extra
     return go.Figure(data=traces, layout=layout)
 
 
+def text_of(values: list[object]) -> list[str]:
+    """Labels from the data as plotly shows them: plotly renders a subset of HTML in every
+    label (`<b>`, `<a href>`...), so `&`, `<` and `>` are written as entities."""
+    return [html.escape(str(v), quote=False) if v is not None else "" for v in values]
+
+
 def exposure_bars(frame: pl.DataFrame, by: str, currency: str) -> go.Figure:
     """Gross and net exposure per value of `by`, with the limits as markers."""
-    labels = frame[by].cast(pl.String).to_list()
+    labels = text_of(frame[by].cast(pl.String).to_list())
     return _figure([
         go.Bar(name="Gross exposure", x=labels, y=frame["gross_exposure_amt"].to_list(), marker_color=GROSS),
         go.Bar(name="Net exposure", x=labels, y=frame["net_exposure_amt"].to_list(), marker_color=NET),
@@ -152,7 +160,7 @@ def aging_trend(trend: pl.DataFrame, currency: str, percent: bool = False) -> go
 
 def aging_split(frame: pl.DataFrame, dimension: str, labels: list[str]) -> go.Figure:
     """Each value of a dimension as a 100 % bar split into aging buckets (shares of its AR)."""
-    values = frame[dimension].cast(pl.String).to_list()
+    values = text_of(frame[dimension].cast(pl.String).to_list())
     totals = frame.select(pl.sum_horizontal(labels).alias("items"))["items"].to_list()  # the value's open items
     traces = []
     for label, color in zip(labels, _bucket_colors(len(labels))):
@@ -414,6 +422,6 @@ def scenario_bars(frame: pl.DataFrame, measures: dict[str, str], currency: str) 
     palette = [ORDERS, GROSS, LIMIT, OVERDUE, NET, "#2e7d32"]
     traces = []
     for i, name in enumerate(names):
-        traces.append(go.Bar(name=name, x=[measures[m] for m in rows["measure"].to_list()], y=rows[name].to_list(),
+        traces.append(go.Bar(name=text_of([name])[0], x=[measures[m] for m in rows["measure"].to_list()], y=rows[name].to_list(),
                              marker_color=palette[i % len(palette)]))
     return _figure(traces, currency=currency, barmode="group", xaxis=dict(type="category"), height=360)

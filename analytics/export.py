@@ -1,4 +1,10 @@
-"""Table exports: CSV and XLSX bytes (xlsxwriter) and JSON, shared by pages and the CLI."""
+"""Table exports: CSV and XLSX bytes (xlsxwriter) and JSON, shared by pages and the CLI.
+
+Text from the data never becomes a formula in a spreadsheet: in CSV a text cell that starts
+with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading apostrophe
+(OWASP, "CSV Injection"), so Excel shows it as text; XLSX cells are written as text
+(xlsxwriter's strings_to_formulas and strings_to_urls off). Numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,22 @@ def rounded(frame: pl.DataFrame, decimals: int = 4) -> pl.DataFrame:
     return frame.with_columns(pl.col(pl.Float32, pl.Float64).round(decimals))
 
 
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, with a leading apostrophe
+    (OWASP CSV injection guidance); other columns untouched."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name))
+        .alias(name) for name in text)
+
+
 def to_csv_bytes(frame: pl.DataFrame, bom: bool = True) -> bytes:
-    """UTF-8 CSV (with a BOM by default, so Excel opens Chinese names correctly)."""
-    return (b"\xef\xbb\xbf" if bom else b"") + rounded(frame).write_csv().encode("utf-8")
+    """UTF-8 CSV (with a BOM by default, so Excel opens Chinese names correctly); text
+    cells neutralised against formula injection."""
+    return (b"\xef\xbb\xbf" if bom else b"") + neutralised(rounded(frame)).write_csv().encode("utf-8")
 
 
 def to_xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
@@ -25,7 +44,8 @@ def to_xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     import xlsxwriter
 
-    with xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True}) as workbook:
+    with xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False}) as workbook:
         for name, frame in sheets.items():
             frame.write_excel(workbook, worksheet=name[:31], autofit=True, float_precision=2)
     return buffer.getvalue()

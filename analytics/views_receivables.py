@@ -310,7 +310,7 @@ STATEMENT_LINES = {  # column -> the line of the reconciliation statement
     "cash_applied_doc_ccy": "cash applied to invoices",
     "cash_on_account_doc_ccy": "cash on account",
     "write_offs_doc_ccy": "write-offs",
-    "ledger_open_doc_ccy": "= open AR by the ledger",
+    "ledger_open_doc_ccy": "open AR by the ledger (the sum of the lines above)",
     "aging_doc_ccy": "open items in the aging (credits included)",
     "difference_doc_ccy": "difference (aging − ledger)",
 }

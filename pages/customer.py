@@ -8,6 +8,7 @@ from analytics import charts
 from analytics.aging import bucket_items
 from analytics.credit_file import RATIO_FORMULAS
 from analytics.ui import (
+    plain,
     cached_customer_file,
     cached_customer_search,
     cached_present_tables,
@@ -29,7 +30,7 @@ wanted = st.query_params.get("customer")
 if wanted:
     exact = cached_customer_search(ctx.version, wanted, 1)
     if exact.height == 0 or exact["customer_id"][0] != wanted:
-        st.warning(f"Unknown customer {wanted!r}: no customer with this id is loaded. Find one below.",
+        st.warning(f"Unknown customer {plain(repr(wanted))}: no customer with this id is loaded. Find one below.",
                    icon=":material/person_off:")
         wanted = None
 left_pick, right_pick = st.columns([1, 2])
@@ -53,8 +54,8 @@ cf = cached_customer_file(ctx.version, choice, ctx.as_of)
 prof, snap = cf.profile, cf.snapshot
 present = cached_present_tables(ctx.version)
 
-st.header(f"{prof['name']}")
-st.caption(f"{prof['customer_id']} · as of {ctx.as_of.isoformat()} · amounts in {cur}")
+st.header(plain(prof["name"]))
+st.caption(f"{plain(prof['customer_id'])} · as of {ctx.as_of.isoformat()} · amounts in {cur}")
 print_button()
 
 if snap is None:
@@ -75,7 +76,7 @@ else:
     kpi(m[5], "Net exposure", fmt_amount(snap["net_exposure_amt"], cur), help="After collateral and insured cover.")
     if group_line:
         holder = snap["line_holder_id"]
-        who = "holds the group limit" if holder == choice else f"draws on the group limit of {holder}"
+        who = "holds the group limit" if holder == choice else f"draws on the group limit of {plain(holder)}"
         line_over = max(0.0, (snap["line_exposure_amt"] or 0.0) - (snap["limit_amt"] or 0.0))
         st.info(f"This customer {who}: group exposure {fmt_amount(snap['line_exposure_amt'], cur, compact=False)} "
                 f"of {fmt_amount(snap['limit_amt'], cur, compact=False)} ({fmt_pct(snap['utilization_pct'])})"
@@ -108,7 +109,7 @@ with left:
         "Customer since": prof.get("onboarded_on") or "not given",
         "Group": f"{prof.get('group_name')} ({prof.get('group_id')})",
     }
-    st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
+    st.markdown("\n".join(f"- **{k}:** {plain(v)}" for k, v in facts.items()))
 with right:
     st.subheader("Rating history")
     if "ratings" not in present:
@@ -176,7 +177,7 @@ with tabs[5]:
                       "t_collateral", cur):
         expiring = cf.collateral.filter(pl.col("is_valid") & (pl.col("days_to_expiry") <= 90))
         for row in expiring.iter_rows(named=True):
-            st.warning(f"{row['collateral_type'].replace('_', ' ')} from {row['provider']} expires on "
+            st.warning(f"{row['collateral_type'].replace('_', ' ')} from {plain(row['provider'])} expires on "
                        f"{row['valid_to']} ({row['days_to_expiry']} days).", icon=":material/event_upcoming:")
 with tabs[6]:
     optional_table(cf.limits, "credit_limits" in present, "No credit limits loaded.",

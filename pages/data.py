@@ -1,11 +1,14 @@
 """Data and policy: what is loaded (and what is not), the extraction date, what the load noted,
 the receivables ledger reconciled at the as-of date, the warehouse version, the policy in force."""
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
 from analytics.ledger import dispute_rule
 from analytics.ui import (
+    plain,
     cached_info,
     cached_load_notes,
     cached_reconciliation_view,
@@ -27,12 +30,12 @@ loaded_at = info.get("loaded_at", "?").replace("T", " ").replace("+00:00", "")
 version = info.get("version", wh.version)
 c = st.columns(3)
 c[0].metric("Data taken on", info.get("extracted_on", "?"), border=True,
-            help=f"The extraction date, the default as-of date of every page: {info.get('extraction_basis', '')}. "
+            help=f"The extraction date, the default as-of date of every page: {plain(info.get('extraction_basis', ''))}. "
                  "Nothing dated after it counts at any date.")
 c[1].metric("Loaded on", loaded_at[:10], border=True, help=f"Loaded at {loaded_at} UTC; warehouse version {version}.")
 c[2].metric("Reporting currency", info.get("reporting_currency", "?"), border=True)
-st.caption(f"Source folder: {info.get('source_dir') or 'unknown'} · extraction date: "
-           f"{info.get('extraction_basis', 'not recorded')} · first document {info.get('first_document_date', '?')} · "
+st.caption(f"Source folder: {plain(Path(info.get('source_dir') or 'unknown').name)} · extraction date: "
+           f"{plain(info.get('extraction_basis', 'not recorded'))} · first document {info.get('first_document_date', '?')} · "
            f"loaded {loaded_at} UTC · warehouse version {version}")
 
 st.subheader("Tables")
@@ -81,7 +84,7 @@ st.markdown("**From open AR to gross exposure**")
 table(rec.bridge, f"exposure_bridge_{rec.as_of}", "t_bridge", cur)
 
 st.subheader("Credit policy in force")
-st.caption(f"File: {policy.source}")
+st.caption(f"File: {plain(policy.source.name)}")
 grades = pl.DataFrame({"grade": list(policy.scale), "pd_pct": [policy.pd_pct[g] for g in policy.scale]})
 c1, c2 = st.columns(2)
 with c1:

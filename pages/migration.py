@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.migration import NR, available_years, years_before, wide
-from analytics.ui import (cached_migration_view, cached_rating_span, context, fmt_amount, fmt_int, fmt_pct,
+from analytics.ui import (plain, cached_migration_view, cached_rating_span, context, fmt_amount, fmt_int, fmt_pct,
                           get_policy, kpi, open_customer_on_select, table)
 from analytics.views import InvalidRequest
 
@@ -48,7 +48,7 @@ avg_years = st.slider("Average matrix and calibration: yearly cohorts pooled", 1
 try:
     view = cached_migration_view(ctx.version, start, end, ctx.filters, int(avg_years))
 except InvalidRequest as exc:
-    st.warning(str(exc), icon=":material/edit_calendar:")
+    st.warning(plain(exc), icon=":material/edit_calendar:")
     st.stop()
 for note in view.notes:
     st.info(note, icon=":material/info:")

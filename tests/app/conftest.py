@@ -25,6 +25,12 @@ def app(generated_warehouse, monkeypatch):
     return make
 
 
+def shown(text: str) -> str:
+    """What a reader sees of Markdown source that escapes text from the data (analytics.ui.plain)."""
+    import re
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 

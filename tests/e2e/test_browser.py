@@ -387,3 +387,87 @@ def test_any_day_from_the_sidebar_and_from_a_link(server, page, generated_wareho
     settle(page)
     no_errors(page)
     assert f"As of {other.isoformat()}" in page.inner_text("body")
+
+
+# ----------------------------------------------------------------------------- issue 11: nothing harmful out
+
+NAME_PAYLOAD = "<img src=http://127.0.0.1:9/name.png>![x](http://127.0.0.1:9/md.png) **Gamma** :red[alarm]"
+INDUSTRY_PAYLOAD = "<b>Heavy</b><img src=http://127.0.0.1:9/ind.png>"
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory, policy):
+    """The tiny portfolio with a customer whose name and industry are markup."""
+    import shutil
+
+    from analytics.loader import load
+    from tests.conftest import TINY
+    src = tmp_path_factory.mktemp("payload_src")
+    shutil.copytree(TINY, src, dirs_exist_ok=True)
+    path = src / "customers.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "C3,Gamma Co,,Machinery,", f"C3,{NAME_PAYLOAD},,{INDUSTRY_PAYLOAD},"), encoding="utf-8")
+    folder = tmp_path_factory.mktemp("payload_wh")
+    assert load(src, policy, folder).ok
+    with streamlit_server(folder) as url:
+        yield url
+
+
+def test_markup_in_the_data_is_shown_as_text_and_loads_nothing(payload_server, page):
+    outside: list[str] = []
+    page.on("request", lambda req: outside.append(req.url) if "127.0.0.1:9/" in req.url else None)
+    page.goto(f"{payload_server}/customer?customer=C3")
+    settle(page)
+    no_errors(page)
+    heading = page.locator('[data-testid="stHeading"]', has_text="Gamma").first.inner_text()
+    assert NAME_PAYLOAD in heading.replace("\n", " ")  # the literal text, markup and all
+    assert page.locator("main img[src*='127.0.0.1:9']").count() == 0
+    assert page.locator("main strong", has_text="Gamma").count() == 0
+    page.goto(f"{payload_server}/")
+    settle(page)
+    no_errors(page)
+    page.get_by_role("tab", name="Industry").click(timeout=5000)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot")
+    ticks = " ".join(t or "" for t in page.locator(".js-plotly-plot .xtick text").all_text_contents())
+    assert "<b>Heavy</b>" in ticks  # plotly shows the tags as text, it does not render them
+    shot(page, "payload_portfolio")
+    assert outside == [], f"the page fetched {outside}"
+
+
+def test_sigterm_stops_the_server_promptly_during_a_monte_carlo(generated_warehouse, page):
+    """A link asking for the largest Monte Carlo allowed on the sample (100,000 years x its
+    2,000 names: several seconds); SIGTERM while it runs: the server exits at once (the
+    runs are daemon threads that stop at their next chunk; a worker pool would be waited
+    for)."""
+    from dataclasses import replace as dc_replace
+
+    from analytics.levers import MAX_MONTE_CARLO_WORK
+    from analytics.policy import load_policy
+    base = load_policy().levers
+    heavy = dc_replace(base, simulations=100_000, individual_names=2_000, seed=99)
+    assert heavy.simulations * heavy.individual_names <= MAX_MONTE_CARLO_WORK
+    port = free_port()
+    env = {**os.environ, "CREDIT_WAREHOUSE": str(generated_warehouse)}
+    log = open(ARTIFACTS / f"streamlit-sigterm-{port}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            time.sleep(0.5)
+        page.goto(f"{url}/whatif?scenario={heavy.token(base)}")
+        page.wait_for_selector("text=the Monte Carlo is running", timeout=90_000)
+        started = time.time()
+        proc.terminate()
+        proc.wait(timeout=30)
+        assert time.time() - started < 3, "the server took too long to stop"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()

@@ -130,7 +130,7 @@ def test_reconciliation_report_by_hand(capsys, tiny_warehouse):
     lines = out.strip().splitlines()
     assert lines[0] == "line,CNY,USD,total (CNY)"
     assert lines[1] == "invoices and debit notes,3500.0,100.0,4220.0"  # I3 100 USD at 7.2 (03-31)
-    assert lines[8] == "= open AR by the ledger,2250.0,100.0,2970.0"
+    assert lines[8] == "open AR by the ledger (the sum of the lines above),2250.0,100.0,2970.0"
     code, out, _ = run(capsys, tiny_warehouse, "reconciliation", "--as-of", "2024-03-31", "--format", "json")
     payload = json.loads(out)
     assert payload["totals"] == {"ledger_open_amt": 2970.0, "aging_amt": 2970.0, "difference_amt": 0.0}

@@ -149,4 +149,4 @@ def test_reconciliation_statement_by_hand(wh, policy):
     assert statement["USD"].to_list() == [100.0, 0.0, 0.0, -100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.2]
     assert statement["total (CNY)"].to_list() == [4220.0, -50.0, 50.0, -720.0, -1500.0, 0.0, 0.0, 2000.0, 2000.0,
                                                   0.0, None]
-    assert statement["line"][7] == "= open AR by the ledger" and statement["line"][-1] == "closing rate to CNY"
+    assert statement["line"][7] == "open AR by the ledger (the sum of the lines above)" and statement["line"][-1] == "closing rate to CNY"
