@@ -6,6 +6,7 @@ Reports call the same view functions as the pages, so the numbers agree.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import replace
@@ -34,7 +35,7 @@ from analytics.views_monitoring import migration_view, monitoring_inputs, review
 from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
 from analytics.views_whatif import scenario_view, whatif_inputs
 from analytics.levers import read_scenario_text
-from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, current_path, warehouse_dir
+from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path, warehouse_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data" / "generated"
@@ -57,6 +58,12 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(format_report(outcome.issues), file=sys.stderr)
         return 1
     print(f"loaded in {outcome.seconds:.1f} s -> {outcome.path}")
+    try:
+        now = current_path(folder)
+    except WarehouseMissing:
+        now = None
+    if outcome.path is not None and now != outcome.path:
+        print(f"  note: another load has replaced it since: the current version is {now.name if now else 'none'}")
     for name, rows in outcome.row_counts.items():
         print(f"  {name:<14} {rows:>12,} rows")
     summary = outcome.summary
@@ -67,6 +74,19 @@ def cmd_load(args: argparse.Namespace) -> int:
     if outcome.notes:
         print("")
         print(format_report(outcome.notes, notes=True, counts=outcome.note_counts))
+    return 0
+
+
+def cmd_warehouse(args: argparse.Namespace) -> int:
+    folder = warehouse_dir(args.warehouse)
+    removed = clean(folder)
+    print(f"removed {len(removed)} leftover(s) of interrupted loads" + (":" if removed else ""))
+    for name in removed:
+        print(f"  {name}")
+    try:
+        print(f"current version: {current_path(folder).name}")
+    except WarehouseMissing as exc:
+        print(f"no current version ({exc})")
     return 0
 
 
@@ -275,6 +295,12 @@ def parser() -> argparse.ArgumentParser:
                     "extracted_on, else the latest document date)")
     lp.set_defaults(func=cmd_load)
 
+    wp = sub.add_parser("warehouse", help="look after the warehouse folder")
+    wp.add_argument("action", choices=["clean"], help="clean: remove what interrupted loads left behind (never the "
+                    "current version)")
+    wp.add_argument("--warehouse", help="warehouse folder (default $CREDIT_WAREHOUSE or ./warehouse)")
+    wp.set_defaults(func=cmd_warehouse)
+
     gp = sub.add_parser("generate", help="write a synthetic portfolio in the import format")
     gp.add_argument("--customers", type=int, default=SAMPLE_CUSTOMERS)
     gp.add_argument("--years", type=int, default=SAMPLE_YEARS)
@@ -327,3 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     except (PolicyError, MappingError, WarehouseMissing, InvalidRequest, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("stopped: nothing was changed (an interrupted load leaves the current warehouse serving)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches the user; CREDIT_DEBUG=1 shows it
+        if os.environ.get("CREDIT_DEBUG"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        print(f"error: {type(exc).__name__}: {first}\n(nothing was changed; set CREDIT_DEBUG=1 to see the details)",
+              file=sys.stderr)
+        return 3

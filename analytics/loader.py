@@ -15,7 +15,7 @@ import polars as pl
 from analytics.ingest import LoadIssue, read_and_validate
 from analytics.mapping import load_mapping, mapping_extracted_on
 from analytics.policy import Policy
-from analytics.warehouse import Progress, build_lock, build_warehouse
+from analytics.warehouse import Progress, build_lock, build_warehouse, clean
 
 
 @dataclass
@@ -59,11 +59,24 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
          progress: Progress | None = None, extracted_on: date | None = None) -> LoadOutcome:
     """Validate every file in source_dir and, only when all is clean, build a new warehouse.
 
+    One load at a time per folder: a load that finds another running says so (progress)
+    and waits, then reads its source files (the newest) and builds. It first removes what
+    killed loads left behind (analytics.warehouse.clean).
+
     extracted_on: the day the data was taken; else the mapping's [export] extracted_on, else
     inferred from the documents (analytics.ingest).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
+    with build_lock(folder, on_wait=say):
+        removed = clean(folder)
+        if removed:
+            say(f"removed what interrupted loads left behind: {', '.join(removed)}")
+        return _load(source_dir, policy, folder, mapping_path, say, extracted_on, started)
+
+
+def _load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | None, say: Progress,
+          extracted_on: date | None, started: float) -> LoadOutcome:
     mappings = load_mapping(mapping_path)
     stated_by = "--extracted-on"
     if extracted_on is None:
@@ -79,9 +92,8 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
     row_counts = {name: frame.height for name, frame in result.tables.items()}
     summary = summarize(result.tables, result.extracted_on, result.extraction_basis, result.note_counts)
     tables, result.tables = result.tables, {}  # build_warehouse frees each frame once written
-    with build_lock(folder):
-        path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say,
-                               extracted_on=result.extracted_on, extraction_basis=result.extraction_basis,
-                               notes=result.notes, note_counts=result.note_counts)
+    path = build_warehouse(tables, policy, folder, result.sources, str(source_dir), say,
+                           extracted_on=result.extracted_on, extraction_basis=result.extraction_basis,
+                           notes=result.notes, note_counts=result.note_counts)
     return LoadOutcome(path, notes=result.notes, note_counts=result.note_counts, row_counts=row_counts, summary=summary,
                        seconds=time.perf_counter() - started)

@@ -3,7 +3,12 @@ file, which the loader replaces), so scenarios survive restarts and new data loa
 
 $CREDIT_SCENARIOS names the file; default ~/.credit-dashboard/scenarios.json. Each
 scenario keeps every lever (not only the changed ones), so it means the same thing after
-the policy file changes."""
+the policy file changes.
+
+Saves and deletes from concurrent sessions are serialised by a file lock (filelock) held
+around read-modify-write, and each write replaces the file atomically, so no save is lost
+and no reader sees half a file. A store file that is too large or nested too deeply to be
+a scenario file is refused with a message."""
 
 from __future__ import annotations
 
@@ -14,11 +19,15 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from analytics.levers import Levers, LeverError, from_mapping
 
 STORE_ENV = "CREDIT_SCENARIOS"
 MAX_NAME = 60
 MAX_SCENARIOS = 200
+MAX_STORE_BYTES = 2_000_000  # 200 scenarios of every lever take about 200 kB
+LOCK_TIMEOUT_S = 10.0
 
 
 class StoreError(ValueError):
@@ -43,18 +52,43 @@ class ScenarioStore:
 
     def __init__(self, path: Path | None = None):
         self.path = path or store_path()
+        self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
+
+    @property
+    def label(self) -> str:
+        """How messages name the store: its file name, never the server's path."""
+        return f"the scenario store ({self.path.name})"
 
     def _read(self) -> dict[str, dict[str, object]]:
         if not self.path.exists():
             return {}
         try:
+            if self.path.stat().st_size > MAX_STORE_BYTES:
+                raise StoreError(f"{self.label} is larger than {MAX_STORE_BYTES:,} bytes, too large to be a scenario "
+                                 "file; the server's administrator should fix or remove it")
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"the scenario store {self.path} cannot be read ({exc}); fix or remove it") from None
+        except (OSError, ValueError, RecursionError) as exc:
+            if isinstance(exc, StoreError):
+                raise
+            why = "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
+            raise StoreError(f"{self.label} cannot be read ({why}); the server's administrator should fix or "
+                             "remove it") from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) and isinstance(v.get("levers"), dict)
                                                  for v in data.values()):
-            raise StoreError(f"the scenario store {self.path} is not a scenario file; fix or remove it")
+            raise StoreError(f"{self.label} is not a scenario file; the server's administrator should fix or "
+                             "remove it")
         return data
+
+    def _locked(self) -> FileLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()
+        except Timeout:
+            raise StoreError(f"{self.label} is busy (another session has been saving for {LOCK_TIMEOUT_S:g} s); "
+                             "try again") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write {self.label} ({exc.strerror})") from None
+        return self._lock
 
     def names(self) -> list[str]:
         return sorted(self._read(), key=str.casefold)
@@ -74,24 +108,32 @@ class ScenarioStore:
             raise StoreError("give the scenario a name")
         if len(clean) > MAX_NAME:
             raise StoreError(f"a scenario name has at most {MAX_NAME} characters")
-        data = self._read()
-        if clean not in data and len(data) >= MAX_SCENARIOS:
-            raise StoreError(f"the store holds {MAX_SCENARIOS} scenarios; delete some first")
-        data[clean] = {"levers": full_mapping(levers), "saved_at": datetime.now(timezone.utc).isoformat(
-            timespec="seconds")}
-        self._write(data)
+        entry = {"levers": full_mapping(levers), "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        with self._locked():
+            data = self._read()
+            if clean not in data and len(data) >= MAX_SCENARIOS:
+                raise StoreError(f"the store holds {MAX_SCENARIOS} scenarios; delete some first")
+            data[clean] = entry
+            self._write(data)
 
     def delete(self, name: str) -> None:
-        data = self._read()
-        if data.pop(name, None) is not None:
-            self._write(data)
+        with self._locked():
+            data = self._read()
+            if data.pop(name, None) is not None:
+                self._write(data)
 
     def _write(self, data: dict[str, dict[str, object]]) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scenarios-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(data, fh, indent=1, sort_keys=True)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except OSError as exc:
-            raise StoreError(f"cannot write the scenario store {self.path} ({exc})") from None
+            raise StoreError(f"cannot write {self.label} ({exc.strerror})") from None

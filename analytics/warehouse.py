@@ -86,29 +86,86 @@ _HELD = threading.local()
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path) -> Iterator[None]:
-    """Serialise builds in one folder across processes (flock) and threads; re-entrant in one thread."""
+def build_lock(folder: Path, on_wait: Progress | None = None) -> Iterator[None]:
+    """Serialise loads in one folder across processes (flock) and threads; re-entrant in one
+    thread. When another load holds the folder, `on_wait` is told (with that load's process
+    and start time) before this one waits for it."""
     folder.mkdir(parents=True, exist_ok=True)
     key = folder.resolve()
     with _LOCK_GUARD:
         rlock = _THREAD_LOCKS.setdefault(key, threading.RLock())
-    with rlock:
-        held: dict[Path, int] = _HELD.__dict__.setdefault("depth", {})
-        if held.get(key, 0):
-            held[key] += 1
+    held: dict[Path, int] = _HELD.__dict__.setdefault("depth", {})
+    if held.get(key, 0):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    if not rlock.acquire(blocking=False):
+        if on_wait:
+            on_wait("another load into this folder is running in this process; waiting for it to finish")
+        rlock.acquire()
+    try:
+        with open(key / LOCK_FILE, "a+", encoding="utf-8") as handle:
             try:
-                yield
-            finally:
-                held[key] -= 1
-            return
-        with open(key / ".build.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if on_wait:
+                    on_wait(f"another load into this folder is running ({holder}); waiting for it to finish, then "
+                            "this load reads its source files and builds on them")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}, since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
+            handle.flush()
             held[key] = 1
             try:
                 yield
             finally:
                 held[key] = 0
+                handle.seek(0)
+                handle.truncate()
+                handle.flush()
                 fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        rlock.release()
+
+
+LOCK_FILE = ".build.lock"
+
+
+def clean(folder: Path) -> list[str]:
+    """Remove what killed loads left behind: half-built files and their WALs, spill folders,
+    pointer temp files, and versions written but never made current (newer than the
+    current one). Never the current version, never an older one (prune keeps those, and a
+    reader that has one open keeps reading it: a removed file lives on while it is open).
+    Takes the folder's load lock, so no running load loses its files. Returns what was
+    removed."""
+    removed: list[str] = []
+    if not folder.is_dir():
+        return removed
+    with build_lock(folder):
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".building-", ".spill-")) or (path.name.startswith(f".{POINTER}.")
+                                                                    and path.name.endswith(".tmp")):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path.name)
+        try:
+            current = current_path(folder).name
+        except WarehouseMissing:
+            return removed
+        for path in sorted(folder.glob("credit-*.duckdb*")):
+            version = path.name.removesuffix(".wal")
+            if version > current or (path.name.endswith(".wal") and version != current):
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+    return removed
 
 
 def _run_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> None:

@@ -116,7 +116,8 @@ def test_a_damaged_file_is_reported_and_not_overwritten(store: ScenarioStore, te
     with pytest.raises(StoreError, match="fix or remove it"):
         store.delete("x")
     assert store.path.read_text(encoding="utf-8") == text  # the user's file is left as it was
-    assert [p.name for p in store.path.parent.iterdir()] == ["scenarios.json"]  # no temporary files left
+    # no temporary files left (the lock file stays: it is the lock, not a copy)
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["scenarios.json", "scenarios.json.lock"]
 
 
 def test_a_saved_scenario_that_no_longer_fits_the_scale_is_explained(store: ScenarioStore) -> None:
@@ -140,10 +141,52 @@ def test_scenarios_survive_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert fresh.load("kept", POLICY) == levers
     assert json.loads(path.read_text(encoding="utf-8"))["kept"]["levers"] == json.loads(
         json.dumps(full_mapping(levers)))
-    assert [p.name for p in tmp_path.iterdir()] == ["scenarios.json"]  # the temporary file was renamed
+    # the temporary file was renamed; the lock file stays (it is the lock, not a copy)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios.json", "scenarios.json.lock"]
 
 
 def test_default_path_is_in_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(STORE_ENV, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert store_path() == tmp_path / ".credit-dashboard" / "scenarios.json"
+
+
+def _writer(path: str, worker: int, saves: int) -> None:
+    store = ScenarioStore(Path(path))
+    for i in range(saves):
+        store.save(f"w{worker}-{i}", replace(POLICY, seed=worker * 1000 + i))
+
+
+def test_concurrent_saves_keep_every_scenario(store: ScenarioStore) -> None:
+    """4 processes x 50 saves at once: all 200 kept (read-modify-write under a lock), each
+    with its own levers."""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn")
+    workers = [ctx.Process(target=_writer, args=(str(store.path), w, 50)) for w in range(4)]
+    for proc in workers:
+        proc.start()
+    for proc in workers:
+        proc.join(120)
+    assert [proc.exitcode for proc in workers] == [0, 0, 0, 0]
+    names = store.names()
+    assert len(names) == 200
+    assert store.load("w3-49", POLICY).seed == 3049 and store.load("w0-0", POLICY).seed == 0
+
+
+def test_concurrent_saves_from_threads_of_one_server(store: ScenarioStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda w: _writer(str(store.path), w, 25), range(4)))
+    assert len(store.names()) == 100
+
+
+@pytest.mark.parametrize("text, why", [("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+                                       ('{"x": {"levers": {}, "pad": "' + "x" * 2_100_000 + '"}}', "too large")])
+def test_a_pathological_store_is_refused_with_a_message(store: ScenarioStore, text: str, why: str) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text(text, encoding="utf-8")
+    for action in (store.names, lambda: store.save("new", POLICY)):
+        with pytest.raises(StoreError, match=why) as err:
+            action()
+        assert str(store.path.parent) not in str(err.value)  # the server's path is not shown
+    assert store.path.read_text(encoding="utf-8") == text
