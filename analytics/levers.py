@@ -93,12 +93,23 @@ class Levers:
         return self.grade_multipliers[grade_idx] * self.risk_appetite
 
 
+MAX_TOKEN = 4_000  # characters of a link's scenario (every lever changed takes about 600)
+MAX_TOKEN_BYTES = 20_000  # its JSON once unpacked
+
+
 def from_token(token: str, base: Levers) -> Levers:
-    """The levers a `token` describes, on top of `base`; LeverError when it is not one."""
+    """The levers a `token` describes, on top of `base`; LeverError when it is not one (or
+    longer than MAX_TOKEN characters, or more than MAX_TOKEN_BYTES once unpacked)."""
+    if len(token) > MAX_TOKEN:
+        raise LeverError(f"the scenario in the link is longer than {MAX_TOKEN:,} characters, more than any set of "
+                         "levers needs; the policy levers are shown")
     try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        unpack = zlib.decompressobj()
+        raw = unpack.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), MAX_TOKEN_BYTES)
+        if unpack.unconsumed_tail:
+            raise ValueError("too large")
         data = json.loads(raw)
-    except (ValueError, zlib.error) as exc:
+    except (ValueError, zlib.error, RecursionError) as exc:
         raise LeverError("the scenario in the link is damaged or incomplete; the policy levers are shown") from exc
     if not isinstance(data, dict):
         raise LeverError("the scenario in the link is not a set of levers; the policy levers are shown")
@@ -147,14 +158,20 @@ def _number(key: str, value: object, low: float, high: float, where: str, intege
     return float(value)
 
 
+# What one Monte Carlo may ask (a link, a saved scenario or the CLI alike): the run costs about
+# simulations x names simulated one by one; the policy's default (20,000 x 2,000) is 4e7, and
+# MAX_MONTE_CARLO_WORK (5x that) keeps the longest run to about a minute on a laptop core.
+MAX_SIMULATIONS = 200_000
+MAX_INDIVIDUAL_NAMES = 20_000
+MAX_MONTE_CARLO_WORK = 200_000_000
 RANGES: dict[str, tuple[float, float, bool]] = {
     "tangible_net_worth_pct": (0, 100, False), "working_capital_pct": (0, 200, False), "grace_days": (0, 180, True),
     "risk_appetite": (0, 5, False), "single_name_cap_pct": (0.01, 100, False), "own_equity_amt": (0, 1e15, False),
     "rounding_amt": (0, 1e9, False), "hold_days_past_due": (0, 3650, True), "hold_utilization_pct": (1, 1000, False),
     "pd_multiplier": (0, 100, False), "downgrade_notches": (0, 20, True), "lgd_pct": (0, 100, False),
     "payment_delay_days": (0, 365, True), "sales_growth_pct": (-90, 500, False), "asset_correlation": (0, 0.99, False),
-    "sector_correlation": (0, 1, False), "simulations": (1_000, 1_000_000, True), "seed": (0, 2**32 - 1, True),
-    "individual_names": (0, 100_000, True),
+    "sector_correlation": (0, 1, False), "simulations": (1_000, MAX_SIMULATIONS, True), "seed": (0, 2**32 - 1, True),
+    "individual_names": (0, MAX_INDIVIDUAL_NAMES, True),
 }
 PER_GRADE_RANGES = {"grade_multipliers": (0, 20, False), "floor_by_grade": (0, 1e15, False),
                     "cap_by_grade": (0, 1e15, False), "terms_by_grade": (0, 365, True)}
@@ -178,6 +195,11 @@ def from_mapping(data: dict[str, object], base: Levers, where: str = "levers") -
     if levers.single_name_cap_basis == "equity" and levers.single_name_cap_pct is not None \
             and levers.own_equity_amt <= 0:
         raise LeverError(f"{where}: a single-name cap on own equity needs own_equity_amt > 0")
+    work = levers.simulations * max(levers.individual_names, 1)
+    if work > MAX_MONTE_CARLO_WORK:
+        raise LeverError(f"{where}: the Monte Carlo asks for {levers.simulations:,} simulated years x "
+                         f"{levers.individual_names:,} names simulated one by one = {work:,.0f}, more than the "
+                         f"{MAX_MONTE_CARLO_WORK:,} one run may take; lower either")
     return levers
 
 

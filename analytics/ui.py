@@ -4,8 +4,10 @@ number formats, tables with CSV/XLSX downloads. Pages stay layout only.
 
 from __future__ import annotations
 
+import atexit
 import math
-from concurrent.futures import Future, ThreadPoolExecutor
+import re
+from concurrent.futures import Future
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +22,7 @@ from analytics import export
 from analytics.exposure import ExposureView, Filters
 from analytics.collections import Worklist
 from analytics.firstrun import SampleBuild, start_sample_build
+from analytics.jobs import JobBoard
 from analytics.policy import Policy, load_policy
 from analytics.views import CustomerFile, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
 from analytics.views_receivables import (
@@ -45,6 +48,20 @@ from analytics.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
 CTX_KEY = "_app_context"
+
+
+# ----------------------------------------------------------------------------- text from data
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def plain(text: object) -> str:
+    """Text from the data or from a link, safe in any Streamlit element that renders Markdown
+    (titles, captions, alerts, metric labels): every ASCII punctuation character is
+    backslash-escaped (CommonMark allows it for all of them), so none of it reads as
+    Markdown, HTML, a link, an image, a colour or an icon directive; line breaks become
+    spaces. The one place pages escape such text."""
+    return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
 # ----------------------------------------------------------------------------- formats
@@ -238,15 +255,29 @@ def cached_scenario_view(version: str, as_of: date, filters: Filters, levers: Le
     return scenario_view(inputs, levers, base=base)
 
 
-_MONTE_CARLO = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monte-carlo")
+def _session_active(session_id: str) -> bool:
+    from streamlit import runtime
+    return runtime.exists() and runtime.get_instance().is_active_session(session_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def monte_carlo_job(version: str, as_of: date, filters: Filters, levers: Levers, base: bool) -> Future[LossDistribution]:
-    """The Monte Carlo of a scenario (or of its base) running in a background thread, so a
-    slider answers with the closed form at once; the same levers reuse the same run."""
+MONTE_CARLO = JobBoard(_session_active)
+atexit.register(MONTE_CARLO.stop)
+
+
+def monte_carlo_jobs(version: str, as_of: date, filters: Filters,
+                     levers: Levers) -> tuple[Future[LossDistribution], Future[LossDistribution]]:
+    """The Monte Carlo of a scenario and of its base, each on its own thread for this
+    session (analytics.jobs), so a slider answers with the closed form at once; the same
+    levers reuse the same run, and runs this session no longer shows are cancelled."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    run_ctx = get_script_run_ctx()
+    session = run_ctx.session_id if run_ctx is not None else "local"
     view = cached_scenario_view(version, as_of, filters, levers)
-    return _MONTE_CARLO.submit(run_monte_carlo, view.inputs, view.base if base else view.scenario)
+    key = (version, as_of, filters, levers)
+    jobs = MONTE_CARLO.want(session, {
+        (*key, "scenario"): lambda cancelled: run_monte_carlo(view.inputs, view.scenario, cancelled),
+        (*key, "base"): lambda cancelled: run_monte_carlo(view.inputs, view.base, cancelled)})
+    return jobs[(*key, "scenario")], jobs[(*key, "base")]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

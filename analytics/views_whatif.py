@@ -3,6 +3,7 @@ once per date and filters, then evaluate any levers on them without a query."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -203,12 +204,13 @@ def loss_inputs(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> tuple[n
     return outcome.net * outcome.lgd_pct / 100, pd, whatif.correlations(pd, outcome.levers.asset_correlation)
 
 
-def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> whatif.LossDistribution:
+def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome,
+                    cancelled: Callable[[], bool] | None = None) -> whatif.LossDistribution:
     """The Monte Carlo loss distribution of an outcome, with one factor per industry."""
     exposure, pd, rho = loss_inputs(inputs, outcome)
     lv = outcome.levers
     return whatif.monte_carlo(exposure, pd, rho, inputs.industry_code, lv.sector_correlation, lv.simulations,
-                              lv.seed, lv.individual_names)
+                              lv.seed, lv.individual_names, cancelled)
 
 
 def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool = False,

@@ -25,6 +25,7 @@ levers propose limits for the line holders; a group line's purchases basis is th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,7 @@ import polars as pl
 from scipy.special import ndtr, ndtri
 
 from analytics.exposure import exposure_shares
+from analytics.jobs import Cancelled
 from analytics.levers import Levers
 from analytics.watchlist import SEVERITIES, Rule
 
@@ -205,11 +207,13 @@ def closed_form(exposure: np.ndarray, pd: np.ndarray, asset_correlation: float |
 
 def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
                     sector_correlation: float, simulations: int, seed: int, individual_names: int,
-                    chunk: int = 1_000) -> np.ndarray:
+                    chunk: int = 1_000, cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """Portfolio losses in `simulations` years. Sector factors Y_s = √ω Z + √(1−ω) η_s
     (ω = sector_correlation); a customer defaults when √ρ Y_s + √(1−ρ) ε < Φ⁻¹(PD). The
     `individual_names` largest exposures default one by one; every other name enters with
-    its expected loss given its sector factor (its own noise diversifies away)."""
+    its expected loss given its sector factor (its own noise diversifies away).
+    `cancelled` is asked between chunks of `chunk` years; when it says so the run stops
+    (raises analytics.jobs.Cancelled)."""
     rng = np.random.default_rng(seed)
     live = (exposure > 0) & (pd > 0)
     exposure, pd, rho, sector = exposure[live], pd[live], rho[live], sector[live]
@@ -224,6 +228,8 @@ def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, secto
     losses = np.empty(simulations)
     omega = float(sector_correlation)
     for start in range(0, simulations, chunk):
+        if cancelled is not None and cancelled():
+            raise Cancelled(f"Monte Carlo stopped after {start:,} of {simulations:,} years")
         m = min(chunk, simulations - start)
         z = rng.standard_normal((m, 1))
         eta = rng.standard_normal((m, n_sectors))
@@ -250,11 +256,12 @@ def _group_rest(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray,
 
 
 def monte_carlo(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
-                sector_correlation: float, simulations: int, seed: int, individual_names: int) -> LossDistribution:
+                sector_correlation: float, simulations: int, seed: int, individual_names: int,
+                cancelled: Callable[[], bool] | None = None) -> LossDistribution:
     """Quantiles (order statistics), ES (mean of the losses at or beyond the quantile) and a
     95 % interval half-width for each quantile from the binomial order-statistic bounds."""
     losses = np.sort(simulate_losses(exposure, pd, rho, sector, sector_correlation, simulations, seed,
-                                     individual_names))
+                                     individual_names, cancelled=cancelled))
     n = losses.size
     quantiles, shortfalls, errors = {}, {}, {}
     for a in QUANTILES:

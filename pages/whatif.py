@@ -8,11 +8,12 @@ from dataclasses import replace
 import streamlit as st
 
 from analytics import charts
-from analytics.levers import (BASE_LABELS, BASES, LeverError, Levers, from_mapping, from_token, grade_rows,
-                              with_grade_rows)
+from analytics.jobs import Cancelled
+from analytics.levers import (BASE_LABELS, BASES, MAX_INDIVIDUAL_NAMES, LeverError, Levers, from_mapping, from_token,
+                              grade_rows, with_grade_rows)
 from analytics.scenarios import ScenarioStore, StoreError
 from analytics.ui import (cached_scenario_view, cached_whatif_inputs, context, download_buttons, fmt_amount, fmt_int,
-                          fmt_pct, get_policy, kpi, monte_carlo_job, table)
+                          fmt_pct, get_policy, kpi, monte_carlo_jobs, plain, table)
 from analytics.views_whatif import compare_scenarios, labelled, measure
 
 ctx = context()
@@ -48,7 +49,7 @@ if url_token and url_token != st.session_state.get("wi_url"):
         load(from_token(url_token, POLICY), url_token)
     except LeverError as exc:
         st.session_state.wi_url = url_token
-        st.warning(f"The link's scenario could not be read: {exc}.", icon=":material/link_off:")
+        st.warning(f"The link's scenario could not be read: {plain(exc)}.", icon=":material/link_off:")
 
 
 def on_load(name: str) -> None:
@@ -170,12 +171,12 @@ def levers_panel(start: Levers, gen: int) -> Levers:
         m["simulations"] = c1.selectbox("Simulations", sims, index=sims.index(start.simulations), key=k + "sims",
                                         format_func=fmt_int)
         m["seed"] = c2.number_input("Seed", 0, 2**32 - 1, start.seed, 1, key=k + "seed")
-        m["individual_names"] = c3.number_input("Names simulated one by one", 0, 100_000, start.individual_names,
+        m["individual_names"] = c3.number_input("Names simulated one by one", 0, MAX_INDIVIDUAL_NAMES, start.individual_names,
                                                 100, key=k + "names")
     try:
         return with_grade_rows(from_mapping(m, start, "levers"), rows)
     except LeverError as exc:
-        st.warning(f"{exc}. The last valid levers are used.", icon=":material/warning:")
+        st.warning(f"{plain(exc)}. The last valid levers are used.", icon=":material/warning:")
         return start
 
 
@@ -204,11 +205,11 @@ RISK_TILES = [("loss_quantile_99_9", "Loss at 99.9 %", "down"), ("credit_var_99_
 def workbench() -> None:
     message = st.session_state.pop("wi_message", None)
     if message:
-        (st.success if message[0] == "success" else st.error)(message[1])
+        (st.success if message[0] == "success" else st.error)(plain(message[1]))
     try:
         saved = store.names()
     except StoreError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         saved = []
     bar = st.columns([2, 0.7, 2, 0.7, 0.7, 1.1], vertical_alignment="bottom")
     chosen = bar[0].selectbox("Saved scenarios", saved, index=None, placeholder="Choose a saved scenario",
@@ -281,7 +282,7 @@ def workbench() -> None:
                     table(labelled(grid, inputs.approval_levels), f"whatif_compare_{ctx.as_of}", "t_wi_cmp", cur)
                     st.caption("Loss quantiles in the comparison: closed form.")
                 except StoreError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
             else:
                 st.info("Save scenarios with a name above, then pick up to four here to set them side by side.",
                         icon=":material/compare_arrows:")
@@ -290,13 +291,15 @@ def workbench() -> None:
             loss_slot.info("The Monte Carlo is running; the closed form is in the tiles above.",
                            icon=":material/hourglass_top:")
 
-    jobs = (monte_carlo_job(ctx.version, ctx.as_of, ctx.filters, levers, False),
-            monte_carlo_job(ctx.version, ctx.as_of, ctx.filters, levers, True))
+    jobs = monte_carlo_jobs(ctx.version, ctx.as_of, ctx.filters, levers)
     while not all(j.done() for j in jobs):
         time.sleep(0.1)
         loss_slot.info("The Monte Carlo is running; the closed form is in the tiles above.",  # interruptible wait
                        icon=":material/hourglass_top:")
-    mc = replace(view, loss=jobs[0].result(), base_loss=jobs[1].result())
+    try:
+        mc = replace(view, loss=jobs[0].result(), base_loss=jobs[1].result())
+    except Cancelled:  # the levers moved on (or the server stops): this run's page is being replaced
+        st.stop()
     s, b = mc.summary, mc.base_summary
     with var_slot.container():
         tiles(s, b, RISK_TILES)

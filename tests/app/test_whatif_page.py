@@ -23,7 +23,7 @@ from analytics.policy import load_policy
 from analytics.ui import fmt_amount, fmt_int
 from analytics.views_whatif import ScenarioView, scenario_view, whatif_inputs
 from analytics.warehouse import Warehouse
-from tests.app.conftest import assert_clean, metric
+from tests.app.conftest import assert_clean, metric, shown
 
 PAGE = "pages/whatif.py"
 POLICY = load_policy().levers  # the app reads the shipped policy too ($CREDIT_POLICY is not set)
@@ -153,7 +153,7 @@ def test_a_damaged_link_is_explained_and_the_policy_shown(app, scenarios, views,
     at = open_page(app, scenario=token)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    warnings = [w.value for w in at.warning]
+    warnings = [shown(w.value) for w in at.warning]
     assert any("The link's scenario could not be read" in w and message in w for w in warnings), warnings
     assert pd_slider(at).value == 1.0
     s = views(at.query_params["as_of"]).summary
@@ -169,7 +169,7 @@ def test_a_saved_scenario_appears_in_the_pickers_and_loads(app, scenarios, views
     at.text_input(key="wi_name").input("  Recession   2027 ").run()
     at.button(key="wi_save").click().run()
     assert_clean(at)
-    assert any(s.value == "Saved scenario “Recession 2027”." for s in at.success), [s.value for s in at.success]
+    assert any(shown(s.value) == "Saved scenario “Recession 2027”." for s in at.success), [s.value for s in at.success]
     assert at.selectbox(key="wi_chosen").options == ["Recession 2027"]
     assert at.multiselect(key="wi_compare").options == ["Recession 2027"]
     assert json.loads(scenarios.read_text(encoding="utf-8"))["Recession 2027"]["levers"]["pd_multiplier"] == 2.0

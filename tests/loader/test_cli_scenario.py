@@ -189,7 +189,7 @@ def test_xlsx_needs_out_and_holds_every_table(capsys, tiny_warehouse, tmp_path):
     ([], "name = 3\n", "name must be text"),
     ([], "pd_multiplier = 101\n", "pd_multiplier = 101 must be between 0 and 100"),
     ([], "lgd = 45\n", "lgd = 45 must be between 0 and 1"),
-    ([], "simulations = 10\n", "simulations = 10 must be between 1000 and 1e+06"),
+    ([], "simulations = 10\n", "simulations = 10 must be between 1000 and 200000"),
     ([], "cap_by_grade = { AAAA = 5.0 }\n", "cap_by_grade names grades not on the scale: AAAA"),
     ([], 'min_grade = "E"\n', "min_grade = 'E' is not on the rating scale"),
     ([], "single_name_cap_basis = \"equity\"\nown_equity_amt = 0\n", "needs own_equity_amt > 0"),
