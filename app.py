@@ -14,9 +14,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.exposure import Filters
+from analytics.risk.exposure import Filters
 from analytics.policy import PolicyError
-from analytics.ui import (
+from analytics.app.ui import (
     plain,
     FRAME_PARAM,
     AppContext,
@@ -29,8 +29,7 @@ from analytics.ui import (
     set_context,
 )
 from analytics.views import InvalidRequest
-from analytics.cli import SAMPLE_DIR
-from analytics.warehouse import WarehouseMissing, current_path, schema_version, warehouse_dir
+from analytics.data.warehouse import SAMPLE_DIR, WarehouseMissing, current_path, schema_version, warehouse_dir
 
 LOG = logging.getLogger("credit_dashboard")
 
@@ -188,7 +187,7 @@ def main() -> None:
         st.stop()
     page = st.navigation(SECTIONS)
     target = st.query_params.get(FRAME_PARAM)
-    if target is not None:  # a deep link that bypassed this script (see analytics.ui.context)
+    if target is not None:  # a deep link that bypassed this script (see analytics.app.ui.context)
         del st.query_params[FRAME_PARAM]
         wanted = next((p for p in PAGES if p.url_path == target), None)
         if wanted is not None and wanted.url_path != page.url_path:

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics import aging, export
-from analytics.provisions import parse_buckets, parse_rates
-from analytics.exposure import Filters
-from analytics.ingest import format_report
-from analytics.loader import load
-from analytics.mapping import MappingError
+from analytics.risk import aging
+
+from analytics.data import export
+from analytics.risk.provisions import parse_buckets, parse_rates
+from analytics.risk.exposure import Filters
+from analytics.data.ingest import format_report
+from analytics.data.loader import load
+from analytics.data.mapping import MappingError
 from analytics.policy import Policy, PolicyError, load_policy
 from analytics.views import (
     InvalidRequest,
@@ -30,15 +32,15 @@ from analytics.views import (
     filter_options,
     unknown_filter_values,
 )
-from analytics.migration import years_before
-from analytics.views_monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
-from analytics.views_receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
-from analytics.views_whatif import scenario_view, whatif_inputs
-from analytics.levers import read_scenario_text
-from analytics.warehouse import Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path, warehouse_dir
+from analytics.risk.migration import years_before
+from analytics.views.monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
+from analytics.views.receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
+from analytics.views.whatif import scenario_view, whatif_inputs
+from analytics.policy.levers import read_scenario_text
+from analytics.data.warehouse import (SAMPLE_DIR, Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path,
+                                     warehouse_dir)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPO_ROOT / "sample_data" / "generated"
 SAMPLE_CUSTOMERS = 2000
 SAMPLE_YEARS = 3
 SAMPLE_SEED = 42

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import migration  # noqa: E402
-from analytics.exposure import Filters  # noqa: E402
+from analytics.risk import migration  # noqa: E402
+from analytics.risk.exposure import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, exposure_view  # noqa: E402
-from analytics.warehouse import Warehouse  # noqa: E402
+from analytics.data.warehouse import Warehouse  # noqa: E402
 from bench import pandas_baseline  # noqa: E402
 
 

@@ -4,7 +4,7 @@
 
 On one column of text cells as a CSV export gives them (amounts like "1234.56", keys
 like "INV0001234"), times: the plain cast to a number against reading it in the file's
-convention (analytics.numbers: evidence, parse, finite and bound checks), and no text
+convention (analytics.data.numbers: evidence, parse, finite and bound checks), and no text
 cleaning against the loader's trimming and control-character scan (the one pattern
 that finds nothing to clean in a clean export). Medians of 5 runs; writes
 bench/results/ingest-checks.json. Not a test: nothing is asserted.
@@ -25,9 +25,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import numbers  # noqa: E402
-
-
+from analytics.data import numbers  # noqa: E402
 def median_ms(fn, runs: int = 5) -> float:
     times = []
     for _ in range(runs):

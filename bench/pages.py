@@ -23,19 +23,19 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from analytics.exposure import Filters  # noqa: E402
+from analytics.risk.exposure import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, customer_file, dated, exposure_view  # noqa: E402
-from analytics import migration  # noqa: E402
-from analytics.views_monitoring import (migration_view, monitoring_inputs, review_view,  # noqa: E402
+from analytics.risk import migration  # noqa: E402
+from analytics.views.monitoring import (migration_view, monitoring_inputs, review_view,  # noqa: E402
                                         watchlist_view)
-from analytics.views_receivables import (aging_view, collections_view, kpi_view, provision_view,  # noqa: E402
+from analytics.views.receivables import (aging_view, collections_view, kpi_view, provision_view,  # noqa: E402
                                          reconciliation_view)
-from analytics.warehouse import Warehouse  # noqa: E402
-from analytics import ui  # noqa: E402
-from analytics import whatif  # noqa: E402
-from analytics.levers import base_of, from_mapping  # noqa: E402
-from analytics.views_whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402
+from analytics.data.warehouse import Warehouse  # noqa: E402
+from analytics.app import ui  # noqa: E402
+from analytics.risk import whatif  # noqa: E402
+from analytics.policy.levers import base_of, from_mapping  # noqa: E402
+from analytics.views.whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402
 
 REPEATS = 7
 

@@ -13,12 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import whatif  # noqa: E402
-from analytics.exposure import Filters  # noqa: E402
-from analytics.levers import base_of, from_mapping  # noqa: E402
+from analytics.risk import whatif  # noqa: E402
+from analytics.risk.exposure import Filters  # noqa: E402
+from analytics.policy.levers import base_of, from_mapping  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
-from analytics.views_whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402
-from analytics.warehouse import Warehouse  # noqa: E402
+from analytics.views.whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402
+from analytics.data.warehouse import Warehouse  # noqa: E402
 from bench.pages import median_ms  # noqa: E402
 
 

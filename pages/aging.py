@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts
-from analytics.aging import credits_amt, items_only
-from analytics.ui import (
+from analytics.app import charts
+from analytics.views.receivables import credits_amt, items_only
+from analytics.app.ui import (
     cached_aging_split,
     cached_aging_view,
     context,
@@ -15,7 +15,7 @@ from analytics.ui import (
     open_customer_on_select,
     table,
 )
-from analytics.views_receivables import SPLIT_DIMENSIONS
+from analytics.views.receivables import SPLIT_DIMENSIONS
 
 ctx = context()
 cur = ctx.currency

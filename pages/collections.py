@@ -4,8 +4,8 @@ stage by policy, overdue instalments and disputed items, exportable for the coll
 import polars as pl
 import streamlit as st
 
-from analytics import charts
-from analytics.ui import (
+from analytics.app import charts
+from analytics.app.ui import (
     cached_collections_view,
     context,
     fmt_amount,

@@ -4,10 +4,10 @@ payments, financial statements and ratios, events, collateral and insurance, lim
 import polars as pl
 import streamlit as st
 
-from analytics import charts
-from analytics.aging import bucket_items
-from analytics.credit_file import RATIO_FORMULAS
-from analytics.ui import (
+from analytics.app import charts
+from analytics.views import RATIO_FORMULAS
+from analytics.views.receivables import bucket_items
+from analytics.app.ui import (
     plain,
     cached_customer_file,
     cached_customer_search,

@@ -6,8 +6,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analytics.ledger import dispute_rule
-from analytics.ui import (
+from analytics.views.receivables import dispute_rule
+from analytics.app.ui import (
     plain,
     cached_info,
     cached_load_notes,

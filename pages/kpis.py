@@ -3,9 +3,9 @@ days beyond terms, bad-debt ratio, % not due, % over 90, with their formulas and
 
 import streamlit as st
 
-from analytics import charts
-from analytics.kpis import FORMULAS
-from analytics.ui import cached_kpi_view, context, fmt_amount, fmt_pct, get_policy, kpi, table
+from analytics.app import charts
+from analytics.views.receivables import FORMULAS
+from analytics.app.ui import cached_kpi_view, context, fmt_amount, fmt_pct, get_policy, kpi, table
 
 ctx = context()
 cur = ctx.currency

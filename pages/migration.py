@@ -7,9 +7,9 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics import charts
-from analytics.migration import NR, available_years, years_before, wide
-from analytics.ui import (plain, cached_migration_view, cached_rating_span, context, fmt_amount, fmt_int, fmt_pct,
+from analytics.app import charts
+from analytics.views.monitoring import NR, available_years, wide, years_before
+from analytics.app.ui import (plain, cached_migration_view, cached_rating_span, context, fmt_amount, fmt_int, fmt_pct,
                           get_policy, kpi, open_customer_on_select, table)
 from analytics.views import InvalidRequest
 

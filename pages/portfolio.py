@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics import charts
-from analytics.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, kpi, open_customer_on_select, table
+from analytics.app import charts
+from analytics.app.ui import cached_exposure_view, context, fmt_amount, fmt_int, fmt_pct, kpi, open_customer_on_select, table
 
 ctx = context()
 view = cached_exposure_view(ctx.version, ctx.as_of, ctx.filters)

@@ -4,9 +4,9 @@ finance, a forward-looking overlay, lifetime ECL per bucket, in total and by seg
 import polars as pl
 import streamlit as st
 
-from analytics import charts
-from analytics.aging import bucket_labels
-from analytics.ui import cached_provision_view, context, fmt_amount, fmt_pct, get_policy, kpi, table
+from analytics.app import charts
+from analytics.views.receivables import bucket_labels
+from analytics.app.ui import cached_provision_view, context, fmt_amount, fmt_pct, get_policy, kpi, table
 
 ctx = context()
 cur = ctx.currency

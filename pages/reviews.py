@@ -4,9 +4,9 @@ next 30 / 60 / 90 days: the credit manager's review worklist."""
 
 import streamlit as st
 
-from analytics import charts
-from analytics.reviews import STATUSES
-from analytics.ui import cached_review_view, context, fmt_amount, fmt_int, get_policy, kpi, open_customer_on_select, table
+from analytics.app import charts
+from analytics.views.monitoring import STATUSES
+from analytics.app.ui import cached_review_view, context, fmt_amount, fmt_int, get_policy, kpi, open_customer_on_select, table
 
 ctx = context()
 cur = ctx.currency

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analytics import charts
-from analytics.ui import (cached_watchlist_view, context, fmt_amount, fmt_int, get_policy, kpi,
+from analytics.app import charts
+from analytics.app.ui import (cached_watchlist_view, context, fmt_amount, fmt_int, get_policy, kpi,
                           open_customer_on_select, table)
-from analytics.views_monitoring import HIT_COLUMNS
-from analytics.watchlist import SEVERITIES, Rule
+from analytics.views.monitoring import HIT_COLUMNS
+from analytics.views.monitoring import SEVERITIES, Rule
 
 ctx = context()
 cur = ctx.currency

@@ -7,14 +7,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analytics import charts
-from analytics.jobs import Cancelled
-from analytics.levers import (BASE_LABELS, BASES, MAX_INDIVIDUAL_NAMES, LeverError, Levers, from_mapping, from_token,
-                              grade_rows, with_grade_rows)
-from analytics.scenarios import ScenarioStore, StoreError
-from analytics.ui import (cached_scenario_view, cached_whatif_inputs, context, download_buttons, fmt_amount, fmt_int,
+from analytics.app import charts
+from analytics.app.jobs import Cancelled
+from analytics.app.ui import (cached_scenario_view, cached_whatif_inputs, context, download_buttons, fmt_amount, fmt_int,
                           fmt_pct, get_policy, kpi, monte_carlo_jobs, plain, table)
-from analytics.views_whatif import compare_scenarios, labelled, measure
+from analytics.views.whatif import (BASE_LABELS, BASES, MAX_INDIVIDUAL_NAMES, LeverError, Levers, ScenarioStore,
+                                    StoreError, compare_scenarios, from_mapping, from_token, grade_rows, labelled,
+                                    measure, with_grade_rows)
 
 ctx = context()
 cur = ctx.currency

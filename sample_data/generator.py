@@ -36,7 +36,7 @@ import numpy as np
 import polars as pl
 from scipy.linalg import fractional_matrix_power
 
-from analytics.contract import POLARS_TYPES, TABLES
+from analytics.data.contract import POLARS_TYPES, TABLES
 from analytics.policy import DEFAULT_POLICY_PATH, parse_policy
 
 DEFAULT_END_DATE = date(2026, 10, 31)

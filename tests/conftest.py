@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.loader import load  # noqa: E402
+from analytics.data.loader import load  # noqa: E402
 from analytics.policy import Policy, load_policy  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -21,7 +21,7 @@ GENERATED_SEED = 11
 
 @pytest.fixture(scope="session")
 def policy() -> Policy:
-    return load_policy(ROOT / "analytics" / "credit_policy.toml")
+    return load_policy(ROOT / "analytics" / "policy" / "credit_policy.toml")
 
 
 @pytest.fixture(scope="session")

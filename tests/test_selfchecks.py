@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics.contract import POLARS_TYPES, TABLES
+from analytics.data.contract import POLARS_TYPES, TABLES
 from tests.conftest import ROOT
 
 SQL_FILES = sorted((ROOT / "sql").rglob("*.sql"))
-PY_SOURCES = [*ROOT.glob("analytics/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py")]
+PY_SOURCES = [*ROOT.glob("analytics/**/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py")]
 
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -56,7 +56,7 @@ def test_pages_hold_no_sql_and_no_duckdb():
 
 
 def test_warehouse_schema_matches_contract(tiny_warehouse):
-    from analytics.warehouse import current_path
+    from analytics.data.warehouse import current_path
 
     con = duckdb.connect(str(current_path(tiny_warehouse)), read_only=True)
     duck = {"str": "VARCHAR", "date": "DATE", "amount": "DOUBLE", "float": "DOUBLE", "int": "BIGINT",

@@ -26,7 +26,7 @@ def app(generated_warehouse, monkeypatch):
 
 
 def shown(text: str) -> str:
-    """What a reader sees of Markdown source that escapes text from the data (analytics.ui.plain)."""
+    """What a reader sees of Markdown source that escapes text from the data (analytics.app.ui.plain)."""
     import re
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
 

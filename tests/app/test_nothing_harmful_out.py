@@ -11,8 +11,10 @@ import zipfile
 import polars as pl
 import pytest
 
-from analytics import charts, export
-from analytics.ui import plain
+from analytics.app import charts
+
+from analytics.data import export
+from analytics.app.ui import plain
 from tests.app.conftest import assert_clean
 from tests.conftest import ROOT
 
@@ -43,7 +45,7 @@ def test_xlsx_export_holds_no_formula_and_no_link():
 
 def test_cli_csv_export_is_neutralised_too(tmp_path, policy, tiny_copy):
     from analytics.cli import main
-    from analytics.loader import load
+    from analytics.data.loader import load
     from tests.loader.test_bad_input import edit
     edit(tiny_copy, "customers.csv", "C3,Gamma Co,", "C3,=cmd|' /C calc'!A0,")
     folder = tmp_path / "wh"
@@ -81,12 +83,12 @@ def test_server_listens_on_localhost_by_default():
 
 
 def test_a_failing_view_shows_a_plain_message_without_the_exception_text(app, monkeypatch):
-    import analytics.ui
+    import analytics.app.ui
 
     def broken(*_a, **_k):
         raise RuntimeError("secret detail /srv/credit/warehouse/credit-x.duckdb")
 
-    monkeypatch.setattr(analytics.ui, "cached_exposure_view", broken)
+    monkeypatch.setattr(analytics.app.ui, "cached_exposure_view", broken)
     at = app().run()
     assert not at.exception
     [error] = at.error
@@ -105,7 +107,7 @@ def test_the_data_page_shows_no_server_path(app):
 def test_the_customer_page_escapes_what_the_data_says(tmp_path, policy, tiny_copy, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from analytics.loader import load
+    from analytics.data.loader import load
     from tests.app.conftest import APP
     from tests.loader.test_bad_input import edit
     edit(tiny_copy, "customers.csv", "C3,Gamma Co,", "C3,![x](http://127.0.0.1:9/i.png) **Gamma**,")

@@ -117,7 +117,7 @@ def test_cli_report_gives_the_page_numbers(generated_warehouse, capsys):
         assert main(["report", "exposure", "--as-of", as_of, "--segment", "core", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     kpis = {row["metric"]: row["value"] for row in report["kpis"]}
-    from analytics.ui import fmt_amount
+    from analytics.app.ui import fmt_amount
 
     assert fmt_amount(kpis["gross_exposure_amt"], "CNY") == metric(at, "Gross exposure")
     assert fmt_amount(kpis["expected_loss_amt"], "CNY") == metric(at, "Expected loss")

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics.exposure import Filters
+from analytics.risk.exposure import Filters
 from analytics.policy import load_policy
-from analytics.ui import fmt_amount, fmt_int
-from analytics.views_whatif import ScenarioView, scenario_view, whatif_inputs
-from analytics.warehouse import Warehouse
+from analytics.app.ui import fmt_amount, fmt_int
+from analytics.views.whatif import ScenarioView, scenario_view, whatif_inputs
+from analytics.data.warehouse import Warehouse
 from tests.app.conftest import assert_clean, metric, shown
 
 PAGE = "pages/whatif.py"

@@ -303,7 +303,7 @@ SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 128
 @pytest.fixture(scope="module")
 def case_server(tmp_path_factory, policy):
     """One server over the group-limit case and one over the cash-on-account case."""
-    from analytics.loader import load
+    from analytics.data.loader import load
 
     urls = {}
     with contextlib.ExitStack() as stack:
@@ -364,7 +364,7 @@ def test_any_day_from_the_sidebar_and_from_a_link(server, page, generated_wareho
     """A day without a snapshot: from a link it opens with 'Another day…' and its date; picked
     in the sidebar it is built on demand and written to the link."""
     from analytics.views import calendar
-    from analytics.warehouse import Warehouse
+    from analytics.data.warehouse import Warehouse
 
     wh = Warehouse(generated_warehouse)
     try:
@@ -400,7 +400,7 @@ def payload_server(tmp_path_factory, policy):
     """The tiny portfolio with a customer whose name and industry are markup."""
     import shutil
 
-    from analytics.loader import load
+    from analytics.data.loader import load
     from tests.conftest import TINY
     src = tmp_path_factory.mktemp("payload_src")
     shutil.copytree(TINY, src, dirs_exist_ok=True)
@@ -436,16 +436,16 @@ def test_markup_in_the_data_is_shown_as_text_and_loads_nothing(payload_server, p
 
 
 def test_sigterm_stops_the_server_promptly_during_a_monte_carlo(generated_warehouse, page):
-    """A link asking for the largest Monte Carlo allowed on the sample (100,000 years x its
-    2,000 names: several seconds); SIGTERM while it runs: the server exits at once (the
+    """A link asking for the largest Monte Carlo allowed (200,000 years x 1,000 names one by
+    one: several seconds on the sample); SIGTERM while it runs: the server exits at once (the
     runs are daemon threads that stop at their next chunk; a worker pool would be waited
     for)."""
     from dataclasses import replace as dc_replace
 
-    from analytics.levers import MAX_MONTE_CARLO_WORK
+    from analytics.policy.levers import MAX_MONTE_CARLO_WORK
     from analytics.policy import load_policy
     base = load_policy().levers
-    heavy = dc_replace(base, simulations=100_000, individual_names=2_000, seed=99)
+    heavy = dc_replace(base, simulations=200_000, individual_names=1_000, seed=99)
     assert heavy.simulations * heavy.individual_names <= MAX_MONTE_CARLO_WORK
     port = free_port()
     env = {**os.environ, "CREDIT_WAREHOUSE": str(generated_warehouse)}
@@ -462,7 +462,8 @@ def test_sigterm_stops_the_server_promptly_during_a_monte_carlo(generated_wareho
                     break
             time.sleep(0.5)
         page.goto(f"{url}/whatif?scenario={heavy.token(base)}")
-        page.wait_for_selector("text=the Monte Carlo is running", timeout=90_000)
+        page.locator('[data-testid="stCaptionContainer"]', has_text="the Monte Carlo is running").first.wait_for(
+            timeout=90_000)
         started = time.time()
         proc.terminate()
         proc.wait(timeout=30)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics.ingest import format_report
-from analytics.loader import load
-from analytics.mapping import MappingError
+from analytics.data.ingest import format_report
+from analytics.data.loader import load
+from analytics.data.mapping import MappingError
 from analytics.policy import Policy
-from analytics.warehouse import POINTER, current_path
+from analytics.data.warehouse import POINTER, current_path
 from tests.conftest import ROOT, TINY
 
 

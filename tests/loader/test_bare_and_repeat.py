@@ -8,10 +8,10 @@ from datetime import date
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from analytics.exposure import Filters
-from analytics.loader import load
+from analytics.risk.exposure import Filters
+from analytics.data.loader import load
 from analytics.views import calendar, exposure_view
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
 
 
 def test_bare_invoice_list_loads_with_defaults(bare_warehouse, policy):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.exposure import Filters
-from analytics.loader import load
-from analytics.mapping import load_mapping
+from analytics.risk.exposure import Filters
+from analytics.data.loader import load
+from analytics.data.mapping import load_mapping
 from analytics.views import calendar, exposure_view
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
 from tests.conftest import ROOT
 
 SRC = ROOT / "sample_data" / "erp_cn"

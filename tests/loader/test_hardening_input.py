@@ -8,12 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analytics import numbers
-from analytics.ingest import format_report
-from analytics.loader import load
-from analytics.mapping import MappingError, parse_mapping
+from analytics.data import numbers
+from analytics.data.ingest import format_report
+from analytics.data.loader import load
+from analytics.data.mapping import MappingError, parse_mapping
 from analytics.policy import Policy
-from analytics.warehouse import current_path
+from analytics.data.warehouse import current_path
 from tests.conftest import TINY
 from tests.loader.test_bad_input import assert_rejected, edit
 

@@ -17,9 +17,9 @@ import duckdb
 import pytest
 
 from analytics import cli
-from analytics.loader import load
+from analytics.data.loader import load
 from analytics.policy import Policy
-from analytics.warehouse import POINTER, build_lock, clean, current_path
+from analytics.data.warehouse import POINTER, build_lock, clean, current_path
 from tests.conftest import ROOT, TINY
 from tests.loader.test_bad_input import edit
 

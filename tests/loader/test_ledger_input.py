@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.ingest import suspect_count
-from analytics.loader import load
-from analytics.mapping import MappingError
-from analytics.warehouse import POINTER, Warehouse
+from analytics.data.ingest import suspect_count
+from analytics.data.loader import load
+from analytics.data.mapping import MappingError
+from analytics.data.warehouse import POINTER, Warehouse
 
 CUSTOMERS = "customer_id,name,parent_id\nC1,One,\nC2,Two,\nC3,Three,C1\n"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import polars as pl
 import pytest
 
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from datetime import date
 
 import pytest
 
-from analytics.aging import CREDITS_LABEL
-from analytics.exposure import Filters
+from analytics.risk.aging import CREDITS_LABEL
+from analytics.risk.exposure import Filters
 from analytics.views import aging_distribution
 
 MARCH = date(2024, 3, 31)

@@ -10,9 +10,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.exposure import Filters
+from analytics.risk.exposure import Filters
 from analytics.views import aging_distribution, calendar
-from analytics.warehouse import SQL_DIR, Warehouse
+from analytics.data.warehouse import SQL_DIR, Warehouse
 
 QUERIES = sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
 
@@ -104,7 +104,7 @@ def test_open_ar_matches_the_ledger_recomputed_from_raw_tables(wh, policy):
     - applied cash - cash on account - write-offs (raw tables, sql/queries/reconciliation.sql)
     = the open items of the aging = the customers' open AR, in reporting currency to the
     rounding of the items."""
-    from analytics.views_receivables import reconciliation_view
+    from analytics.views.receivables import reconciliation_view
 
     dates = calendar(wh).dates
     assert len(dates) > 12
@@ -162,7 +162,7 @@ def test_collections_past_due_is_the_portfolios_overdue(wh, policy):
     """One definition: the worklist's past-due total is the portfolio's overdue AR (both the
     open items past due, after credits), at the extraction date and on a day built on demand."""
     from analytics.views import exposure_view
-    from analytics.views_receivables import collections_view
+    from analytics.views.receivables import collections_view
 
     cal = calendar(wh)
     for day in (cal.latest, date.fromordinal(cal.dates[5].toordinal() - 9)):

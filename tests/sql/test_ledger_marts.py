@@ -13,10 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analytics.exposure import Filters
-from analytics.loader import load
+from analytics.risk.exposure import Filters
+from analytics.data.loader import load
 from analytics.views import aging_distribution
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
 from tests.sql.conftest import sql
 
 CUSTOMERS = "customer_id,name,parent_id\nC1,One,\nC2,Two,\nC3,Three,C1\n"

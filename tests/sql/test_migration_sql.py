@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from analytics.warehouse import query, sql_text
+from analytics.data.warehouse import query, sql_text
 
 RATINGS = [
     # K1: A, downgraded to BBB in March 2025

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from analytics.aging import CREDITS_LABEL, bucket_items, bucket_labels, currency_table, distribution, split_table
+from analytics.risk.aging import CREDITS_LABEL, bucket_items, bucket_labels, currency_table, distribution, split_table
 
 
 def test_bucket_labels_by_due_and_invoice_date():

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from analytics.warehouse import build_lock
+from analytics.data.warehouse import build_lock
 
 
 def _in_thread(fn, timeout: float = 10.0) -> bool:
@@ -58,7 +58,7 @@ def test_lock_excludes_another_thread(tmp_path: Path):
 
 def test_sample_if_missing_keeps_an_existing_warehouse(tiny_warehouse: Path):
     from analytics.cli import build_sample
-    from analytics.warehouse import current_path
+    from analytics.data.warehouse import current_path
 
     before = current_path(tiny_warehouse)
     assert build_sample(tiny_warehouse, progress=lambda _m: None, if_missing=True) == before

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.collections import NO_STAGE, worklist
+from analytics.risk.collections import NO_STAGE, worklist
 
 
 def items() -> pl.DataFrame:

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.credit_file import financial_ratios, payment_behaviour
+from analytics.risk.credit_file import financial_ratios, payment_behaviour
 
 
 def test_ratios_by_hand_and_null_when_undefined():

@@ -8,9 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from analytics import exposure as ex
-
-
+from analytics.risk import exposure as ex
 def frame(**overrides: list) -> pl.DataFrame:
     """Three customers: A (BBB, limit 1000), B (unrated, no limit), C (grade B, rating PD 5%, limit 2000)."""
     base = {

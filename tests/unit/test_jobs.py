@@ -13,10 +13,10 @@ import zlib
 import numpy as np
 import pytest
 
-from analytics.jobs import Cancelled, JobBoard
-from analytics.levers import MAX_MONTE_CARLO_WORK, LeverError, from_mapping, from_token
+from analytics.app.jobs import Cancelled, JobBoard
+from analytics.policy.levers import MAX_MONTE_CARLO_WORK, LeverError, from_mapping, from_token
 from analytics.policy import DEFAULT_POLICY_PATH, load_policy
-from analytics.whatif import simulate_losses
+from analytics.risk.whatif import simulate_losses
 
 POLICY = load_policy(DEFAULT_POLICY_PATH).levers
 

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.kpis import countback_dso, kpi_trend, kpis_at
+from analytics.risk.kpis import countback_dso, kpi_trend, kpis_at
 
 
 def monthly(**overrides: list) -> pl.DataFrame:

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import expm
 
-from analytics import migration as mg
-
+from analytics.risk import migration as mg
 SCALE = ("A", "B", "C", "D")
 
 

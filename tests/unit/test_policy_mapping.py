@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.mapping import MappingError, parse_mapping
+from analytics.data.mapping import MappingError, parse_mapping
 from analytics.policy import DEFAULT_POLICY_PATH, PolicyError, parse_policy
 
 DEFAULT = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")

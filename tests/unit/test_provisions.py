@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.provisions import (
+from analytics.risk.provisions import (
     PAID,
     WRITTEN_OFF,
     loss_rates,

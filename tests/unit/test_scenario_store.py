@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics.levers import Levers
+from analytics.policy.levers import Levers
 from analytics.policy import DEFAULT_POLICY_PATH, load_policy
-from analytics.scenarios import MAX_NAME, STORE_ENV, ScenarioStore, StoreError, full_mapping, store_path
+from analytics.policy.scenarios import MAX_NAME, STORE_ENV, ScenarioStore, StoreError, full_mapping, store_path
 
 POLICY = load_policy(DEFAULT_POLICY_PATH).levers
 N = len(POLICY.scale)
@@ -160,14 +160,13 @@ def _writer(path: str, worker: int, saves: int) -> None:
 def test_concurrent_saves_keep_every_scenario(store: ScenarioStore) -> None:
     """4 processes x 50 saves at once: all 200 kept (read-modify-write under a lock), each
     with its own levers."""
-    import multiprocessing as mp
-    ctx = mp.get_context("spawn")
-    workers = [ctx.Process(target=_writer, args=(str(store.path), w, 50)) for w in range(4)]
-    for proc in workers:
-        proc.start()
-    for proc in workers:
-        proc.join(120)
-    assert [proc.exitcode for proc in workers] == [0, 0, 0, 0]
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    code = "import sys; from tests.unit.test_scenario_store import _writer; _writer(sys.argv[1], int(sys.argv[2]), 50)"
+    workers = [subprocess.Popen([sys.executable, "-c", code, str(store.path), str(w)], cwd=ROOT) for w in range(4)]
+    assert [proc.wait(120) for proc in workers] == [0, 0, 0, 0]
     names = store.names()
     assert len(names) == 200
     assert store.load("w3-49", POLICY).seed == 3049 and store.load("w0-0", POLICY).seed == 0

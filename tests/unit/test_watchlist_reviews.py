@@ -8,9 +8,8 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from analytics import reviews
-from analytics import watchlist as wl
-
+from analytics.risk import reviews
+from analytics.risk import watchlist as wl
 SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "D")
 AS_OF = date(2026, 10, 31)
 RULES_TOML = """
@@ -231,7 +230,7 @@ def test_utilization_is_a_lines_and_read_on_its_holder() -> None:
 def test_the_dispute_rule_is_one_expression() -> None:
     from dataclasses import replace
 
-    from analytics.ledger import days_past_due_expr
+    from analytics.risk.ledger import days_past_due_expr
     from analytics.policy import load_policy
 
     policy = load_policy()

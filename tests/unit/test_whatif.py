@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from scipy import integrate
 from scipy.stats import norm
 
-from analytics import levers as lv
-from analytics import whatif
+from analytics.policy import levers as lv
+from analytics.risk import whatif
 from analytics.policy import DEFAULT_POLICY_PATH, load_policy
 
 SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "D")

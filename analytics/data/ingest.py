@@ -2,7 +2,7 @@
 
 Nothing here writes: `read_and_validate` returns typed contract frames or a full
 list of errors (file, row, column, value, rule). The warehouse is only built
-from a clean result (see analytics.warehouse.build_warehouse).
+from a clean result (see analytics.data.warehouse.build_warehouse).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from analytics import numbers
-from analytics.contract import POLARS_TYPES, TABLES, Column, Table
-from analytics.mapping import TableMapping
+from analytics.data import numbers
+from analytics.data.contract import POLARS_TYPES, TABLES, Column, Table
+from analytics.data.mapping import TableMapping
 from analytics.policy import Policy
-from analytics.sources import ROW, SUFFIXES, SourceError, read_source
+from analytics.data.sources import ROW, SUFFIXES, SourceError, read_source
 
 TRUE_VALUES = ("true", "t", "yes", "y", "1")
 FALSE_VALUES = ("false", "f", "no", "n", "0")
@@ -191,7 +191,7 @@ def _parse_column(col: Column, series: pl.Series, date_format: str | None,
 def _numbers(table: Table, frame: pl.DataFrame, mapping: TableMapping, file: str, policy: Policy,
              errors: _Collector) -> dict[str, pl.Series] | None:
     """The amount and number columns of one file, read in the file's one convention (see
-    analytics.numbers), finite and within the policy's max_abs_amount; a refused cell is
+    analytics.data.numbers), finite and within the policy's max_abs_amount; a refused cell is
     null (and reported once). None when the file shows two conventions (reported once)."""
     columns = [c for c in table.columns if c.type in ("amount", "float") and c.name in frame.columns]
     out: dict[str, pl.Series] = {}

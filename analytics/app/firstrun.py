@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOG_NAME = "first-run.log"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import codecs
 
-from analytics.contract import TABLES
-from analytics.numbers import DECIMALS, THOUSANDS
+from analytics.data.contract import TABLES
+from analytics.data.numbers import DECIMALS, THOUSANDS
 
 
 class MappingError(ValueError):

@@ -10,12 +10,20 @@ from datetime import date
 
 import polars as pl
 
-from analytics import aging, kpis, provisions
-from analytics.collections import Worklist, worklist
-from analytics.exposure import Filters, pd_pct_expr
+from analytics.risk import aging
+
+from analytics.risk import kpis
+
+from analytics.risk import provisions
+from analytics.risk.collections import Worklist, worklist
+from analytics.risk.exposure import Filters, pd_pct_expr
 from analytics.policy import Policy
 from analytics.views import InvalidRequest, aging_distribution, calendar, dated
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
+# what the receivables pages name (pages import views, not risk)
+from analytics.risk.aging import bucket_items, bucket_labels, credits_amt, items_only  # noqa: E402,F401
+from analytics.risk.kpis import FORMULAS  # noqa: E402,F401
+from analytics.risk.ledger import dispute_rule  # noqa: E402,F401
 
 SPLIT_DIMENSIONS = {"segment": "Segment", "industry": "Industry", "region": "Region",
                     "credit_manager": "Credit manager", "grade": "Grade", "customer": "Customer"}

@@ -1,6 +1,6 @@
 """The credit policy: read one TOML file, validate it, expose it typed.
 
-Defaults live in analytics/credit_policy.toml; CREDIT_POLICY names another file.
+Defaults live in analytics/policy/credit_policy.toml; CREDIT_POLICY names another file.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from analytics.aging import bucket_labels
-from analytics.levers import Levers, LeverError, from_policy_doc, parse_approval_levels
-from analytics.reviews import ReviewPolicy
-from analytics.watchlist import Rule, parse_points, parse_rules
+from analytics.risk.aging import bucket_labels
+from analytics.policy.levers import Levers, LeverError, from_policy_doc, parse_approval_levels
+from analytics.risk.reviews import ReviewPolicy
+from analytics.risk.watchlist import Rule, parse_points, parse_rules
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from analytics.exposure import UNRATED, pd_pct_expr
+from analytics.risk.exposure import UNRATED, pd_pct_expr
 from analytics.policy import Policy
 
 NO_STAGE = "disputed only"
@@ -42,7 +42,7 @@ class Worklist:
 def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy,
              instalments: pl.DataFrame | None = None) -> Worklist:
     """Prioritise past-due customers and stage them by their most overdue item as the policy's
-    dispute rule reads it (analytics.ledger: by default undisputed items only).
+    dispute rule reads it (analytics.risk.ledger: by default undisputed items only).
 
     items are net of the credits set against them (a customer whose credits cover its
     items has none, so it is never chased). Disputed items are listed but, by default, do

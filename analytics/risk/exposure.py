@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import polars as pl
 
-from analytics.ledger import with_line_defaults
+from analytics.risk.ledger import with_line_defaults
 from analytics.policy import Policy
 
 UNRATED = "unrated"

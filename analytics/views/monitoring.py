@@ -9,14 +9,18 @@ from datetime import date
 
 import polars as pl
 
-from analytics import migration as mg
-from analytics import reviews
-from analytics import watchlist as wl
-from analytics.exposure import Filters, exposure_share_expr
-from analytics.ledger import days_past_due_expr
+from analytics.risk import migration as mg
+from analytics.risk import reviews
+from analytics.risk import watchlist as wl
+from analytics.risk.exposure import Filters, exposure_share_expr
+from analytics.risk.ledger import days_past_due_expr
 from analytics.policy import Policy
 from analytics.views import InvalidRequest, calendar, dated
-from analytics.warehouse import Warehouse
+from analytics.data.warehouse import Warehouse
+# what the monitoring pages name (pages import views, not risk)
+from analytics.risk.migration import NR, available_years, wide, years_before  # noqa: E402,F401
+from analytics.risk.reviews import STATUSES  # noqa: E402,F401
+from analytics.risk.watchlist import SEVERITIES, Rule  # noqa: E402,F401
 
 MOVERS_N = 500
 

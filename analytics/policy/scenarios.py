@@ -21,7 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from analytics.levers import Levers, LeverError, from_mapping
+from analytics.policy.levers import Levers, LeverError, from_mapping
 
 STORE_ENV = "CREDIT_SCENARIOS"
 MAX_NAME = 60

@@ -10,15 +10,19 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from analytics import watchlist as wl
-from analytics import whatif
-from analytics.exposure import Filters, pd_pct_expr
-from analytics.ledger import days_past_due_expr
-from analytics.levers import Levers, base_of
+from analytics.risk import watchlist as wl
+from analytics.risk import whatif
+from analytics.risk.exposure import Filters, pd_pct_expr
+from analytics.risk.ledger import days_past_due_expr
+from analytics.policy.levers import Levers, base_of
 from analytics.policy import Policy
-from analytics.views_monitoring import MonitoringInputs, monitoring_inputs
-from analytics.views_receivables import ProvisionView, provision_view
-from analytics.warehouse import Warehouse
+from analytics.views.monitoring import MonitoringInputs, monitoring_inputs
+from analytics.views.receivables import ProvisionView, provision_view
+from analytics.data.warehouse import Warehouse
+# what the what-if page names (pages import views, not policy)
+from analytics.policy.levers import (BASE_LABELS, BASES, MAX_INDIVIDUAL_NAMES, LeverError, Levers,  # noqa: E402,F401
+                                     from_mapping, from_token, grade_rows, with_grade_rows)
+from analytics.policy.scenarios import ScenarioStore, StoreError  # noqa: E402,F401
 
 LOSS_PREFIXES = ("loss_quantile", "credit_var", "expected_shortfall")
 IDENTITY = ["customer_id", "name", "group_id", "segment", "industry", "region", "credit_manager", "grade"]

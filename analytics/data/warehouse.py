@@ -23,11 +23,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics.contract import TABLES, empty_frame
-from analytics.ingest import LoadIssue
+from analytics.data.contract import TABLES, empty_frame
+from analytics.data.ingest import LoadIssue
 from analytics.policy import Policy
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = REPO_ROOT / "sample_data" / "generated"  # where the built-in sample portfolio is generated
 SQL_DIR = REPO_ROOT / "sql"
 WAREHOUSE_ENV = "CREDIT_WAREHOUSE"
 POINTER = "CURRENT"

@@ -16,9 +16,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Any
 
-
-class Cancelled(Exception):
-    """The job was stopped because no session wanted it any more (or the server stopped)."""
+from analytics.risk.loss import Cancelled  # noqa: F401 - what a cancelled job raises, named here for callers
 
 
 Work = Callable[[Callable[[], bool]], Any]  # the job, given a `cancelled()` to check between steps

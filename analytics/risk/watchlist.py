@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from analytics.ledger import with_line_defaults
+from analytics.risk.ledger import with_line_defaults
 
 SEVERITIES = ("low", "medium", "high", "critical")
 NEVER_REVIEWED_DAYS = 10_000.0

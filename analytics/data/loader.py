@@ -12,10 +12,10 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics.ingest import LoadIssue, read_and_validate
-from analytics.mapping import load_mapping, mapping_extracted_on
+from analytics.data.ingest import LoadIssue, read_and_validate
+from analytics.data.mapping import load_mapping, mapping_extracted_on
 from analytics.policy import Policy
-from analytics.warehouse import Progress, build_lock, build_warehouse, clean
+from analytics.data.warehouse import Progress, build_lock, build_warehouse, clean
 
 
 @dataclass
@@ -61,10 +61,10 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
 
     One load at a time per folder: a load that finds another running says so (progress)
     and waits, then reads its source files (the newest) and builds. It first removes what
-    killed loads left behind (analytics.warehouse.clean).
+    killed loads left behind (analytics.data.warehouse.clean).
 
     extracted_on: the day the data was taken; else the mapping's [export] extracted_on, else
-    inferred from the documents (analytics.ingest).
+    inferred from the documents (analytics.data.ingest).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()

@@ -7,7 +7,7 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from analytics.aging import CREDITS_LABEL
+from analytics.risk.aging import CREDITS_LABEL
 
 FONT = dict(size=15)
 GROSS = "#1f4e79"

@@ -18,14 +18,14 @@ import polars as pl
 import streamlit as st
 from babel.numbers import format_compact_decimal, format_decimal
 
-from analytics import export
-from analytics.exposure import ExposureView, Filters
-from analytics.collections import Worklist
-from analytics.firstrun import SampleBuild, start_sample_build
-from analytics.jobs import JobBoard
+from analytics.data import export
+from analytics.risk.exposure import ExposureView, Filters
+from analytics.risk.collections import Worklist
+from analytics.app.firstrun import SampleBuild, start_sample_build
+from analytics.app.jobs import JobBoard
 from analytics.policy import Policy, load_policy
 from analytics.views import CustomerFile, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
-from analytics.views_receivables import (
+from analytics.views.receivables import (
     AgingView,
     KpiView,
     ProvisionView,
@@ -37,14 +37,14 @@ from analytics.views_receivables import (
     ReconciliationView,
     reconciliation_view,
 )
-from analytics.views_monitoring import (MigrationView, MonitoringInputs, ReviewView, WatchlistView, migration_view,
+from analytics.views.monitoring import (MigrationView, MonitoringInputs, ReviewView, WatchlistView, migration_view,
                                        monitoring_inputs, rating_span, review_view, watchlist_view)
-from analytics.watchlist import Rule
-from analytics.levers import Levers, base_of
-from analytics.views_whatif import ScenarioView, run_monte_carlo, scenario_view, whatif_inputs
-from analytics.whatif import LossDistribution, Outcome, WhatIfInputs
-from analytics import whatif
-from analytics.warehouse import Warehouse, current_path, warehouse_dir
+from analytics.risk.watchlist import Rule
+from analytics.policy.levers import Levers, base_of
+from analytics.views.whatif import ScenarioView, run_monte_carlo, scenario_view, whatif_inputs
+from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
+from analytics.risk import whatif
+from analytics.data.warehouse import Warehouse, current_path, warehouse_dir
 
 LOCALE = "en"
 CTX_KEY = "_app_context"
@@ -267,7 +267,7 @@ atexit.register(MONTE_CARLO.stop)
 def monte_carlo_jobs(version: str, as_of: date, filters: Filters,
                      levers: Levers) -> tuple[Future[LossDistribution], Future[LossDistribution]]:
     """The Monte Carlo of a scenario and of its base, each on its own thread for this
-    session (analytics.jobs), so a slider answers with the closed form at once; the same
+    session (analytics.app.jobs), so a slider answers with the closed form at once; the same
     levers reuse the same run, and runs this session no longer shows are cancelled."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     run_ctx = get_script_run_ctx()

@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: context, cached access, formats, tables, charts, first run, jobs."""

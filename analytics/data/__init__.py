@@ -1,0 +1,1 @@
+"""Files and DuckDB: the contract, reading and validating exports, the warehouse, exports."""
