@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import fcntl
 import os
+import re
 import shutil
 import threading
 import time
@@ -309,15 +310,38 @@ OVERLAY_MEMORY = "768MB"  # while an on-demand date is built
 OVERLAY_READ_MEMORY = "384MB"  # once built (per date, OVERLAYS_KEPT at most): reads as fast as with more
 
 
+class QueryParameterError(ValueError):
+    """A query was called with parameters that do not match the ones it uses."""
+
+
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def query_parameters(text: str) -> set[str]:
+    """The $parameters a SQL text binds (comments left out)."""
+    body = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+    return set(_PARAMETER.findall(body))
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = None,
           **params: object) -> pl.DataFrame:
-    """Run sql/queries/<name>.sql on its own cursor with bound parameters."""
+    """Run sql/queries/<name>.sql on its own cursor with bound parameters.
+
+    Raises QueryParameterError when a parameter the query uses is not given, or one that
+    it does not use is (a typo or a stale call would otherwise be dropped silently)."""
     text = sql_text(f"queries/{name}")
+    used = query_parameters(text)
+    missing, unknown = used - set(params), set(params) - used
+    if missing or unknown:
+        raise QueryParameterError(
+            f"query {name}: " + "; ".join(part for part in (
+                f"missing parameter(s) {', '.join(sorted(missing))}" if missing else "",
+                f"unknown parameter(s) {', '.join(sorted(unknown))}" if unknown else "") if part))
     cur = con.cursor()
     try:
         if search_path:
             cur.execute("set search_path = $path", {"path": search_path})
-        rel = cur.sql(text, params={k: v for k, v in params.items() if f"${k}" in text} or None)
+        rel = cur.sql(text, params=dict(params) or None)
         return rel.pl() if rel is not None else pl.DataFrame()
     finally:
         cur.close()

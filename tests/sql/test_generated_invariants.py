@@ -12,7 +12,7 @@ import pytest
 
 from analytics.risk.exposure import Filters
 from analytics.views import aging_distribution, calendar
-from analytics.data.warehouse import SQL_DIR, Warehouse
+from analytics.data.warehouse import SQL_DIR, Warehouse, query_parameters, sql_text
 
 QUERIES = sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
 
@@ -42,7 +42,9 @@ def test_every_query_runs(wh, as_of, policy, name):
               "window_start": date(2025, 10, 31), "window_end": as_of, "scale": list(policy.scale),
               "downgrade_months": 12, "cover_months": 3, "event_months": 12, "from_date": date(2025, 10, 31),
               "extracted_on": as_of}
-    frame = wh.query(name, **params)
+    used = query_parameters(sql_text(f"queries/{name}"))
+    assert used <= set(params), f"the test gives no value for {used - set(params)}"
+    frame = wh.query(name, **{k: v for k, v in params.items() if k in used})
     assert frame.width > 0
 
 
@@ -170,3 +172,12 @@ def test_collections_past_due_is_the_portfolios_overdue(wh, policy):
         exposure = exposure_view(wh, day, Filters(), policy)
         assert float(worklist.customers["past_due_amt"].sum()) == pytest.approx(exposure.kpis.overdue_amt, abs=0.05)
         assert worklist.customers.height > 0
+
+
+def test_a_query_refuses_missing_and_unknown_parameters(wh, as_of):
+    from analytics.data.warehouse import QueryParameterError
+    used = query_parameters(sql_text("queries/aging_buckets"))
+    with pytest.raises(QueryParameterError, match=r"missing parameter\(s\) .*as_of"):
+        wh.query("aging_buckets", **{k: None for k in used - {"as_of"}})
+    with pytest.raises(QueryParameterError, match=r"unknown parameter\(s\) as_off"):
+        wh.query("aging_buckets", as_off=as_of, **{k: None for k in used})
