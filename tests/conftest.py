@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from analytics.data.loader import load
+from analytics.policy import Policy, load_policy
 
-from analytics.data.loader import load  # noqa: E402
-from analytics.policy import Policy, load_policy  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TINY = ROOT / "tests" / "fixtures" / "tiny"
 GENERATED_SEED = 11
@@ -57,10 +54,6 @@ def tiny_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "src"
     shutil.copytree(TINY, dest)
     return dest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "e2e: drives a real Chromium against `streamlit run app.py`")
 
 
 BARE = ROOT / "tests" / "fixtures" / "bare"

@@ -11,6 +11,8 @@ fi
 # shellcheck disable=SC1091
 . .venv/bin/activate
 python -m pip install -q --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+# the project itself, as a package (editable: the tree stays the source)
+python -m pip install -q --disable-pip-version-check --no-deps -e .
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium for the browser tests" >&2
@@ -20,4 +22,4 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 mkdir -p tests/artifacts
-python -m pytest tests -p no:cacheprovider -ra "$@"
+python -m pytest -ra "$@"
