@@ -75,7 +75,7 @@ def _rates(raw: RawPortfolio, as_of: pd.Timestamp, reporting: str) -> dict[str, 
 
 
 def open_items(raw: RawPortfolio, as_of: date, reporting: str = "CNY") -> pd.DataFrame:
-    """Every open item at as_of by the ledger's rules (README, "The open-item ledger"): each
+    """Every open item at as_of by the ledger's rules (docs/ledger.md): each
     receivable less the payments and credit notes naming it (what exceeds it, or comes before
     it is raised, goes on the customer's account); a receivable nothing names settles on its
     paid_date; cash naming no invoice and credit notes naming none (until their paid_date) are

@@ -101,7 +101,7 @@ def _verdict(value: float | None, budget: float, lower_is_better: bool = True) -
 
 
 def render_markdown(r: dict) -> str:  # type: ignore[type-arg]
-    """The results as the markdown table quoted in the README."""
+    """The results as a markdown table (bench/results/<label>.md, linked from docs/performance.md)."""
     b = r["budgets"]
     load = r["load"]
     rows = [

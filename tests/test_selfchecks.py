@@ -72,8 +72,8 @@ def test_warehouse_schema_matches_contract(tiny_warehouse):
 
 
 def _readme_contract() -> dict[str, list[tuple[str, str, str]]]:
-    """Parse docs/contract tables from README: '### table' headings then '| column | type | required |' rows."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """Parse the contract tables of docs/contract.md: table headings then '| column | type | required |' rows."""
+    text = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
     section = text.split("<!-- contract:start -->")[1].split("<!-- contract:end -->")[0]
     out: dict[str, list[tuple[str, str, str]]] = {}
     current = None

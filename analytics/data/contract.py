@@ -2,7 +2,7 @@
 
 This module is the single source of truth for table and column names, types,
 keys and defaults. The loader, the generator, the warehouse DDL test and the
-README contract table are all checked against it.
+contract in docs/contract.md are all checked against it.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ def empty_frame(table: str) -> pl.DataFrame:
 
 
 def markdown() -> str:
-    """The contract as the README documents it (tests/test_selfchecks.py holds the two equal):
+    """The contract as docs/contract.md documents it (tests/test_selfchecks.py holds the two equal):
     one section per table with its key, then a row per column."""
     out: list[str] = []
     for table in TABLES.values():

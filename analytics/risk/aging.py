@@ -1,4 +1,4 @@
-"""Receivables aging (DOMAIN.md, Aging): pure functions on Polars frames.
+"""Receivables aging (docs/definitions.md, Aging): pure functions on Polars frames.
 
 Amounts are in reporting currency; `_pct` columns are in percent (0-100).
 """

@@ -1,4 +1,4 @@
-"""The collections worklist (DOMAIN.md, Collections): dunning stage by days past due,
+"""The collections worklist (docs/definitions.md, Collections): dunning stage by days past due,
 priority by amount, dpd and PD (weights from the policy), overdue instalments.
 
 Inputs (sql/queries/overdue_items.sql, overdue_customers.sql): one row per past-due

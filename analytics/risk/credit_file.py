@@ -1,4 +1,4 @@
-"""The customer credit file's computations (DOMAIN.md, Financial ratios; Payment KPIs):
+"""The customer credit file's computations (docs/definitions.md, Financial ratios; Payment KPIs):
 pure functions on one customer's frames."""
 
 from __future__ import annotations

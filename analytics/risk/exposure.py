@@ -1,4 +1,4 @@
-"""Portfolio exposure computations (DOMAIN.md, Exposure): pure functions on Polars frames.
+"""Portfolio exposure computations (docs/definitions.md, Exposure): pure functions on Polars frames.
 
 Input grain: one row per customer at one as-of date (sql/queries/exposure_customers.sql).
 Amounts are in reporting currency; `_pct` columns are in percent (0-100).

@@ -1,4 +1,4 @@
-"""Payment KPIs (DOMAIN.md, Payment KPIs): DSO, countback DSO, best possible DSO, ADD,
+"""Payment KPIs (docs/definitions.md, Payment KPIs): DSO, countback DSO, best possible DSO, ADD,
 CEI, average days to pay, days beyond terms, bad-debt ratio, % not due, % over 90 dpd.
 
 Input grain: one row per snapshot date in date order (sql/queries/kpi_monthly.sql),

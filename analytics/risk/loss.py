@@ -1,7 +1,7 @@
 """The portfolio loss model: the one-factor (Vasicek) closed form and the Monte Carlo with
 industry factors, on arrays of exposure at loss, PD and asset correlation.
 
-Definitions: README, "Definitions" (expected loss and portfolio loss). Sources: the
+Definitions: docs/definitions.md (expected loss and portfolio loss). Sources: the
 asset correlation of corporates follows the Basel II IRB formula (BCBS, "International
 Convergence of Capital Measurement and Capital Standards", 2006, paragraph 272); the
 closed-form quantile is Vasicek's limiting loss distribution (Vasicek, "The Distribution

@@ -1,4 +1,4 @@
-"""Roll rates and the IFRS 9 simplified-approach provision matrix (DOMAIN.md, Roll rates).
+"""Roll rates and the IFRS 9 simplified-approach provision matrix (docs/definitions.md, Roll rates).
 
 Input grain of the roll rates: one row per month-end m, bucket at m (from_idx) and
 state at the next month-end (to_idx: a bucket index, PAID or WRITTEN_OFF), with the

@@ -15,7 +15,7 @@ from analytics.risk.ledger import with_line_defaults
 SEVERITIES = ("low", "medium", "high", "critical")
 NEVER_REVIEWED_DAYS = 10_000.0
 
-# key -> (label, unit of the observed value): the signals of DOMAIN.md "Early-warning signals"
+# key -> (label, unit of the observed value): the early-warning signals of docs/definitions.md
 RULES: dict[str, tuple[str, str]] = {
     "utilization": ("Utilization of the credit limit", "%"),
     "days_past_due": ("Days past due (oldest open item)", "days"),  # undisputed, unless the policy counts disputes

@@ -2,7 +2,7 @@
 provision, the one-factor loss distribution and concentration for one set of levers.
 
 Pure NumPy on inputs fetched once (`WhatIfInputs`), so a slider move runs no query.
-Definitions: DOMAIN.md, "Credit limits" and "Expected loss and portfolio loss".
+Definitions: docs/definitions.md, "Credit limits" and "Expected loss and portfolio loss".
 
 Stress model (steady state, one year):
 - sales growth g scales open AR, open orders and purchases by (1 + g);
