@@ -22,12 +22,26 @@ def policy() -> Policy:
 
 
 @pytest.fixture(scope="session")
-def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory, policy: Policy) -> Path:
+def warehouse_of(tmp_path_factory: pytest.TempPathFactory, policy: Policy):
+    """The one warehouse factory: a source folder loaded (once per session) into its own
+    warehouse folder, which is returned; a load that is not clean fails the test."""
+    built: dict[Path, Path] = {}
+
+    def build(source: Path) -> Path:
+        if source not in built:
+            folder = tmp_path_factory.mktemp(f"wh_{source.name}")
+            outcome = load(source, policy, folder)
+            assert outcome.ok, outcome.issues
+            built[source] = folder
+        return built[source]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(warehouse_of) -> Path:
     """The hand-made fixture (3 customers) loaded into its own warehouse folder."""
-    folder = tmp_path_factory.mktemp("wh_tiny")
-    outcome = load(TINY, policy, folder)
-    assert outcome.ok, outcome.issues
-    return folder
+    return warehouse_of(TINY)
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +55,8 @@ def generated_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def generated_warehouse(tmp_path_factory: pytest.TempPathFactory, generated_source: Path, policy: Policy) -> Path:
-    folder = tmp_path_factory.mktemp("wh_gen")
-    outcome = load(generated_source, policy, folder)
-    assert outcome.ok, outcome.issues
-    return folder
+def generated_warehouse(warehouse_of, generated_source: Path) -> Path:
+    return warehouse_of(generated_source)
 
 
 @pytest.fixture()
@@ -60,9 +71,6 @@ BARE = ROOT / "tests" / "fixtures" / "bare"
 
 
 @pytest.fixture(scope="session")
-def bare_warehouse(tmp_path_factory: pytest.TempPathFactory, policy: Policy) -> Path:
+def bare_warehouse(warehouse_of) -> Path:
     """A bare invoice list (customers: id + name; invoices: id, customer, date, amount) loaded."""
-    folder = tmp_path_factory.mktemp("wh_bare")
-    outcome = load(BARE, policy, folder)
-    assert outcome.ok, outcome.issues
-    return folder
+    return warehouse_of(BARE)

@@ -56,6 +56,12 @@ def sql_text(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def mart_files() -> list[Path]:
+    """The mart files in their declared build order (sql/marts/build_order.txt)."""
+    lines = (SQL_DIR / "marts" / "build_order.txt").read_text(encoding="utf-8").splitlines()
+    return [SQL_DIR / "marts" / line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def schema_version() -> str:
     """A fingerprint of the SQL that builds a warehouse (schema and marts).
 
@@ -63,7 +69,7 @@ def schema_version() -> str:
     comparing fingerprints catches that before a page fails.
     """
     digest = hashlib.sha1()
-    for path in sorted([*(SQL_DIR / "schema").glob("*.sql"), *(SQL_DIR / "marts").glob("*.sql")]):
+    for path in [*sorted((SQL_DIR / "schema").glob("*.sql")), *mart_files()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -266,7 +272,7 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         _run_file(con, "schema/table_info")
         con.unregister("staged")
         params = mart_params(facts)
-        for mart in sorted((SQL_DIR / "marts").glob("*.sql")):
+        for mart in mart_files():
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)
             say(f"built {mart.stem} in {time.perf_counter() - started:.1f} s")

@@ -301,16 +301,12 @@ SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 128
 
 
 @pytest.fixture(scope="module")
-def case_server(tmp_path_factory, policy):
+def case_server(warehouse_of):
     """One server over the group-limit case and one over the cash-on-account case."""
-    from analytics.data.loader import load
-
     urls = {}
     with contextlib.ExitStack() as stack:
         for case in ("08-group-credit-limit", "05-unapplied-cash-on-account"):
-            folder = tmp_path_factory.mktemp(f"wh_{case[:2]}")
-            assert load(CASES / case / "data", policy, folder).ok
-            urls[case[:2]] = stack.enter_context(streamlit_server(folder))
+            urls[case[:2]] = stack.enter_context(streamlit_server(warehouse_of(CASES / case / "data")))
         yield urls
 
 
@@ -396,20 +392,17 @@ INDUSTRY_PAYLOAD = "<b>Heavy</b><img src=http://127.0.0.1:9/ind.png>"
 
 
 @pytest.fixture(scope="module")
-def payload_server(tmp_path_factory, policy):
+def payload_server(tmp_path_factory, warehouse_of):
     """The tiny portfolio with a customer whose name and industry are markup."""
     import shutil
 
-    from analytics.data.loader import load
     from tests.conftest import TINY
     src = tmp_path_factory.mktemp("payload_src")
     shutil.copytree(TINY, src, dirs_exist_ok=True)
     path = src / "customers.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "C3,Gamma Co,,Machinery,", f"C3,{NAME_PAYLOAD},,{INDUSTRY_PAYLOAD},"), encoding="utf-8")
-    folder = tmp_path_factory.mktemp("payload_wh")
-    assert load(src, policy, folder).ok
-    with streamlit_server(folder) as url:
+    with streamlit_server(warehouse_of(src)) as url:
         yield url
 
 
