@@ -4,7 +4,9 @@
 --          queries on document-level tables; in_period_chain() keeps, of the snapshot
 --          dates, the month-ends before an as-of date's month and the as-of date itself:
 --          periods that follow each other without overlap (the extraction date and the
---          month-end after it cover the same documents).
+--          month-end after it cover the same documents); bucket_index() places a number of
+--          days in the buckets of a list of upper bounds (0: up to the first bound; the
+--          length of the list: beyond the last), for the aging, roll and what-if buckets.
 -- parameters: none (the macros take the filter lists and dates as arguments).
 -- grain: customers_in_scope returns one row per customer passing the filters.
 create or replace macro in_filters(
@@ -16,6 +18,9 @@ create or replace macro in_filters(
     and (len(regions) = 0 or list_contains(regions, value_region))
     and (len(managers) = 0 or list_contains(managers, value_manager))
     and (len(groups_) = 0 or list_contains(groups_, value_group));
+
+create or replace macro bucket_index(bounds, days) as
+    len(list_filter(bounds::integer[], lambda b: b < days));
 
 create or replace macro in_period_chain(snapshot_day, as_of) as
     snapshot_day = as_of

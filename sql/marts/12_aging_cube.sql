@@ -17,9 +17,9 @@ with final as (
         d.group_key,
         basis.by_invoice_date,
         case when oi.is_credit then -1
-             else len(list_filter($bounds::integer[], lambda b: b < case when basis.by_invoice_date
+             else bucket_index($bounds, case when basis.by_invoice_date
                                                                      then oi.days_outstanding
-                                                                     else oi.days_past_due end))
+                                                                     else oi.days_past_due end)
         end as bucket_idx,
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items

@@ -14,11 +14,11 @@ with final as (
         d.region,
         d.credit_manager,
         d.group_key,
-        len(list_filter($provision_bounds::integer[], lambda b: b < rt.from_dpd)) as from_idx,
+        bucket_index($provision_bounds, rt.from_dpd) as from_idx,
         case
             when rt.is_written_off then -2
             when rt.to_dpd is null then -1
-            else len(list_filter($provision_bounds::integer[], lambda b: b < rt.to_dpd))
+            else bucket_index($provision_bounds, rt.to_dpd)
         end as to_idx,
         sum(rt.from_amt) as from_amt,
         sum(rt.to_amt) as to_amt

@@ -22,7 +22,7 @@ with items as (
 final as (
     select
         case when i.is_credit then -1
-             else len(list_filter($bounds::integer[], lambda b: b < i.age_days)) end as bucket_idx,
+             else bucket_index($bounds, i.age_days) end as bucket_idx,
         i.is_disputed,
         sum(i.outstanding_amt) as outstanding_amt,
         count(*) as items

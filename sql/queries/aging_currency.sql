@@ -9,9 +9,9 @@ with final as (
     select
         oi.currency,
         case when oi.is_credit then -1
-             else len(list_filter($bounds::integer[], lambda b: b < case when $by_invoice_date
+             else bucket_index($bounds, case when $by_invoice_date
                                                                      then oi.days_outstanding
-                                                                     else oi.days_past_due end)) end as bucket_idx,
+                                                                     else oi.days_past_due end) end as bucket_idx,
         sum(oi.outstanding_doc_ccy) as outstanding_doc_ccy,
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items

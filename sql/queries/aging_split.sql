@@ -17,8 +17,8 @@ with final as (
             else cs.grade
         end, 'unrated') as dimension_value,
         case when oi.is_credit then -1
-             else len(list_filter($bounds::integer[], lambda b: b < case when $by_invoice_date then oi.days_outstanding
-                                                                   else oi.days_past_due end)) end as bucket_idx,
+             else bucket_index($bounds, case when $by_invoice_date then oi.days_outstanding
+                                                                   else oi.days_past_due end) end as bucket_idx,
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi

@@ -8,11 +8,11 @@
 with final as (
     select
         rt.month_end,
-        len(list_filter($bounds::integer[], lambda b: b < rt.from_dpd)) as from_idx,
+        bucket_index($bounds, rt.from_dpd) as from_idx,
         case
             when rt.is_written_off then -2
             when rt.to_dpd is null then -1
-            else len(list_filter($bounds::integer[], lambda b: b < rt.to_dpd))
+            else bucket_index($bounds, rt.to_dpd)
         end as to_idx,
         sum(rt.from_amt) as from_amt,
         sum(rt.to_amt) as to_amt

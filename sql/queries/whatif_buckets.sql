@@ -16,7 +16,7 @@ with items as (
 final as (
     select
         i.customer_id,
-        len(list_filter($bounds::integer[], lambda b: b < i.days_past_due)) as bucket_idx,
+        bucket_index($bounds, i.days_past_due) as bucket_idx,
         sum(i.outstanding_amt) as outstanding_amt
     from items as i
     group by all
