@@ -44,8 +44,10 @@ claims as (
     from documents as cn
     where not cn.is_receivable and cn.applies_to is not null
 ),
--- claims naming one instalment fill it first
-direct as (
+-- claims naming their document: one instalment (it fills that one first), or an invoice that
+-- is one document (no instalment_no: the only one of its invoice_id, the loader's key rule).
+-- In date order each claim fills [hi - amount, hi) of the document; the rest is surplus.
+doc_claims as (
     select
         c.*,
         r.doc_key,
@@ -54,43 +56,25 @@ direct as (
         sum(c.amount) over (partition by r.doc_key order by c.source_date, c.source_id
                             rows between unbounded preceding and current row) as hi
     from claims as c
-    join receivables as r on r.invoice_id = c.invoice_id and r.instalment_no = c.instalment_no
-    where c.instalment_no is not null
+    -- the same instalment, or none on either side (instalment numbers are never negative: the
+    -- loader's rule; an equality join key is much faster than `is not distinct from`)
+    join receivables as r
+        on r.invoice_id = c.invoice_id and coalesce(r.instalment_no, -1) = coalesce(c.instalment_no, -1)
 ),
-direct_pieces as (
+doc_pieces as (
     select
-        d.source_id, d.source_kind, d.customer_id, d.currency, d.invoice_id, d.source_date, d.doc_key, d.doc_date,
+        d.source_id, d.source_kind, d.customer_id, d.currency, d.invoice_id, d.instalment_no, d.source_date,
+        d.doc_key, d.doc_date,
         least(d.hi, d.doc_amt) - least(d.hi - d.amount, d.doc_amt) as applied_amt,
         greatest(d.hi, d.doc_amt) - greatest(d.hi - d.amount, d.doc_amt) as surplus_amt
-    from direct as d
+    from doc_claims as d
 ),
+-- what claims naming an instalment took of it, before the claims naming the whole plan
 taken as (
     select dp.doc_key, sum(dp.applied_amt) as taken_amt
-    from direct_pieces as dp
+    from doc_pieces as dp
+    where dp.instalment_no is not null
     group by dp.doc_key
-),
--- an invoice that is one document (no instalment_no: the only one of its invoice_id, the
--- loader's key rule): its claims in date order each fill [hi - amount, hi) of it, the rest
--- is surplus
-single_claims as (
-    select
-        c.*,
-        r.doc_key,
-        r.invoice_date as doc_date,
-        r.amount as doc_amt,
-        sum(c.amount) over (partition by r.doc_key order by c.source_date, c.source_id
-                            rows between unbounded preceding and current row) as hi
-    from claims as c
-    join receivables as r on r.invoice_id = c.invoice_id
-    where c.instalment_no is null and r.instalment_no is null
-),
-single_pieces as (
-    select
-        sc.source_id, sc.source_kind, sc.customer_id, sc.currency, sc.invoice_id, sc.source_date,
-        sc.doc_key, sc.doc_date,
-        least(sc.hi, sc.doc_amt) - least(sc.hi - sc.amount, sc.doc_amt) as applied_amt,
-        greatest(sc.hi, sc.doc_amt) - greatest(sc.hi - sc.amount, sc.doc_amt) as surplus_amt
-    from single_claims as sc
 ),
 -- claims naming only the invoice of an instalment plan: cumulative amount in date order
 plan_claims as (
@@ -145,13 +129,8 @@ plan_surplus as (
 applied as (
     select dp.source_id, dp.source_kind, dp.customer_id, dp.currency, dp.invoice_id, dp.source_date, dp.doc_key,
         dp.doc_date, dp.applied_amt
-    from direct_pieces as dp
+    from doc_pieces as dp
     where dp.applied_amt > 0.000001
-    union all
-    select sp.source_id, sp.source_kind, sp.customer_id, sp.currency, sp.invoice_id, sp.source_date, sp.doc_key,
-        sp.doc_date, sp.applied_amt
-    from single_pieces as sp
-    where sp.applied_amt > 0.000001
     union all
     select pp.source_id, pp.source_kind, pp.customer_id, pp.currency, pp.invoice_id, pp.source_date, pp.doc_key,
         pp.doc_date, pp.applied_amt
@@ -160,12 +139,8 @@ applied as (
 ),
 surplus as (
     select dp.source_id, dp.source_kind, dp.customer_id, dp.currency, dp.invoice_id, dp.source_date, dp.surplus_amt
-    from direct_pieces as dp
+    from doc_pieces as dp
     where dp.surplus_amt > 0.005
-    union all
-    select sp.source_id, sp.source_kind, sp.customer_id, sp.currency, sp.invoice_id, sp.source_date, sp.surplus_amt
-    from single_pieces as sp
-    where sp.surplus_amt > 0.005
     union all
     select ps.source_id, ps.source_kind, ps.customer_id, ps.currency, ps.invoice_id, ps.source_date, ps.surplus_amt
     from plan_surplus as ps
