@@ -40,7 +40,6 @@ from analytics.policy.levers import read_scenario_text
 from analytics.data.warehouse import (SAMPLE_DIR, Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path,
                                      warehouse_dir)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CUSTOMERS = 2000
 SAMPLE_YEARS = 3
 SAMPLE_SEED = 42

@@ -73,8 +73,9 @@ def page_ms(page: str | None, params: dict[str, str], cold: bool, repeats: int =
 
 def clear_caches() -> None:
     st.cache_data.clear()
-    for fn in (ui.cached_whatif_inputs, ui.cached_base_outcome, ui.cached_scenario_view, ui.monte_carlo_job):
+    for fn in (ui.cached_whatif_inputs, ui.cached_base_outcome, ui.cached_scenario_view):
         fn.clear()
+    ui.MONTE_CARLO.clear()  # finished Monte Carlo runs: the cold run simulates again
     ui.get_warehouse()._overlays.clear()  # an on-demand date is built again
 
 

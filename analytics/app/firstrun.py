@@ -13,8 +13,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from analytics.data.warehouse import REPO_ROOT
+
 LOG_NAME = "first-run.log"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass

@@ -63,6 +63,12 @@ class JobBoard:
         """The server stops: every running job is cancelled at its next checkpoint."""
         self.stopping.set()
 
+    def clear(self) -> None:
+        """Forget the finished results (the next ask runs again); running jobs go on."""
+        with self._lock:
+            for key in [k for k, job in self._jobs.items() if job.done()]:
+                del self._jobs[key]
+
     def running(self) -> int:
         with self._lock:
             return sum(not job.done() for job in self._jobs.values())

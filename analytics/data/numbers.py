@@ -64,9 +64,17 @@ def stated_format(decimal: str | None, thousands: str | None) -> NumberFormat | 
     return NumberFormat(dec, thousands, "stated in the mapping")
 
 
+SIGNS = r"^[+(-]+|[)-]+$"  # a sign in front, accounting parentheses, a trailing minus
+
+
+def _unsigned(text: pl.Expr | pl.Series) -> pl.Expr | pl.Series:
+    """The cell without its sign, parentheses or trailing minus."""
+    return text.str.replace_all(SIGNS, "")
+
+
 def _shows(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(shows a decimal point, shows a decimal comma) for number-like cells."""
-    digits = text.str.replace_all(r"^[+(-]+|[)-]+$", "")
+    digits = _unsigned(text)
     point = (digits.str.contains(r",[\d \u00a0\u202f']*\.\d*$")  # a comma before the last point
              | digits.str.contains(r"^[^,]*\.(\d{0,2}|\d{4,})$")  # one point, not three digits after it
              | digits.str.contains(r"^[^.]*,\d{3},\d{3}"))  # thousands commas
@@ -110,8 +118,7 @@ def file_evidence(cells: list[tuple[str, pl.Series, pl.Series]]) -> tuple[Eviden
 
 def ambiguous_cells(text: pl.Series) -> pl.Series:
     """Cells a file without evidence cannot read: one separator with three digits after it."""
-    digits = text.str.replace_all(r"^[+(-]+|[)-]+$", "")
-    return digits.str.contains(r"^\d{1,3}[.,]\d{3}$").fill_null(False)
+    return _unsigned(text).str.contains(r"^\d{1,3}[.,]\d{3}$").fill_null(False)
 
 
 def parse_numbers(text: pl.Series, fmt: NumberFormat) -> tuple[pl.Series, pl.Series]:

@@ -173,14 +173,12 @@ def read_source(path: Path, sheet: str | None = None, encoding: str | None = Non
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     elif suffix in (".xlsx", ".xlsm", ".xls"):
         options = {"sheet_name": sheet} if sheet else {}
-        head = pl.read_excel(path, has_header=False, infer_schema_length=0, read_options={"n_rows": 1}, **options)
-        names = [None if v is None else str(v) for v in head.row(0)] if head.height else []
+        sheet_rows = pl.read_excel(path, has_header=False, infer_schema_length=0, **options)  # the header is row 1
+        names = [None if v is None else str(v) for v in sheet_rows.row(0)] if sheet_rows.height else []
         problems = _header_problems(names, max_columns)
         if problems:
             raise SourceError(problems)
-        frame = pl.read_excel(path, has_header=False, infer_schema_length=0, read_options={"skip_rows": 1},
-                              **options) if names else pl.DataFrame()
-        frame = frame.select(frame.columns[: len(names)])
+        frame = sheet_rows.slice(1)
         frame = frame.rename(dict(zip(frame.columns, [f"c{i}" for i in range(frame.width)])))
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     elif suffix == ".parquet":

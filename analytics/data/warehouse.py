@@ -323,10 +323,11 @@ class QueryParameterError(ValueError):
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
-def query_parameters(text: str) -> set[str]:
+@lru_cache(maxsize=256)
+def query_parameters(text: str) -> frozenset[str]:
     """The $parameters a SQL text binds (comments left out)."""
     body = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
-    return set(_PARAMETER.findall(body))
+    return frozenset(_PARAMETER.findall(body))
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = None,

@@ -12,9 +12,11 @@ a scenario file is refused with a message."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,7 +81,9 @@ class ScenarioStore:
                              "remove it")
         return data
 
-    def _locked(self) -> FileLock:
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the store's lock for one read-modify-write (acquired once, released on exit)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
@@ -88,7 +92,10 @@ class ScenarioStore:
                              "try again") from None
         except OSError as exc:
             raise StoreError(f"cannot write {self.label} ({exc.strerror})") from None
-        return self._lock
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def names(self) -> list[str]:
         return sorted(self._read(), key=str.casefold)

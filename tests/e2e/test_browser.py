@@ -161,10 +161,10 @@ def test_portfolio_page_and_sidebar_filter(server, page):
 
 
 def test_link_reproduces_the_view(server, page):
-    page.goto(f"{server}/portfolio?segment=core")
+    page.goto(f"{server}/?segment=core")
     settle(page)
     filtered = metric_value(page, "Gross exposure")
-    page.goto(f"{server}/portfolio")
+    page.goto(f"{server}/")
     settle(page)
     assert metric_value(page, "Gross exposure") != filtered
 
@@ -322,7 +322,7 @@ def test_a_group_member_sees_the_group_limit_it_draws_on(case_server, browser, s
         assert "draws on the group limit of G1: group exposure CNY 11,000 of CNY 10,000 (110.0 %)" in body
         assert metric_value(page, "Group utilization") == "110.0 %"
         shot(page, f"customer_group_member_{size}")
-        page.goto(f"{case_server['08']}/portfolio")
+        page.goto(f"{case_server['08']}/")
         settle(page)
         no_errors(page)
         assert metric_value(page, "Utilization") == "110.0 %" and metric_value(page, "Customers over limit") == "1"

@@ -189,3 +189,16 @@ def test_a_pathological_store_is_refused_with_a_message(store: ScenarioStore, te
             action()
         assert str(store.path.parent) not in str(err.value)  # the server's path is not shown
     assert store.path.read_text(encoding="utf-8") == text
+
+
+def test_a_save_lets_go_of_the_lock(store: ScenarioStore) -> None:
+    """After a save or a delete another writer can take the lock at once (it was held only
+    for the read-modify-write)."""
+    from filelock import FileLock
+    store.save("a", POLICY)
+    other = FileLock(str(store.path) + ".lock", timeout=0)
+    other.acquire()
+    other.release()
+    store.delete("a")
+    other.acquire()
+    other.release()
