@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.policy import PolicyError
 from analytics.app.ui import (
     plain,

@@ -19,7 +19,7 @@ from analytics.risk import aging
 
 from analytics.data import export
 from analytics.risk.provisions import parse_buckets, parse_rates
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.data.ingest import format_report
 from analytics.data.loader import load
 from analytics.data.mapping import MappingError

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analytics.risk import migration  # noqa: E402
-from analytics.risk.exposure import Filters  # noqa: E402
+from analytics.views import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, exposure_view  # noqa: E402
 from analytics.data.warehouse import Warehouse  # noqa: E402

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from analytics.risk.exposure import Filters  # noqa: E402
+from analytics.views import Filters  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views import aging_distribution, calendar, customer_file, dated, exposure_view  # noqa: E402
 from analytics.risk import migration  # noqa: E402

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analytics.risk import whatif  # noqa: E402
-from analytics.risk.exposure import Filters  # noqa: E402
+from analytics.views import Filters  # noqa: E402
 from analytics.policy.levers import base_of, from_mapping  # noqa: E402
 from analytics.policy import load_policy  # noqa: E402
 from analytics.views.whatif import run_monte_carlo, scenario_view, whatif_inputs  # noqa: E402

@@ -19,12 +19,12 @@ import streamlit as st
 from babel.numbers import format_compact_decimal, format_decimal
 
 from analytics.data import export
-from analytics.risk.exposure import ExposureView, Filters
+from analytics.risk.exposure import ExposureView
 from analytics.risk.collections import Worklist
 from analytics.app.firstrun import SampleBuild, start_sample_build
 from analytics.app.jobs import JobBoard
 from analytics.policy import Policy, load_policy
-from analytics.views import CustomerFile, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
+from analytics.views import CustomerFile, Filters, SnapshotCalendar, calendar, customer_file, exposure_view, filter_options
 from analytics.views.receivables import (
     AgingView,
     KpiView,
@@ -175,7 +175,7 @@ def cached_customer_file(version: str, customer_id: str, as_of: date) -> Custome
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_customer_search(version: str, text: str, limit: int = 50) -> pl.DataFrame:
     """Customers whose id or name contains text (at most `limit`)."""
-    return get_warehouse().query("customer_search", text=text.strip(), limit=limit)
+    return get_warehouse().query("customer_search", text=text.strip(), max_rows=limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -62,6 +62,11 @@ def mart_files() -> list[Path]:
     return [SQL_DIR / "marts" / line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+def macro_files() -> list[Path]:
+    """The macro files (sql/macros/): defined before the marts, which use them as the queries do."""
+    return sorted((SQL_DIR / "macros").glob("*.sql"))
+
+
 def schema_version() -> str:
     """A fingerprint of the SQL that builds a warehouse (schema and marts).
 
@@ -69,7 +74,7 @@ def schema_version() -> str:
     comparing fingerprints catches that before a page fails.
     """
     digest = hashlib.sha1()
-    for path in [*sorted((SQL_DIR / "schema").glob("*.sql")), *mart_files()]:
+    for path in [*sorted((SQL_DIR / "schema").glob("*.sql")), *macro_files(), *mart_files()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -272,6 +277,8 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         _run_file(con, "schema/table_info")
         con.unregister("staged")
         params = mart_params(facts)
+        for macro in macro_files():
+            _run_file(con, f"macros/{macro.stem}")
         for mart in mart_files():
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)

@@ -19,31 +19,6 @@ NO_LIMIT = "no limit"
 BREAKDOWN_DIMENSIONS = ("grade", "industry", "region", "segment")
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Sidebar filters; an empty tuple means 'all'."""
-
-    segments: tuple[str, ...] = ()
-    industries: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    managers: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()
-
-    def params(self) -> dict[str, list[str]]:
-        """Bound parameters for the filtered queries."""
-        return {
-            "segments": list(self.segments),
-            "industries": list(self.industries),
-            "regions": list(self.regions),
-            "managers": list(self.managers),
-            "groups": list(self.groups),
-        }
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(self.params().values())
-
-
 def pd_pct_expr(policy: Policy) -> pl.Expr:
     """PD in percent: the rating's own PD when given, else the policy PD of the grade
     (unrated customers take the policy's unrated_grade). Needs columns grade and rating_pd."""

@@ -14,11 +14,32 @@ import polars as pl
 from analytics.risk import aging
 
 from analytics.risk import credit_file
-from analytics.risk.exposure import ExposureView, Filters, attach_labels, build_view, label_ids
+from analytics.risk.exposure import ExposureView, attach_labels, build_view, label_ids
 from analytics.policy import Policy
 from analytics.data.warehouse import Warehouse
 # what the credit-file page names (pages import views, not risk)
 from analytics.risk.credit_file import RATIO_FORMULAS  # noqa: E402,F401
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's scope: the segments, industries, regions, credit managers and groups
+    chosen (an empty tuple means all of that dimension)."""
+
+    segments: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    managers: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, dict[str, list[str]]]:
+        """The one bound parameter the scoped queries take: $scope, a struct of five varchar
+        lists (sql/macros/scope.sql)."""
+        return {"scope": {name: list(getattr(self, name)) for name in FILTER_DIMENSIONS}}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in FILTER_DIMENSIONS)
 
 
 class InvalidRequest(ValueError):

@@ -12,10 +12,10 @@ import polars as pl
 from analytics.risk import migration as mg
 from analytics.risk import reviews
 from analytics.risk import watchlist as wl
-from analytics.risk.exposure import Filters, exposure_share_expr
+from analytics.risk.exposure import exposure_share_expr
 from analytics.risk.ledger import days_past_due_expr
 from analytics.policy import Policy
-from analytics.views import InvalidRequest, calendar, dated
+from analytics.views import Filters, InvalidRequest, calendar, dated
 from analytics.data.warehouse import Warehouse
 # what the monitoring pages name (pages import views, not risk)
 from analytics.risk.migration import NR, available_years, wide, years_before  # noqa: E402,F401

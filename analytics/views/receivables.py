@@ -16,9 +16,9 @@ from analytics.risk import kpis
 
 from analytics.risk import provisions
 from analytics.risk.collections import Worklist, worklist
-from analytics.risk.exposure import Filters, pd_pct_expr
+from analytics.risk.exposure import pd_pct_expr
 from analytics.policy import Policy
-from analytics.views import InvalidRequest, aging_distribution, calendar, dated
+from analytics.views import Filters, InvalidRequest, aging_distribution, calendar, dated
 from analytics.data.warehouse import Warehouse
 # what the receivables pages name (pages import views, not risk)
 from analytics.risk.aging import bucket_items, bucket_labels, credits_amt, items_only  # noqa: E402,F401

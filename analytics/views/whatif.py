@@ -12,7 +12,8 @@ import polars as pl
 
 from analytics.risk import watchlist as wl
 from analytics.risk import whatif
-from analytics.risk.exposure import Filters, pd_pct_expr
+from analytics.risk.exposure import pd_pct_expr
+from analytics.views import Filters, dated
 from analytics.risk.ledger import days_past_due_expr
 from analytics.policy.levers import Levers, base_of
 from analytics.policy import Policy
@@ -47,8 +48,6 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     monitoring = monitoring or monitoring_inputs(wh, as_of, filters, policy)
     provisions = provisions or provision_view(wh, as_of, filters, policy)
     params = filters.params()
-    from analytics.views import dated  # the views module imports this one's siblings; keep the graph flat
-
     wh = dated(wh, as_of)
     customers = wh.query("whatif_customers", as_of=as_of, **params).with_columns(
         pd_pct_expr(policy), days_past_due_expr(policy).alias("max_days_past_due"))

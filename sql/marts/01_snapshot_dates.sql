@@ -22,7 +22,7 @@ month_ends as (
     select last_day(gs.month_start)::date as snapshot_date
     from bounds as b,
         generate_series(date_trunc('month', b.first_date), date_trunc('month', b.extracted_on), interval 1 month)
-            as gs(month_start)
+            as gs (month_start)
 ),
 all_dates as (
     select me.snapshot_date from month_ends as me

@@ -7,11 +7,16 @@
 create table fx_snapshot as
 with currencies as (
     select distinct inv.currency from invoices as inv
-    union select distinct pay.currency from payments as pay
-    union select distinct ord.currency from orders as ord
-    union select distinct lim.currency from credit_limits as lim
-    union select distinct col.currency from collateral as col
-    union select $reporting_currency as currency
+    union
+    select distinct pay.currency from payments as pay
+    union
+    select distinct ord.currency from orders as ord
+    union
+    select distinct lim.currency from credit_limits as lim
+    union
+    select distinct col.currency from collateral as col
+    union
+    select $reporting_currency as currency
 ),
 grid as (
     select cur.currency, sd.snapshot_date

@@ -173,21 +173,48 @@ final as (
     from surplus as s
     union all
     select
-        pay.payment_id, case when pay.method = 'write_off' then 'write_off' else 'payment' end, pay.customer_id,
-        pay.currency, null::varchar, null::bigint, null::date, pay.payment_date, null::date,
-        case when pay.method = 'write_off' then 'write-off on account' else 'unapplied cash' end, pay.amount
+        pay.payment_id as source_id,
+        case when pay.method = 'write_off' then 'write_off' else 'payment' end as source_kind,
+        pay.customer_id,
+        pay.currency,
+        null::varchar as invoice_id,
+        null::bigint as doc_key,
+        null::date as applied_on,
+        pay.payment_date as credit_from,
+        null::date as credit_to,
+        case when pay.method = 'write_off' then 'write-off on account' else 'unapplied cash' end
+            as on_account_reason,
+        pay.amount as amount_doc_ccy
     from payments as pay
     where pay.invoice_id is null
     union all
     select
-        cn.invoice_id, 'credit_note', cn.customer_id, cn.currency, null::varchar, null::bigint, null::date,
-        cn.invoice_date, cn.paid_date, 'credit note', -cn.amount
+        cn.invoice_id as source_id,
+        'credit_note' as source_kind,
+        cn.customer_id,
+        cn.currency,
+        null::varchar as invoice_id,
+        null::bigint as doc_key,
+        null::date as applied_on,
+        cn.invoice_date as credit_from,
+        cn.paid_date as credit_to,
+        'credit note' as on_account_reason,
+        -cn.amount as amount_doc_ccy
     from documents as cn
     where not cn.is_receivable and cn.applies_to is null
     union all
     select
-        null::varchar, 'paid_date', null::varchar, null::varchar, null::varchar, r.doc_key,
-        greatest(r.paid_date, r.invoice_date), null::date, null::date, null::varchar, r.amount
+        null::varchar as source_id,
+        'paid_date' as source_kind,
+        null::varchar as customer_id,
+        null::varchar as currency,
+        null::varchar as invoice_id,
+        r.doc_key,
+        greatest(r.paid_date, r.invoice_date) as applied_on,
+        null::date as credit_from,
+        null::date as credit_to,
+        null::varchar as on_account_reason,
+        r.amount as amount_doc_ccy
     from documents as r
     anti join claims as c on c.invoice_id = r.invoice_id
     where r.is_receivable and r.paid_date is not null

@@ -3,8 +3,9 @@
 --          Then the customer's credits on account (account_pool_snapshot) are set against
 --          its open documents: first those in the credit's currency, then, at the closing
 --          rate, what is left against documents in other currencies; undisputed before
---          disputed, oldest due first (ties by invoice and instalment). What they do not use stays an open credit item (one
---          row per customer and currency, negative, no days past due): the credit balance.
+--          disputed, oldest due first (ties by invoice and instalment). What they do not use
+--          stays an open credit item (one row per customer and currency, negative, no days
+--          past due): the credit balance.
 --          outstanding = amount - applied - credits set against it; amounts in reporting
 --          currency at the closing rate. Narrow (join invoice_facts on doc_key for document
 --          attributes) because it is the largest table we build.

@@ -25,7 +25,7 @@ with final as (
         count(*) as items
     from open_items_snapshot as oi
     join customer_dims as d on d.customer_id = oi.customer_id
-    cross join (values (false), (true)) as basis(by_invoice_date)
+    cross join (values (false), (true)) as basis (by_invoice_date)
     group by all
     order by oi.snapshot_date
 )

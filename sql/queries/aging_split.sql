@@ -4,7 +4,7 @@
 --          sidebar filters.
 -- parameters: $as_of (date), $dimension (varchar: segment | industry | region |
 --             credit_manager | grade | customer), $bounds (integer[]), $by_invoice_date
---             (boolean), $segments, $industries, $regions, $managers, $groups.
+--             (boolean), $scope (struct: the sidebar scope, see sql/macros/scope.sql).
 -- grain: one row per dimension value per bucket index.
 with final as (
     select
@@ -22,8 +22,7 @@ with final as (
         sum(oi.outstanding_amt) as outstanding_amt,
         count(*) as items
     from open_items_snapshot as oi
-    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
-                                 $managers::varchar[], $groups::varchar[]) as cis
+    semi join customers_in_scope($scope) as cis
         on cis.customer_id = oi.customer_id
     join customer_snapshot as cs on cs.customer_id = oi.customer_id and cs.snapshot_date = oi.snapshot_date
     where oi.snapshot_date = $as_of

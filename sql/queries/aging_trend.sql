@@ -2,8 +2,8 @@
 --          per bucket (-1: unused credits) at every snapshot date of the period chain
 --          ending at the as-of date, from the aging_cube mart, after the sidebar filters.
 -- parameters: $as_of (date), $by_invoice_date (boolean: age by days since invoice date
---             instead of days past due), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+--             instead of days past due), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per snapshot date per bucket index.
 with final as (
     select
@@ -13,10 +13,7 @@ with final as (
     from aging_cube as ac
     where ac.by_invoice_date = $by_invoice_date
         and in_period_chain(ac.snapshot_date, $as_of::date)
-        and in_filters(ac.segment, ac.industry, ac.region, ac.credit_manager,
-                       ac.group_key,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, ac.segment, ac.industry, ac.region, ac.credit_manager, ac.group_key)
     group by all
     order by ac.snapshot_date, ac.bucket_idx
 )

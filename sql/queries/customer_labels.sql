@@ -6,10 +6,11 @@ with final as (
     select
         c.customer_id,
         c.name,
-        coalesce(c.parent_id, c.customer_id) as group_id,
+        cd.group_id,
         g.name as group_name
     from customers as c
-    left join customers as g on g.customer_id = coalesce(c.parent_id, c.customer_id)
+    join customer_dims as cd on cd.customer_id = c.customer_id
+    left join customers as g on g.customer_id = cd.group_id
     where list_contains($ids::varchar[], c.customer_id)
 )
 select * from final;

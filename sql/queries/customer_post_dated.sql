@@ -8,7 +8,9 @@ with final as (
     from payments as pay
     where pay.customer_id = $customer_id and pay.payment_date > $extracted_on
     union all
-    select inv.doc_type, inv.invoice_id, inv.invoice_date, inv.applies_to, null, inv.currency, inv.amount
+    select
+        inv.doc_type as document, inv.invoice_id as document_id, inv.invoice_date as dated_on,
+        inv.applies_to as invoice_id, null as method, inv.currency, inv.amount as amount_doc_ccy
     from invoices as inv
     where inv.customer_id = $customer_id and inv.invoice_date > $extracted_on
     order by dated_on

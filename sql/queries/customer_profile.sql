@@ -4,10 +4,11 @@
 with final as (
     select
         c.*,
-        coalesce(c.parent_id, c.customer_id) as group_id,
+        cd.group_id,
         p.name as group_name
     from customers as c
-    left join customers as p on p.customer_id = coalesce(c.parent_id, c.customer_id)
+    join customer_dims as cd on cd.customer_id = c.customer_id
+    left join customers as p on p.customer_id = cd.group_id
     where c.customer_id = $customer_id
 )
 select * from final;

@@ -1,16 +1,14 @@
 -- purpose: from open AR (after credits) to gross exposure at one date, after the sidebar
 --          filters: + open orders + what credit balances would take off exposure if they
 --          counted (a customer in credit has exposure 0, never negative) = gross exposure.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups (varchar
---             lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row (overdue_amt: the portfolio's overdue, as the collections worklist adds it up).
 with scoped as (
     select cs.*
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 ),
 final as (
     select

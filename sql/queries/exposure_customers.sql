@@ -1,7 +1,7 @@
 -- purpose: every customer's exposure picture at one as-of date, after the
 --          sidebar filters; the input of the Portfolio exposure page and report.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer at $as_of. Names are left out on purpose (100k
 --        long strings cost more than the rest of the page): customer_labels.sql
 --        fetches them for the few rows a table shows.
@@ -9,10 +9,7 @@ with filtered as (
     select cs.*
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager,
-                       cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 ),
 final as (
     select

@@ -1,7 +1,7 @@
 -- purpose: the columns the portfolio KPIs need, per customer at one date, after
 --          the sidebar filters (the comparison month of the exposure page).
--- parameters: $as_of (date), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer at $as_of.
 with final as (
     select
@@ -19,9 +19,6 @@ with final as (
         cs.net_exposure_amt
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager,
-                       cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 )
 select * from final;

@@ -1,17 +1,14 @@
 -- purpose: portfolio exposure and limits month by month (the period chain ending at the
 --          as-of date: month-ends before its month, then the date itself), after the
 --          sidebar filters, from the pre-aggregated portfolio_trend mart.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
---             (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per snapshot date.
 with filtered as (
     select pt.*
     from portfolio_trend as pt
     where in_period_chain(pt.snapshot_date, $as_of::date)
-        and in_filters(pt.segment, pt.industry, pt.region, pt.credit_manager,
-                       pt.group_key,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, pt.segment, pt.industry, pt.region, pt.credit_manager, pt.group_key)
 ),
 final as (
     select

@@ -1,14 +1,13 @@
 -- purpose: instalment plans per customer at one date: the instalments that have
 --          fallen due (what the customer promised to pay by now) against what was
 --          received on them, after the sidebar filters.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer with at least one instalment due on or before $as_of.
 with due as (
     select f.customer_id, f.doc_key, f.amount * fx.rate_to_reporting as due_amt
     from invoice_facts as f
-    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
-                                 $managers::varchar[], $groups::varchar[]) as cis
+    semi join customers_in_scope($scope) as cis
         on cis.customer_id = f.customer_id
     join fx_snapshot as fx on fx.currency = f.currency and fx.snapshot_date = $as_of
     where f.instalment_no is not null and f.is_receivable and f.due_date <= $as_of and f.invoice_date <= $as_of

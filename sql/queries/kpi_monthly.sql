@@ -4,17 +4,14 @@
 --          AR and AR over 90 dpd at each date, and the period's net credit sales,
 --          collections, write-offs and settled invoices with their day-weighted amounts,
 --          after the sidebar filters.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
---             (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per snapshot date of the chain; period_days = days from the previous
 --        month-end to the date's cutoff (nothing after the extraction date counts).
 with filtered as (
     select pt.*
     from portfolio_trend as pt
-    where in_filters(pt.segment, pt.industry, pt.region, pt.credit_manager,
-                       pt.group_key,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+    where in_scope($scope, pt.segment, pt.industry, pt.region, pt.credit_manager, pt.group_key)
 ),
 final as (
     select

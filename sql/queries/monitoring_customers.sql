@@ -7,16 +7,14 @@
 --          in the last three months against the three before. Feeds the watchlist
 --          rules and the review schedule.
 -- parameters: $as_of (date), $scale (varchar list, best grade first),
---             $downgrade_months, $cover_months (integers), $segments, $industries,
---             $regions, $managers, $groups (varchar lists; empty = no filter).
+--             $downgrade_months, $cover_months (integers), $scope (struct: the sidebar
+--             scope, see sql/macros/scope.sql).
 -- grain: one row per customer in the snapshot at $as_of.
 with snap as (
     select cs.*
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 ),
 window_grades as (
     -- the grade in force at the window start and every rating in the window

@@ -2,8 +2,8 @@
 --          draws on), overdue amount and gross exposure, after the sidebar filters (the
 --          watchlist's "since when" for those rules; shares are computed from it in Python,
 --          the one way every page computes them).
--- parameters: $from_date, $as_of (dates), $segments, $industries, $regions,
---             $managers, $groups (varchar lists; empty = no filter).
+-- parameters: $from_date, $as_of (dates), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer per snapshot date in [$from_date, $as_of].
 with scoped as (
     select
@@ -15,9 +15,7 @@ with scoped as (
         cs.overdue_amt
     from customer_snapshot as cs
     where cs.snapshot_date between $from_date and $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 ),
 final as (
     select

@@ -1,14 +1,11 @@
 -- purpose: the rating histories up to a date, after the sidebar filters (the
 --          watchlist's "since when" for the grade-floor rule).
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
---             (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per rating.
 with scoped as (
     select sc.customer_id
-    from customers_in_scope(
-        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-        $groups::varchar[]
-    ) as sc
+    from customers_in_scope($scope) as sc
 ),
 final as (
     select r.customer_id, r.rated_on, r.grade

@@ -1,8 +1,8 @@
 -- purpose: every customer with overdue AR at one date, with its exposure and
 --          risk columns (the largest-overdue table and the collections worklist),
 --          after the sidebar filters.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer with overdue_amt > 0 at $as_of.
 with final as (
     select
@@ -26,9 +26,6 @@ with final as (
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
         and cs.overdue_amt > 0
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager,
-                       cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 )
 select * from final;

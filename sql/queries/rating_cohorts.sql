@@ -6,8 +6,8 @@
 --          older than $nr_after_months (the rating lapsed or was withdrawn).
 --          Gross exposure is taken at the latest snapshot on or before the start.
 -- parameters: $starts, $ends (date lists of equal length: one cohort per pair),
---             $default_grade (varchar), $nr_after_months (integer), $segments,
---             $industries, $regions, $managers, $groups (varchar lists; empty = no filter).
+--             $default_grade (varchar), $nr_after_months (integer), $scope (struct: the
+--             sidebar scope, see sql/macros/scope.sql).
 -- grain: one row per cohort per customer rated at the cohort's start.
 with cohorts as (
     select
@@ -16,10 +16,7 @@ with cohorts as (
 ),
 scoped as (
     select sc.customer_id
-    from customers_in_scope(
-        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-        $groups::varchar[]
-    ) as sc
+    from customers_in_scope($scope) as sc
 ),
 members as (
     select co.start_date, co.end_date, s.customer_id

@@ -4,16 +4,13 @@
 --          than $nr_after_months) is not counted; nothing after a default counts
 --          (default is absorbing).
 -- parameters: $window_start, $window_end (dates), $default_grade (varchar),
---             $nr_after_months (integer), $segments, $industries, $regions,
---             $managers, $groups (varchar lists; empty = no filter).
+--             $nr_after_months (integer), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per (from_grade, to_grade); to_grade is null for spells that
 --        ended without a change (censored at the window end or at a lapse).
 with scoped as (
     select sc.customer_id
-    from customers_in_scope(
-        $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-        $groups::varchar[]
-    ) as sc
+    from customers_in_scope($scope) as sc
 ),
 history as (
     select

@@ -7,8 +7,8 @@
 --          Which receivables no claim names (they settle on their paid_date) is read from the
 --          ledger's 'paid_date' entries, decided once at load (ledger_entries), instead of
 --          hashing every payment's invoice_id again here.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups (varchar
---             lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per currency.
 with cutoff as (
     select sd.snapshot_date, sd.cutoff_date
@@ -17,8 +17,7 @@ with cutoff as (
 ),
 scoped as (
     select sc.customer_id
-    from customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
-                            $managers::varchar[], $groups::varchar[]) as sc
+    from customers_in_scope($scope) as sc
 ),
 documents_ as (
     select

@@ -2,8 +2,8 @@
 --          window, tracked invoice by invoice (to_idx -1 = paid, -2 = written
 --          off), after the sidebar filters.
 -- parameters: $bounds (integer[]: upper dpd bounds of the buckets), $from_month,
---             $to_month (dates: first and last month-end of the window),
---             $segments, $industries, $regions, $managers, $groups.
+--             $to_month (dates: first and last month-end of the window), $scope
+--             (struct: the sidebar scope, see sql/macros/scope.sql).
 -- grain: one row per month-end per from bucket per to state.
 with final as (
     select
@@ -17,8 +17,7 @@ with final as (
         sum(rt.from_amt) as from_amt,
         sum(rt.to_amt) as to_amt
     from roll_transitions as rt
-    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
-                                 $managers::varchar[], $groups::varchar[]) as cis
+    semi join customers_in_scope($scope) as cis
         on cis.customer_id = rt.customer_id
     where rt.month_end between $from_month and $to_month
     group by all

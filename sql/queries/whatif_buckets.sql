@@ -2,14 +2,13 @@
 --          after the sidebar filters: what the what-if ages further under a payment
 --          delay and provides for with the provision matrix's loss rates.
 -- parameters: $as_of (date), $bounds (integer[]: upper day bounds of the buckets, the
---             last bucket is open), $segments, $industries, $regions, $managers,
---             $groups (varchar lists; empty = no filter).
+--             last bucket is open), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer per bucket index (0 = not due) holding open items.
 with items as (
     select oi.customer_id, oi.outstanding_amt, oi.days_past_due
     from open_items_snapshot as oi
-    semi join customers_in_scope($segments::varchar[], $industries::varchar[], $regions::varchar[],
-                                 $managers::varchar[], $groups::varchar[]) as cis
+    semi join customers_in_scope($scope) as cis
         on cis.customer_id = oi.customer_id
     where oi.snapshot_date = $as_of and not oi.is_credit
 ),

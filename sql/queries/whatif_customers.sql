@@ -4,16 +4,14 @@
 --          grade and PD, and the limit bases: tangible net worth and working capital
 --          from the latest statements on or before the date, and average monthly net
 --          credit sales over the twelve months to the date.
--- parameters: $as_of (date), $segments, $industries, $regions, $managers, $groups
---             (varchar lists; empty = no filter).
+-- parameters: $as_of (date), $scope (struct: the sidebar scope, see
+--             sql/macros/scope.sql).
 -- grain: one row per customer in the snapshot at $as_of.
 with snap as (
     select cs.*
     from customer_snapshot as cs
     where cs.snapshot_date = $as_of
-        and in_filters(cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id,
-                       $segments::varchar[], $industries::varchar[], $regions::varchar[], $managers::varchar[],
-                       $groups::varchar[])
+        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
 ),
 statements as (
     select

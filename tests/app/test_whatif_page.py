@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.policy import load_policy
 from analytics.app.ui import fmt_amount, fmt_int
 from analytics.views.whatif import ScenarioView, scenario_view, whatif_inputs

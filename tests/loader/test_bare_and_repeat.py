@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.data.loader import load
 from analytics.views import calendar, exposure_view
 from analytics.data.warehouse import Warehouse

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.data.loader import load
 from analytics.data.mapping import load_mapping
 from analytics.views import calendar, exposure_view

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from analytics.risk.aging import CREDITS_LABEL
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.views import aging_distribution
 
 MARCH = date(2024, 3, 31)

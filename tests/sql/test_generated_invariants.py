@@ -10,7 +10,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.views import aging_distribution, calendar
 from analytics.data.warehouse import SQL_DIR, Warehouse, query_parameters, sql_text
 
@@ -37,7 +37,7 @@ def sql(wh: Warehouse, text: str, **params: object) -> pl.DataFrame:
 def test_every_query_runs(wh, as_of, policy, name):
     params = {"as_of": as_of, "customer_id": "C000001", "group_id": "C000001", "ids": ["C000001", "C000002"],
               "bounds": list(policy.bucket_upper_dpd), "by_invoice_date": False, "dimension": "segment",
-              "from_month": date(2000, 1, 31), "to_month": as_of, "text": "C0", "limit": 5, **Filters().params(),
+              "from_month": date(2000, 1, 31), "to_month": as_of, "text": "C0", "max_rows": 5, **Filters().params(),
               "starts": [date(2025, 10, 31)], "ends": [as_of], "default_grade": "D", "nr_after_months": 18,
               "window_start": date(2025, 10, 31), "window_end": as_of, "scale": list(policy.scale),
               "downgrade_months": 12, "cover_months": 3, "event_months": 12, "from_date": date(2025, 10, 31),

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analytics.risk.exposure import Filters
+from analytics.views import Filters
 from analytics.data.loader import load
 from analytics.views import aging_distribution
 from analytics.data.warehouse import Warehouse

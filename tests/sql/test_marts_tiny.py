@@ -120,7 +120,7 @@ def test_reconciliation_by_hand(wh, policy):
     """03-31: CNY 3,500 invoiced (I1, I2, I4) - CN1 50 - P1 1,000 - P2 200 = 2,250 = I2 250 + I4 2,000;
     USD I3 100 open (720 CNY). 04-20: CN1 used up (+50), P3 300, I3 settled by its paid_date
     04-05 (no payment names it): CNY 2,000 (I4), USD 0. The group filter C1 keeps C1 and C2."""
-    from analytics.risk.exposure import Filters
+    from analytics.views import Filters
     from analytics.views.receivables import reconciliation_view
 
     march = reconciliation_view(wh, date(2024, 3, 31), Filters(), policy)
@@ -140,7 +140,7 @@ def test_reconciliation_by_hand(wh, policy):
 
 def test_reconciliation_statement_by_hand(wh, policy):
     """The same 04-20 ledger line by line, signed, per currency and in CNY (USD at 7.2)."""
-    from analytics.risk.exposure import Filters
+    from analytics.views import Filters
     from analytics.views.receivables import reconciliation_view
 
     statement = reconciliation_view(wh, E, Filters(), policy).statement()

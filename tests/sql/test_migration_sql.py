@@ -43,7 +43,10 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     c.execute("create table ratings as select customer_id, rated_on::date as rated_on, grade, 0.01 as pd "
               "from (values " + ", ".join(f"('{a}', '{b}', '{g}')" for a, b, g in RATINGS)
               + ") as t(customer_id, rated_on, grade)")
-    c.execute(sql_text("marts/00_filter_macros"))
+    c.execute("create table customer_dims as select customer_id, coalesce(parent_id, customer_id) as group_id, "
+              "segment, industry, region, credit_manager from customers")
+    for macro in ("macros/scope", "macros/periods", "marts/03c_customer_scope"):
+        c.execute(sql_text(macro))
     # exposure: the 2024-12-31 snapshot is the one in force at the start (not the November one)
     c.execute("create table customer_snapshot as select * from (values "
               "('K1', date '2024-11-30', 1.0), ('K1', date '2024-12-31', 100.0), ('K2', date '2024-12-31', 50.0), "
@@ -53,9 +56,8 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def params(**over: object) -> dict[str, object]:
-    base: dict[str, object] = dict(default_grade="D", nr_after_months=18, segments=[], industries=[],
-                                   regions=[], managers=[], groups=[])
-    return {**base, **over}
+    scope = {"segments": [], "industries": [], "regions": [], "managers": [], "groups": []}
+    return dict(default_grade="D", nr_after_months=18, scope={**scope, **over})
 
 
 def test_cohort_rows_by_hand(con: duckdb.DuckDBPyConnection) -> None:

@@ -146,9 +146,11 @@ def test_band_labels():
 
 
 def test_filters_params():
-    f = ex.Filters(segments=("core",))
-    assert f.params()["segments"] == ["core"] and f.params()["regions"] == [] and not f.is_empty
-    assert ex.Filters().is_empty
+    from analytics.views import Filters
+    f = Filters(segments=("core",))
+    assert f.params() == {"scope": {"segments": ["core"], "industries": [], "regions": [], "managers": [],
+                                    "groups": []}}
+    assert not f.is_empty and Filters().is_empty
 
 
 def group_frame() -> pl.DataFrame:
