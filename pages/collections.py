@@ -10,6 +10,7 @@ from analytics.app.ui import (
     context,
     fmt_amount,
     fmt_int,
+    fmt_pct,
     get_policy,
     kpi,
     open_customer_on_select,
@@ -34,12 +35,10 @@ c = wl.customers
 tiles = st.columns(4)
 kpi(tiles[0], "Past-due AR", fmt_amount(float(c["past_due_amt"].sum()), cur))
 kpi(tiles[1], "Customers to chase", fmt_int(c.height))
-due_amt = float(c["instalments_due_amt"].fill_null(0).sum())
-received = float(c["instalments_received_amt"].fill_null(0).sum())
 kpi(tiles[2], "Overdue instalments", fmt_int(int(c["overdue_instalments"].sum())),
     help=f"Past-due instalments of payment plans. Instalments fallen due (promised) "
-         f"{fmt_amount(due_amt, cur)}, received {fmt_amount(received, cur)}"
-         + (f" ({received / due_amt * 100:.0f} %)." if due_amt else "."))
+         f"{fmt_amount(wl.instalments_due_amt, cur)}, received {fmt_amount(wl.instalments_received_amt, cur)}"
+         + (f" ({fmt_pct(wl.instalments_received_pct, 0)})." if wl.instalments_received_pct is not None else "."))
 kpi(tiles[3], "Disputed past due", fmt_amount(float(c["disputed_past_due_amt"].sum()), cur),
     help="Disputed items go to dispute resolution and do not move a customer's dunning stage.")
 

@@ -41,7 +41,7 @@ TILES = [  # name, label, kind of value, a rise is good / bad
     ("dso_days", "DSO", "days", "down"),
     ("countback_dso_days", "Countback DSO", "days", "down"),
     ("best_possible_dso_days", "Best possible DSO", "days", "down"),
-    ("add_days", "ADD (days delinquent)", "days", "down"),
+    ("avg_days_delinquent", "ADD (days delinquent)", "days", "down"),
     ("cei_pct", "CEI", "pct", "up"),
     ("avg_days_to_pay", "Average days to pay", "days", "down"),
     ("days_beyond_terms", "Days beyond terms", "days", "down"),

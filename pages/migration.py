@@ -62,7 +62,7 @@ kpi(tiles[1], "Upgrades", fmt_int(int(s["upgrades"])),
 kpi(tiles[2], "Downgrades", fmt_int(int(s["downgrades"])),
     help=f"{fmt_int(int(s['notches_down']))} notches down (defaults included) · exposure "
          f"{fmt_amount(s['downgrade_exposure_amt'], cur)}")
-kpi(tiles[3], "Stable", fmt_pct(s["stable"] / n * 100 if n else None), help="Same grade at both dates.")
+kpi(tiles[3], "Stable", fmt_pct(s["stable_pct"]), help="Same grade at both dates.")
 kpi(tiles[4], "Defaults", fmt_int(int(s["defaults"])), help=f"Rated {scale[-1]} on the way (absorbing).")
 kpi(tiles[5], "No longer rated", fmt_int(int(s["not_rated"])),
     help=f"NR: latest rating at the end older than {policy.nr_after_months} months.")
@@ -123,4 +123,4 @@ st.subheader("Movers")
 st.caption(f"Customers whose grade changed from {view.start} to {view.end}, largest moves first, then largest "
            "exposure. Click a row to open its credit file.")
 event = table(view.movers, f"movers_{view.start}_{view.end}", "t_movers", cur, height=420, selectable=True)
-open_customer_on_select(event, view.movers, ctx.as_of.isoformat())
+open_customer_on_select(event, view.movers, ctx.as_of)

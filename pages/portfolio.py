@@ -69,14 +69,13 @@ for tab, dim in zip(tabs, ["grade", "industry", "region", "segment"]):
 
 st.subheader("Concentration")
 h1, h2, h3, h4 = st.columns(4)
-h1.metric("HHI, customers", f"{view.hhi_customers * 10_000:,.0f}", border=True,
+h1.metric("HHI, customers", f"{view.hhi_customers_frac * 10_000:,.0f}", border=True,
           help="Herfindahl-Hirschman index Σ share² of gross exposure, in points (0-10,000).")
-h2.metric("Equivalent names", f"{1 / view.hhi_customers:,.0f}" if view.hhi_customers else "n/a", border=True,
+h2.metric("Equivalent names", fmt_int(round(view.equivalent_names)) if view.equivalent_names else "n/a", border=True,
           help="1 / HHI: the number of equal exposures that would give the same concentration.")
-h3.metric("HHI, groups", f"{view.hhi_groups * 10_000:,.0f}", border=True,
+h3.metric("HHI, groups", f"{view.hhi_groups_frac * 10_000:,.0f}", border=True,
           help="The same index with customers of one group summed.")
-top_share = view.top_customers["share_pct"].sum() if view.top_customers.height else None
-h4.metric(f"Top {view.top_customers.height} share", fmt_pct(top_share), border=True,
+h4.metric(f"Top {view.top_customers.height} share", fmt_pct(view.top_share_pct), border=True,
           help="Share of gross exposure held by the largest customers.")
 c1, c2 = st.columns(2)
 with c1:

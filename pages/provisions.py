@@ -36,7 +36,7 @@ if source == "entered by finance":
     st.markdown("**Loss rates entered by finance** (percent; start from the derived ones)")
     start = pl.DataFrame({
         "bucket": labels,
-        "loss_rate_pct": [round((r or 0.0) * 100, 10) for r in derived_view.roll["loss_rate"].to_list()],
+        "loss_rate_pct": [round((r or 0.0) * 100, 10) for r in derived_view.roll["loss_rate_frac"].to_list()],
     })
     edited = st.data_editor(
         start, key="rates_editor", hide_index=True, disabled=["bucket"], width="content",
@@ -58,7 +58,7 @@ tiles = st.columns(4)
 kpi(tiles[0], "Lifetime ECL", fmt_amount(m.total_ecl, cur),
     help="Σ gross carrying amount × loss rate × overlay, over the buckets.")
 kpi(tiles[1], "Gross receivables", fmt_amount(m.total_gross, cur), help="Open AR at the as-of date.")
-kpi(tiles[2], "Coverage", fmt_pct(m.total_ecl / m.total_gross * 100 if m.total_gross else None, 2),
+kpi(tiles[2], "Coverage", fmt_pct(m.coverage_pct, 2),
     help="Lifetime ECL ÷ gross receivables.")
 kpi(tiles[3], "Loss rates", "derived" if m.source.startswith("derived") else "entered", help=f"Roll-rate window: month-ends {window_text}; overlay × {m.overlay_factor:g}.")
 
@@ -68,9 +68,8 @@ with left:
     st.plotly_chart(charts.ecl_bars(m.buckets, cur), key="ecl_bars")
 with right:
     st.subheader(" ")
-    shown = m.with_total().with_columns((pl.col("loss_rate") * 100).alias("loss_rate_pct")).select(
-        "bucket", pl.col("gross_carrying_amount").alias("gross_carrying_amt"), "loss_rate_pct",
-        pl.col("ecl").alias("ecl_amt"))
+    shown = m.with_total().with_columns((pl.col("loss_rate_frac") * 100).alias("loss_rate_pct")).select(
+        "bucket", "gross_carrying_amt", "loss_rate_pct", "ecl_amt")
     table(shown, f"provision_matrix_{view.as_of}", "t_matrix", cur)
 
 st.subheader("Roll rates")
@@ -83,8 +82,8 @@ with c1:
     st.plotly_chart(charts.roll_rate_chart(view.roll), key="roll_chart")
 with c2:
     st.plotly_chart(charts.monthly_roll_chart(view.monthly_roll), key="roll_monthly")
-table(view.roll.with_columns((pl.col("roll_rate") * 100).alias("roll_rate_pct"),
-                             (pl.col("loss_rate") * 100).alias("loss_rate_pct")).drop("roll_rate", "loss_rate"),
+table(view.roll.with_columns((pl.col("roll_rate_frac") * 100).alias("roll_rate_pct"),
+                             (pl.col("loss_rate_frac") * 100).alias("loss_rate_pct")).drop("roll_rate_frac", "loss_rate_frac"),
       f"roll_rates_{view.as_of}", "t_roll", cur)
 
 st.subheader("ECL by segment")

@@ -44,5 +44,5 @@ chosen = st.segmented_control("Show", list(STATUSES), selection_mode="multi",
                               help="Overdue first, then by due date; the export holds the rows shown.")
 shown = view.worklist(list(chosen) or list(STATUSES))
 event = table(shown, f"review_worklist_{view.as_of}", "t_rv_list", cur, height=480, selectable=True)
-open_customer_on_select(event, shown, ctx.as_of.isoformat())
+open_customer_on_select(event, shown, ctx.as_of)
 st.caption("Click a row to open its credit file.")

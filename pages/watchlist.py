@@ -114,7 +114,7 @@ def board() -> None:
     with left:
         st.subheader("Customers, by score")
         event = table(on_list, f"watchlist_{view.as_of}", "t_wl_customers", cur, height=430, selectable=True)
-        open_customer_on_select(event, on_list, ctx.as_of.isoformat())
+        open_customer_on_select(event, on_list, ctx.as_of)
         st.caption("Click a row to open its credit file.")
     with right:
         st.subheader("Hits by rule")

@@ -196,8 +196,8 @@ def tiles(summary: dict[str, float], base: dict[str, float], keys: list[tuple[st
         kpi(col, label, shown, change, {"count": "count", "pct": "pp"}.get(kind, "amt"), cur, good, help=long_label)
 
 
-RISK_TILES = [("loss_quantile_99_9", "Loss at 99.9 %", "down"), ("credit_var_99_9", "Credit VaR 99.9 %", "down"),
-              ("expected_shortfall_99_9", "ES 99.9 %", "down"), ("credit_var_99", "Credit VaR 99 %", "down")]
+RISK_TILES = [("loss_quantile_99_9_amt", "Loss at 99.9 %", "down"), ("credit_var_99_9_amt", "Credit VaR 99.9 %", "down"),
+              ("expected_shortfall_99_9_amt", "ES 99.9 %", "down"), ("credit_var_99_amt", "Credit VaR 99 %", "down")]
 
 
 @st.fragment
@@ -240,12 +240,12 @@ def workbench() -> None:
         else:
             st.caption("Levers changed from the policy: " + ", ".join(sorted(levers.diff(POLICY)))
                        + ". The page's link holds them: copy it to share this scenario.")
-        tiles(s, b, [("total_limit", "Total limit", "neutral"), ("customers_over_limit", "Over limit", "down"),
-                     ("amount_over_limit", "Amount over limit", "down"), ("sales_at_risk", "Sales at risk", "down")])
-        tiles(s, b, [("expected_loss", "Expected loss", "down"), ("ecl", "Provision (ECL)", "down"),
+        tiles(s, b, [("total_limit_amt", "Total limit", "neutral"), ("customers_over_limit", "Over limit", "down"),
+                     ("over_limit_amt", "Amount over limit", "down"), ("sales_at_risk_amt", "Sales at risk", "down")])
+        tiles(s, b, [("expected_loss_amt", "Expected loss", "down"), ("ecl_amt", "Provision (ECL)", "down"),
                      ("watchlist_customers", "On watchlist", "down"), ("customers_on_hold", "On credit hold", "down")])
-        tiles(s, b, [("headroom", "Headroom", "neutral"), ("top10_share_pct", "Top 10 share", "down"),
-                     ("hhi", "HHI (points)", "down"), ("gross_exposure", "Gross exposure", "neutral")])
+        tiles(s, b, [("headroom_amt", "Headroom", "neutral"), ("top10_share_pct", "Top 10 share", "down"),
+                     ("hhi_frac", "HHI (points)", "down"), ("gross_exposure_amt", "Gross exposure", "neutral")])
         var_slot = st.empty()
         with var_slot.container():
             tiles(s, b, RISK_TILES)
@@ -276,7 +276,7 @@ def workbench() -> None:
                                                         store.load(name, POLICY)) for name in picked}
                     grid = compare_scenarios(views)
                     st.plotly_chart(charts.scenario_bars(grid, {k: measure(k, ())[0] for k in (
-                        "total_limit", "amount_over_limit", "sales_at_risk", "expected_loss", "credit_var_99_9")},
+                        "total_limit_amt", "over_limit_amt", "sales_at_risk_amt", "expected_loss_amt", "credit_var_99_9_amt")},
                         cur), key="wi_cmp_chart")
                     table(labelled(grid, inputs.approval_levels), f"whatif_compare_{ctx.as_of}", "t_wi_cmp", cur)
                     st.caption("Loss quantiles in the comparison: closed form.")
@@ -308,8 +308,8 @@ def workbench() -> None:
     all_slot.dataframe(labelled(mc.comparison(), inputs.approval_levels), hide_index=True, key="t_wi_all_mc")
     with loss_slot.container():
         dist = mc.loss
-        marks = {"EL": s["expected_loss"], "99 %": s["loss_quantile_99"], "99.9 %": s["loss_quantile_99_9"],
-                 "ES 99.9 %": s["expected_shortfall_99_9"]}
+        marks = {"EL": s["expected_loss_amt"], "99 %": s["loss_quantile_99_amt"], "99.9 %": s["loss_quantile_99_9_amt"],
+                 "ES 99.9 %": s["expected_shortfall_99_9_amt"]}
         st.plotly_chart(charts.loss_histogram(dist.histogram[0], dist.histogram[1], marks, cur),  # type: ignore[union-attr]
                         key="wi_loss_chart")
         table(labelled(mc.loss_table(), inputs.approval_levels), f"whatif_loss_{ctx.as_of}", "t_wi_loss", cur)

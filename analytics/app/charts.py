@@ -7,7 +7,7 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from analytics.risk.aging import CREDITS_LABEL
+from analytics.risk.aging import CREDITS_LABEL, bucket_shares_pct
 
 FONT = dict(size=15)
 GROSS = "#1f4e79"
@@ -161,11 +161,9 @@ def aging_trend(trend: pl.DataFrame, currency: str, percent: bool = False) -> go
 def aging_split(frame: pl.DataFrame, dimension: str, labels: list[str]) -> go.Figure:
     """Each value of a dimension as a 100 % bar split into aging buckets (shares of its AR)."""
     values = text_of(frame[dimension].cast(pl.String).to_list())
-    totals = frame.select(pl.sum_horizontal(labels).alias("items"))["items"].to_list()  # the value's open items
-    traces = []
-    for label, color in zip(labels, _bucket_colors(len(labels))):
-        shares = [a / t * 100 if t else 0.0 for a, t in zip(frame[label].to_list(), totals)]
-        traces.append(go.Bar(name=label, y=values, x=shares, orientation="h", marker_color=color))
+    shares = bucket_shares_pct(frame, labels)
+    traces = [go.Bar(name=label, y=values, x=shares[label].to_list(), orientation="h", marker_color=color)
+              for label, color in zip(labels, _bucket_colors(len(labels)))]
     return _figure(traces, height=max(260, 34 * len(values) + 90), barmode="stack",
                    yaxis=dict(type="category", autorange="reversed"),
                    xaxis=dict(title_text="% of the value's open AR", ticksuffix=" %", range=[0, 100]))
@@ -185,9 +183,9 @@ def roll_rate_chart(roll: pl.DataFrame) -> go.Figure:
     x = roll["bucket"].to_list()
     return _figure([
         go.Bar(name="Roll rate to the next bucket (last: to write-off)", x=x,
-               y=[None if v is None else v * 100 for v in roll["roll_rate"].to_list()], marker_color=NET),
+               y=[None if v is None else v * 100 for v in roll["roll_rate_frac"].to_list()], marker_color=NET),
         go.Scatter(name="Loss rate (product of roll rates)", x=x,
-                   y=[None if v is None else v * 100 for v in roll["loss_rate"].to_list()], mode="lines+markers",
+                   y=[None if v is None else v * 100 for v in roll["loss_rate_frac"].to_list()], mode="lines+markers",
                    line=dict(color=OVERDUE, width=3)),
     ], height=360, xaxis=dict(type="category"), yaxis=dict(title_text="%", ticksuffix=" %"))
 
@@ -199,7 +197,7 @@ def monthly_roll_chart(monthly: pl.DataFrame) -> go.Figure:
     for bucket, color in zip(buckets, _bucket_colors(len(buckets))):
         part = monthly.filter(pl.col("bucket") == bucket)
         traces.append(go.Scatter(name=bucket, x=part["month_end"].to_list(),
-                                 y=[None if v is None else v * 100 for v in part["roll_rate"].to_list()],
+                                 y=[None if v is None else v * 100 for v in part["roll_rate_frac"].to_list()],
                                  line=dict(color=color, width=2)))
     return _figure(traces, height=340, yaxis=dict(title_text="roll rate %", ticksuffix=" %"))
 
@@ -208,8 +206,8 @@ def ecl_bars(matrix: pl.DataFrame, currency: str) -> go.Figure:
     """Gross carrying amount and lifetime ECL per bucket (ECL on its own axis)."""
     x = matrix["bucket"].to_list()
     return _figure([
-        go.Bar(name="Gross carrying amount", x=x, y=matrix["gross_carrying_amount"].to_list(), marker_color=NET),
-        go.Scatter(name="Lifetime ECL", x=x, y=matrix["ecl"].to_list(), mode="lines+markers", yaxis="y2",
+        go.Bar(name="Gross carrying amount", x=x, y=matrix["gross_carrying_amt"].to_list(), marker_color=NET),
+        go.Scatter(name="Lifetime ECL", x=x, y=matrix["ecl_amt"].to_list(), mode="lines+markers", yaxis="y2",
                    line=dict(color=OVERDUE, width=3)),
     ], height=360, currency=currency, xaxis=dict(type="category"),
         yaxis2=dict(title_text=f"ECL ({currency})", overlaying="y", side="right", tickformat="~s",

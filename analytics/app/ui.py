@@ -379,12 +379,12 @@ def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int |
     return event
 
 
-def open_customer_on_select(event: object, frame: pl.DataFrame, as_of: str) -> None:
+def open_customer_on_select(event: object, frame: pl.DataFrame, as_of: date) -> None:
     """When a row of `frame` (with customer_id) is selected, open that customer's credit file."""
     rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
     if rows:
         chosen = frame["customer_id"][rows[0]]
-        st.switch_page("pages/customer.py", query_params={"customer": chosen, "as_of": as_of})
+        st.switch_page("pages/customer.py", query_params={"customer": chosen, "as_of": as_of.isoformat()})
 
 
 PRINT_CSS = """

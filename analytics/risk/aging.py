@@ -102,6 +102,14 @@ def split_table(per_value: pl.DataFrame, labels: list[str], dimension: str) -> p
     )
 
 
+def bucket_shares_pct(split: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
+    """Each row's open items per bucket as a share of that row's open items (credits left out),
+    in percent; 0 for a row without open items. Input: a split_table frame."""
+    items = pl.sum_horizontal(labels)
+    return split.with_columns([pl.when(items > 0).then(pl.col(label) / items * 100).otherwise(0.0).alias(label)
+                               for label in labels])
+
+
 def currency_table(per_currency: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     """Open items per bucket and unused credits per document currency, in that currency, with
     the total in the currency (total_doc_ccy) and in reporting currency (total_amt).

@@ -9,6 +9,7 @@ reporting currency; priority_score 0-100; pd_pct in percent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -30,16 +31,32 @@ def stage_expr(dpd: pl.Expr, stages: tuple[tuple[str, int], ...]) -> pl.Expr:
 class Worklist:
     """What the Collections page and `report collections` show."""
 
-    as_of: str
+    as_of: date
     customers: pl.DataFrame  # one row per customer, highest priority first
     items: pl.DataFrame  # one row per past-due item, with the customer's stage
     stages: pl.DataFrame  # customers and overdue amount per stage, in stage order
+
+    @property
+    def instalments_due_amt(self) -> float:
+        """Instalments of payment plans fallen due (promised) up to the as-of date."""
+        return float(self.customers["instalments_due_amt"].fill_null(0).sum())
+
+    @property
+    def instalments_received_amt(self) -> float:
+        """What was received against those instalments."""
+        return float(self.customers["instalments_received_amt"].fill_null(0).sum())
+
+    @property
+    def instalments_received_pct(self) -> float | None:
+        """Received against promised, in percent (None when nothing has fallen due)."""
+        due = self.instalments_due_amt
+        return self.instalments_received_amt / due * 100 if due else None
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"worklist": self.customers, "stages": self.stages, "items": self.items}
 
 
-def worklist(as_of: str, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy,
+def worklist(as_of: date, items: pl.DataFrame, customers: pl.DataFrame, policy: Policy,
              instalments: pl.DataFrame | None = None) -> Worklist:
     """Prioritise past-due customers and stage them by their most overdue item as the policy's
     dispute rule reads it (analytics.risk.ledger: by default undisputed items only).

@@ -7,6 +7,7 @@ Amounts are in reporting currency; `_pct` columns are in percent (0-100).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -66,6 +67,8 @@ def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         has_limit.alias("has_limit"),
         holder.alias("is_line_holder"),
     ).with_columns(
+        # exposure at default: the net exposure (gross less collateral and insurance cover)
+        pl.col("net_exposure_amt").alias("ead_amt"),
         (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("net_exposure_amt")).alias("expected_loss_amt"),
         pl.when(has_limit & (pl.col("limit_amt") > 0))
         .then(line_exposure / pl.col("limit_amt") * 100)
@@ -102,8 +105,21 @@ class ExposureKpis:
         return dict(self.__dict__)
 
 
-def _ratio_pct(num: float, den: float) -> float | None:
-    return None if den == 0 else num / den * 100
+def _ratio_pct_expr(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den != 0).then(num / den * 100)
+
+
+def overdue_share_pct_expr() -> pl.Expr:
+    """Overdue share in percent: overdue AR / open AR after credit balances (null when there is
+    none). Needs columns overdue_amt, open_ar_amt, credit_balance_amt (sums or per row)."""
+    return _ratio_pct_expr(pl.col("overdue_amt"), pl.col("open_ar_amt") - pl.col("credit_balance_amt")) \
+        .alias("overdue_share_pct")
+
+
+def line_utilization_pct_expr() -> pl.Expr:
+    """Utilization of the credit lines in percent: their exposure / their limits (null without
+    limits). Needs columns limited_exposure_amt and limit_amt."""
+    return _ratio_pct_expr(pl.col("limited_exposure_amt"), pl.col("limit_amt")).alias("utilization_pct")
 
 
 def kpis(enriched: pl.DataFrame) -> ExposureKpis:
@@ -123,7 +139,8 @@ def kpis(enriched: pl.DataFrame) -> ExposureKpis:
         (pl.col("over_limit_amt") > 0).sum().alias("customers_over_limit"),
         pl.col("over_limit_amt").sum(),
         (pl.col("gross_exposure_amt") > 0).sum().alias("customers_with_exposure"),
-    ).row(0, named=True)
+    ).with_columns(pl.col("limit_amt").fill_null(0.0)).with_columns(
+        line_utilization_pct_expr(), overdue_share_pct_expr()).row(0, named=True)
     return ExposureKpis(
         gross_exposure_amt=float(s["gross_exposure_amt"]),
         net_exposure_amt=float(s["net_exposure_amt"]),
@@ -131,9 +148,9 @@ def kpis(enriched: pl.DataFrame) -> ExposureKpis:
         credit_balance_amt=float(s["credit_balance_amt"]),
         open_orders_amt=float(s["open_orders_amt"]),
         limit_amt=float(s["limit_amt"] or 0.0),
-        utilization_pct=_ratio_pct(float(s["limited_exposure_amt"]), float(s["limit_amt"] or 0.0)),
+        utilization_pct=s["utilization_pct"],
         overdue_amt=float(s["overdue_amt"]),
-        overdue_share_pct=_ratio_pct(float(s["overdue_amt"]), float(s["open_ar_amt"]) - float(s["credit_balance_amt"])),
+        overdue_share_pct=s["overdue_share_pct"],
         expected_loss_amt=float(s["expected_loss_amt"]),
         customers_over_limit=int(s["customers_over_limit"]),
         over_limit_amt=float(s["over_limit_amt"]),
@@ -180,12 +197,12 @@ def concentration_shares(enriched: pl.DataFrame, key: str) -> pl.DataFrame:
     positive = enriched.filter(pl.col("gross_exposure_amt") > 0)
     per = (positive.select(key, "gross_exposure_amt") if key == "customer_id"  # already one row per customer
            else positive.group_by(key).agg(pl.col("gross_exposure_amt").sum()))
-    return per.with_columns(exposure_share_expr().alias("share"))
+    return per.with_columns(exposure_share_expr().alias("share_frac"))
 
 
 def hhi_of(shares: pl.DataFrame) -> float:
     """Herfindahl-Hirschman index from concentration shares: sum of squared shares (0-1)."""
-    return float((shares["share"] ** 2).sum()) if shares.height else 0.0
+    return float((shares["share_frac"] ** 2).sum()) if shares.height else 0.0
 
 
 def hhi(enriched: pl.DataFrame, key: str) -> float:
@@ -209,7 +226,7 @@ def top_names(enriched: pl.DataFrame, key: str, n: int, shares: pl.DataFrame | N
     )
     return (
         top.join(members, on=key, how="left", maintain_order="left")
-        .with_columns((pl.col("share") * 100).alias("share_pct"))
+        .with_columns((pl.col("share_frac") * 100).alias("share_pct"))
         .with_columns(pl.col("share_pct").cum_sum().alias("cumulative_share_pct"))
         .select(key, "members", "gross_exposure_amt", "net_exposure_amt", "limit_amt", "share_pct",
                 "cumulative_share_pct")
@@ -293,34 +310,42 @@ def largest_exposures(enriched: pl.DataFrame, n: int = 50) -> pl.DataFrame:
 class ExposureView:
     """Everything the Portfolio exposure page and `report exposure` show."""
 
-    as_of: str
+    as_of: date
     currency: str
     kpis: ExposureKpis
     previous_kpis: ExposureKpis | None
-    previous_as_of: str | None
+    previous_as_of: date | None
     breakdowns: dict[str, pl.DataFrame]
     top_customers: pl.DataFrame
     top_groups: pl.DataFrame
-    hhi_customers: float
-    hhi_groups: float
+    hhi_customers_frac: float
+    hhi_groups_frac: float
     utilization: pl.DataFrame
     mitigation: pl.DataFrame
     trend: pl.DataFrame
     largest: pl.DataFrame
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def equivalent_names(self) -> float | None:
+        """1 / HHI of customers: the number of equal exposures with the same concentration."""
+        return 1 / self.hhi_customers_frac if self.hhi_customers_frac else None
+
+    @property
+    def top_share_pct(self) -> float | None:
+        """The share of gross exposure the largest customers (top_customers) hold, in percent."""
+        return float(self.top_customers["share_pct"].sum()) if self.top_customers.height else None
+
     def sparkline(self, column: str, points: int = 13) -> list[float]:
         """The last `points` values of a trend column up to the as-of date (for KPI tiles).
 
-        Ratios follow the tiles' own definitions: overdue share = overdue AR / open AR,
-        utilization = exposure of customers with a limit / their limits.
+        Ratios use the tiles' own expressions (overdue_share_pct_expr, line_utilization_pct_expr).
         """
-        upto = self.trend.filter(pl.col("snapshot_date") <= pl.lit(self.as_of).str.to_date()).tail(points)
+        upto = self.trend.filter(pl.col("snapshot_date") <= pl.lit(self.as_of)).tail(points)
         if column == "overdue_share_pct":
-            items = upto["open_ar_amt"] - upto["credit_balance_amt"]
-            series = (upto["overdue_amt"] / items * 100).fill_nan(None)
+            series = upto.select(overdue_share_pct_expr()).to_series()
         elif column == "utilization_pct":
-            series = (upto["limited_exposure_amt"] / upto["limit_amt"] * 100).fill_nan(None)
+            series = upto.select(line_utilization_pct_expr()).to_series()
         else:
             series = upto[column].cast(pl.Float64)
         return [0.0 if v is None else float(v) for v in series.to_list()]
@@ -333,8 +358,8 @@ class ExposureView:
              else float(self.previous_kpis.as_dict()[k])}  # type: ignore[arg-type]
             for k, v in self.kpis.as_dict().items()
         ]
-        kpi_rows += [{"metric": "hhi_customers", "value": self.hhi_customers, "previous_value": None},
-                     {"metric": "hhi_groups", "value": self.hhi_groups, "previous_value": None}]
+        kpi_rows += [{"metric": "hhi_customers_frac", "value": self.hhi_customers_frac, "previous_value": None},
+                     {"metric": "hhi_groups_frac", "value": self.hhi_groups_frac, "previous_value": None}]
         out = {"kpis": pl.DataFrame(kpi_rows, schema={"metric": pl.String, "value": pl.Float64,
                                                         "previous_value": pl.Float64})}
         out.update({f"by_{k}": v for k, v in self.breakdowns.items()})
@@ -349,8 +374,8 @@ class ExposureView:
         return out
 
 
-def build_view(as_of: str, currency: str, customers: pl.DataFrame, previous: pl.DataFrame | None,
-               previous_as_of: str | None, trend: pl.DataFrame, policy: Policy,
+def build_view(as_of: date, currency: str, customers: pl.DataFrame, previous: pl.DataFrame | None,
+               previous_as_of: date | None, trend: pl.DataFrame, policy: Policy,
                largest_n: int = 50) -> ExposureView:
     """Assemble the exposure view from the customer frames of as-of and the previous month-end."""
     enriched = enrich(customers, policy)
@@ -376,8 +401,8 @@ def build_view(as_of: str, currency: str, customers: pl.DataFrame, previous: pl.
         },
         top_customers=top_names(enriched, "customer_id", policy.top_n, customer_shares),
         top_groups=top_names(enriched, "group_id", policy.top_n, group_shares),
-        hhi_customers=hhi_of(customer_shares),
-        hhi_groups=hhi_of(group_shares),
+        hhi_customers_frac=hhi_of(customer_shares),
+        hhi_groups_frac=hhi_of(group_shares),
         utilization=utilization_bands(enriched, policy.utilization_bands_pct),
         mitigation=mitigation(enriched),
         trend=trend,

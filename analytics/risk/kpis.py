@@ -11,6 +11,7 @@ Credit sales are net: invoices minus credit notes issued in the period.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -22,7 +23,7 @@ FORMULAS: dict[str, str] = {
         "month's sales, subtract the sales and add the month's days; then add (AR left ÷ that month's sales) × "
         "its days."),
     "best_possible_dso_days": "Best possible DSO = not-due AR ÷ net credit sales of the period × days in the period.",
-    "add_days": "Average days delinquent (ADD) = DSO − best possible DSO.",
+    "avg_days_delinquent": "Average days delinquent (ADD) = DSO − best possible DSO.",
     "cei_pct": (
         "Collection effectiveness index = (AR at the start + credit sales − AR at the end) ÷ (AR at the start + "
         "credit sales − not-due AR at the end) × 100, over the period."),
@@ -68,14 +69,14 @@ def countback_dso(ar_amt: float, sales_newest_first: list[float], days_newest_fi
 class KpiValues:
     """The payment KPIs at one date (None where the denominator is zero or missing)."""
 
-    as_of: str
+    as_of: date
     period_days: int
     credit_sales_amt: float
     open_ar_amt: float
     dso_days: float | None
     countback_dso_days: float | None
     best_possible_dso_days: float | None
-    add_days: float | None
+    avg_days_delinquent: float | None
     cei_pct: float | None
     avg_days_to_pay: float | None
     days_beyond_terms: float | None
@@ -102,14 +103,14 @@ def kpis_at(monthly: pl.DataFrame, index: int, months: int) -> KpiValues:
         cei = _ratio(ar_begin + sales - ar, ar_begin + sales - not_due, 100.0)
     settled = float(rows["settled_amt"].sum())
     return KpiValues(
-        as_of=str(at["snapshot_date"]),
+        as_of=at["snapshot_date"],
         period_days=days,
         credit_sales_amt=sales,
         open_ar_amt=ar,
         dso_days=dso,
         countback_dso_days=countback_dso(ar, history["sales_amt"].to_list(), history["period_days"].to_list()),
         best_possible_dso_days=bpdso,
-        add_days=None if dso is None or bpdso is None else dso - bpdso,
+        avg_days_delinquent=None if dso is None or bpdso is None else dso - bpdso,
         cei_pct=cei,
         avg_days_to_pay=_ratio(float(rows["settled_days_to_pay_x_amt"].sum()), settled),
         days_beyond_terms=_ratio(float(rows["settled_days_beyond_x_amt"].sum()), settled),
@@ -122,7 +123,7 @@ def kpis_at(monthly: pl.DataFrame, index: int, months: int) -> KpiValues:
 def kpi_trend(monthly: pl.DataFrame, months: int) -> pl.DataFrame:
     """The KPIs at every date of the monthly series (one row per snapshot date)."""
     records = [kpis_at(monthly, i, months).__dict__ for i in range(monthly.height)]
-    schema = {"as_of": pl.String, "period_days": pl.Int64, "credit_sales_amt": pl.Float64,
+    schema = {"as_of": pl.Date, "period_days": pl.Int64, "credit_sales_amt": pl.Float64,
               "open_ar_amt": pl.Float64, **{name: pl.Float64 for name in KPI_NAMES}}
     frame = pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
-    return frame.with_columns(pl.col("as_of").str.to_date())
+    return frame

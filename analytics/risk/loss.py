@@ -1,5 +1,5 @@
 """The portfolio loss model: the one-factor (Vasicek) closed form and the Monte Carlo with
-industry factors, on arrays of exposure at loss, PD and asset correlation.
+industry factors, on arrays of loss given default in amount (lgd_amt = EAD × LGD), PD and asset correlation.
 
 Definitions: docs/definitions.md (expected loss and portfolio loss). Sources: the
 asset correlation of corporates follows the Basel II IRB formula (BCBS, "International
@@ -42,24 +42,24 @@ def conditional_pd(pd: np.ndarray, rho: np.ndarray, factor: np.ndarray | float) 
     return np.where(pd >= 1, 1.0, np.where(pd <= 0, 0.0, out))
 
 
-def _grouped(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sum exposure over identical (PD, ρ) pairs: the closed form needs one term per pair."""
+def _grouped(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum lgd_amt over identical (PD, ρ) pairs: the closed form needs one term per pair."""
     keys = np.stack([pd, rho], axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    return np.bincount(inverse.ravel(), weights=exposure, minlength=len(uniq)), uniq[:, 0], uniq[:, 1]
+    return np.bincount(inverse.ravel(), weights=lgd_amt, minlength=len(uniq)), uniq[:, 0], uniq[:, 1]
 
 
-def vasicek_quantile(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
-    """α-quantile of loss of a large fine-grained portfolio (exposure = EAD × LGD):
-    Σ exposure · Φ((Φ⁻¹(PD) + √ρ Φ⁻¹(α)) / √(1 − ρ))."""
-    w, p, r = _grouped(exposure, pd, rho)
+def vasicek_quantile(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
+    """α-quantile of loss of a large fine-grained portfolio (lgd_amt = EAD × LGD):
+    Σ lgd_amt · Φ((Φ⁻¹(PD) + √ρ Φ⁻¹(α)) / √(1 − ρ))."""
+    w, p, r = _grouped(lgd_amt, pd, rho)
     return float(np.sum(w * conditional_pd(p, r, -ndtri(alpha))))
 
 
-def vasicek_shortfall(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
+def vasicek_shortfall(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, alpha: float) -> float:
     """Expected shortfall beyond the α-quantile in the same model: the mean of the
     u-quantiles over u in (α, 1), by Gauss-Legendre quadrature."""
-    w, p, r = _grouped(exposure, pd, rho)
+    w, p, r = _grouped(lgd_amt, pd, rho)
     u = alpha + (1 - alpha) * (ES_NODES + 1) / 2
     losses = (w[None, :] * conditional_pd(p[None, :], r[None, :], -ndtri(u)[:, None])).sum(axis=1)
     return float(np.sum(ES_WEIGHTS * losses) / 2)
@@ -78,12 +78,12 @@ class LossDistribution:
     quantile_error: dict[float, float] | None = None  # half-width of a 95 % interval (MC only)
 
     def as_dict(self) -> dict[str, float]:
-        out = {"expected_loss": self.expected_loss}
+        out = {"expected_loss_amt": self.expected_loss}
         for a in QUANTILES:
             t = tag(a)
-            out[f"loss_quantile_{t}"] = self.quantiles[a]
-            out[f"credit_var_{t}"] = self.quantiles[a] - self.expected_loss
-            out[f"expected_shortfall_{t}"] = self.shortfalls[a]
+            out[f"loss_quantile_{t}_amt"] = self.quantiles[a]
+            out[f"credit_var_{t}_amt"] = self.quantiles[a] - self.expected_loss
+            out[f"expected_shortfall_{t}_amt"] = self.shortfalls[a]
         return out
 
 
@@ -91,18 +91,18 @@ def tag(alpha: float) -> str:
     return f"{alpha * 100:g}".replace(".", "_")
 
 
-def closed_form(exposure: np.ndarray, pd: np.ndarray, asset_correlation: float | None) -> LossDistribution:
+def closed_form(lgd_amt: np.ndarray, pd: np.ndarray, asset_correlation: float | None) -> LossDistribution:
     """Expected loss and the fine-grained one-factor quantiles and ES. ρ depends on PD only,
     so the terms are summed per distinct PD first (a handful of grades, not 100k names)."""
     pds, inverse = np.unique(pd, return_inverse=True)
-    weights = np.bincount(inverse.ravel(), weights=exposure, minlength=pds.size)
+    weights = np.bincount(inverse.ravel(), weights=lgd_amt, minlength=pds.size)
     rho = correlations(pds, asset_correlation)
-    el = float(np.sum(exposure * pd))
+    el = float(np.sum(lgd_amt * pd))
     return LossDistribution("closed form", el, {a: vasicek_quantile(weights, pds, rho, a) for a in QUANTILES},
                             {a: vasicek_shortfall(weights, pds, rho, a) for a in QUANTILES})
 
 
-def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
+def simulate_losses(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
                     sector_correlation: float, simulations: int, seed: int, individual_names: int,
                     chunk: int = 1_000, cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """Portfolio losses in `simulations` years. Sector factors Y_s = √ω Z + √(1−ω) η_s
@@ -112,14 +112,14 @@ def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, secto
     `cancelled` is asked between chunks of `chunk` years; when it says so the run stops
     (raises analytics.app.jobs.Cancelled)."""
     rng = np.random.default_rng(seed)
-    live = (exposure > 0) & (pd > 0)
-    exposure, pd, rho, sector = exposure[live], pd[live], rho[live], sector[live]
+    live = (lgd_amt > 0) & (pd > 0)
+    lgd_amt, pd, rho, sector = lgd_amt[live], pd[live], rho[live], sector[live]
     n_sectors = int(sector.max()) + 1 if sector.size else 1
-    order = np.argsort(-exposure, kind="stable")
+    order = np.argsort(-lgd_amt, kind="stable")
     big = order[:individual_names]
     rest = order[individual_names:]
-    w_rest, p_rest, r_rest, s_rest = _group_rest(exposure[rest], pd[rest], rho[rest], sector[rest])
-    e_big, p_big, r_big, s_big = exposure[big], pd[big], rho[big], sector[big]
+    w_rest, p_rest, r_rest, s_rest = _group_rest(lgd_amt[rest], pd[rest], rho[rest], sector[rest])
+    e_big, p_big, r_big, s_big = lgd_amt[big], pd[big], rho[big], sector[big]
     thr_big = ndtri(np.clip(p_big, 1e-300, 1.0))
     sq_big, sd_big = np.sqrt(r_big), np.sqrt(1 - r_big)
     losses = np.empty(simulations)
@@ -142,22 +142,22 @@ def simulate_losses(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, secto
     return losses
 
 
-def _group_rest(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray,
+def _group_rest(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray,
                 sector: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    if exposure.size == 0:
-        return exposure, pd, rho, sector
+    if lgd_amt.size == 0:
+        return lgd_amt, pd, rho, sector
     keys = np.stack([pd, rho, sector.astype(np.float64)], axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    weights = np.bincount(inverse.ravel(), weights=exposure, minlength=len(uniq))
+    weights = np.bincount(inverse.ravel(), weights=lgd_amt, minlength=len(uniq))
     return weights, uniq[:, 0], uniq[:, 1], uniq[:, 2].astype(np.int64)
 
 
-def monte_carlo(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
+def monte_carlo(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np.ndarray,
                 sector_correlation: float, simulations: int, seed: int, individual_names: int,
                 cancelled: Callable[[], bool] | None = None) -> LossDistribution:
     """Quantiles (order statistics), ES (mean of the losses at or beyond the quantile) and a
     95 % interval half-width for each quantile from the binomial order-statistic bounds."""
-    losses = np.sort(simulate_losses(exposure, pd, rho, sector, sector_correlation, simulations, seed,
+    losses = np.sort(simulate_losses(lgd_amt, pd, rho, sector, sector_correlation, simulations, seed,
                                      individual_names, cancelled=cancelled))
     n = losses.size
     quantiles, shortfalls, errors = {}, {}, {}
@@ -169,7 +169,7 @@ def monte_carlo(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: n
         lo, hi = max(0, int(np.floor(k - spread))), min(n - 1, int(np.ceil(k + spread)))
         errors[a] = float(max(losses[hi] - losses[k], losses[k] - losses[lo]))
     counts, edges = np.histogram(losses, bins=60)
-    return LossDistribution("Monte Carlo", float(np.sum(exposure * pd)), quantiles, shortfalls, n,
+    return LossDistribution("Monte Carlo", float(np.sum(lgd_amt * pd)), quantiles, shortfalls, n,
                             (tuple(edges.tolist()), tuple((counts / n).tolist())), errors)
 
 

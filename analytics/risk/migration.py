@@ -62,8 +62,9 @@ def wide(matrix: pl.DataFrame, value: str, scale: tuple[str, ...], with_nr: bool
     return frame.select("from_grade", *[c for c in cols if c in frame.columns])
 
 
-def summary(cohort: pl.DataFrame, scale: tuple[str, ...]) -> dict[str, float]:
-    """Cohort size, upgrades, downgrades, stable, defaults and NR, with notches moved."""
+def summary(cohort: pl.DataFrame, scale: tuple[str, ...]) -> dict[str, float | None]:
+    """Cohort size, upgrades, downgrades, stable (count and percent of the cohort), defaults and
+    NR, with notches moved."""
     moved = with_notches(cohort, scale)
     rated = moved.filter(pl.col("to_grade") != NR)
     ups = rated.filter(pl.col("notches") < 0)
@@ -75,6 +76,7 @@ def summary(cohort: pl.DataFrame, scale: tuple[str, ...]) -> dict[str, float]:
         "upgrades": ups.height,
         "downgrades": downs.height,
         "stable": rated.filter(pl.col("notches") == 0).height,
+        "stable_pct": rated.filter(pl.col("notches") == 0).height / n * 100 if n else None,
         "defaults": moved.filter(pl.col("to_grade") == scale[-1]).height,
         "not_rated": moved.filter(pl.col("to_grade") == NR).height,
         "notches_up": int(-ups["notches"].sum()) if ups.height else 0,

@@ -44,7 +44,7 @@ def roll_rates(transitions: pl.DataFrame, n_buckets: int) -> pl.DataFrame:
         skeleton.join(agg.with_columns(pl.col("from_idx").cast(pl.Int64)), on="from_idx", how="left")
         .with_columns(pl.col("from_amt", "basis_amt", "rolled_amt").fill_null(0.0))
         .with_columns(
-            pl.when(pl.col("basis_amt") > 0).then(pl.col("rolled_amt") / pl.col("basis_amt")).alias("roll_rate"))
+            pl.when(pl.col("basis_amt") > 0).then(pl.col("rolled_amt") / pl.col("basis_amt")).alias("roll_rate_frac"))
         .sort("from_idx")
     )
 
@@ -56,7 +56,7 @@ def monthly_roll_rates(transitions: pl.DataFrame, n_buckets: int) -> pl.DataFram
         pl.lit(m).alias("month_end")) for m in months]
     return pl.concat(frames) if frames else pl.DataFrame(
         schema={"from_idx": pl.Int64, "from_amt": pl.Float64, "basis_amt": pl.Float64, "rolled_amt": pl.Float64,
-                "roll_rate": pl.Float64, "month_end": pl.Date})
+                "roll_rate_frac": pl.Float64, "month_end": pl.Date})
 
 
 def loss_rates(roll: list[float | None]) -> list[float | None]:
@@ -108,24 +108,29 @@ def parse_buckets(text: str) -> tuple[int, ...]:
 class ProvisionMatrix:
     """The provision matrix at one date: per bucket balance, loss rate and ECL; totals."""
 
-    buckets: pl.DataFrame  # bucket, gross_carrying_amount, loss_rate, ecl
+    buckets: pl.DataFrame  # bucket, gross_carrying_amt, loss_rate_frac, ecl_amt
     overlay_factor: float
     source: str  # "derived from roll rates" or "entered"
 
     @property
     def total_gross(self) -> float:
-        return float(self.buckets["gross_carrying_amount"].sum())
+        return float(self.buckets["gross_carrying_amt"].sum())
 
     @property
     def total_ecl(self) -> float:
-        return float(self.buckets["ecl"].sum())
+        return float(self.buckets["ecl_amt"].sum())
+
+    @property
+    def coverage_pct(self) -> float | None:
+        """Total ECL / total gross carrying amount, in percent (None without balances)."""
+        return self.total_ecl / self.total_gross * 100 if self.total_gross else None
 
     def with_total(self) -> pl.DataFrame:
         """The table with a total row (coverage = total ECL / total gross)."""
         total = pl.DataFrame({
-            "bucket": ["total"], "gross_carrying_amount": [self.total_gross],
-            "loss_rate": [self.total_ecl / self.total_gross if self.total_gross else None],
-            "ecl": [self.total_ecl],
+            "bucket": ["total"], "gross_carrying_amt": [self.total_gross],
+            "loss_rate_frac": [self.total_ecl / self.total_gross if self.total_gross else None],
+            "ecl_amt": [self.total_ecl],
         }, schema=self.buckets.schema)
         return pl.concat([self.buckets, total])
 
@@ -140,9 +145,28 @@ def provision_matrix(balances: pl.DataFrame, rates: list[float | None], overlay_
     if len(rates) != balances.height:
         raise ValueError(f"{len(rates)} loss rates for {balances.height} buckets")
     frame = balances.select(
-        pl.col("bucket"), pl.col("outstanding_amt").alias("gross_carrying_amount"),
+        pl.col("bucket"), pl.col("outstanding_amt").alias("gross_carrying_amt"),
     ).with_columns(
-        pl.Series("loss_rate", [None if r is None else min(1.0, r * overlay_factor) for r in rates],
+        pl.Series("loss_rate_frac", [None if r is None else min(1.0, r * overlay_factor) for r in rates],
                   dtype=pl.Float64),
-    ).with_columns((pl.col("gross_carrying_amount") * pl.col("loss_rate")).fill_null(0.0).alias("ecl"))
+    ).with_columns((pl.col("gross_carrying_amt") * pl.col("loss_rate_frac")).fill_null(0.0).alias("ecl_amt"))
     return ProvisionMatrix(frame, overlay_factor, source)
+
+
+def segment_ecl(per_value: pl.DataFrame, loss_rates_used: list[float | None]) -> pl.DataFrame:
+    """ECL by segment: each segment's bucket balances times the matrix's loss rates (fractions),
+    with coverage = ECL / gross carrying amount in percent.
+
+    Input grain: one row per dimension_value per bucket_idx (sql/queries/aging_split.sql).
+    Output: segment, gross_carrying_amt, ecl_amt, coverage_pct; largest balance first."""
+    rate = pl.col("bucket_idx").cast(pl.Int64).replace_strict(
+        {i: (r or 0.0) for i, r in enumerate(loss_rates_used)}, return_dtype=pl.Float64)
+    return (
+        per_value.with_columns((pl.col("outstanding_amt") * rate).alias("ecl_amt"))
+        .group_by("dimension_value")
+        .agg(pl.col("outstanding_amt").sum().alias("gross_carrying_amt"), pl.col("ecl_amt").sum())
+        .with_columns(pl.when(pl.col("gross_carrying_amt") != 0).then(pl.col("ecl_amt") / pl.col("gross_carrying_amt") * 100)
+                      .alias("coverage_pct"))
+        .rename({"dimension_value": "segment"})
+        .sort("gross_carrying_amt", descending=True)
+    )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -47,7 +48,7 @@ WATCH_MIN_SEVERITY = "medium"  # the watchlist count: customers with a hit at me
 class WhatIfInputs:
     """Every customer in scope at one date, as arrays in one order (see views_whatif)."""
 
-    as_of: str
+    as_of: date
     scale: tuple[str, ...]
     policy_pd_pct: np.ndarray  # per grade of the scale
     customers: pl.DataFrame  # customer_id, name, group_id, segment, industry, region, credit_manager, grade
@@ -310,7 +311,7 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
 
     pd_pct = np.where(grade_idx != inputs.grade_idx, inputs.policy_pd_pct[grade_idx], inputs.pd_pct)
     pd_pct = np.minimum(100.0, pd_pct * levers.pd_multiplier) if levers.pd_multiplier != 1.0 else pd_pct
-    expected_loss = pd_pct / 100 * levers.lgd_pct / 100 * net
+    expected_loss = pd_pct / 100 * levers.lgd_pct / 100 * net  # PD × LGD × EAD (EAD: the net exposure)
     rates = np.minimum(1.0, inputs.loss_rates * levers.pd_multiplier)
     ecl = (buckets @ rates) * growth
 
@@ -330,31 +331,30 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
     approval = approval_needed(inputs.limit, limit, inputs.approval_levels)
     severity = watch_severity(inputs, limit, gross, overdue, dpd, grade_idx)
 
-    exposure = net * levers.lgd_pct / 100
     pd = pd_pct / 100
-    loss = closed_form(exposure, pd, levers.asset_correlation)
+    loss = closed_form(lgd_amounts(net, levers.lgd_pct), pd, levers.asset_correlation)
     shares = exposure_shares(gross)
     changed = approval >= 0
     old = np.nan_to_num(inputs.limit)
     new = np.nan_to_num(limit)
     summary: dict[str, float] = {
         "customers_in_scope": float(inputs.size),
-        "total_limit": float(new.sum()),
+        "total_limit_amt": float(new.sum()),
         "customers_limit_up": float(np.sum(changed & (new > old))),
         "customers_limit_down": float(np.sum(changed & (new < old))),
         "customers_no_open_credit": float(np.sum(basis == 8)),
-        "gross_exposure": float(gross.sum()),
-        "net_exposure": float(net.sum()),
-        "overdue": float(overdue.sum()),
+        "gross_exposure_amt": float(gross.sum()),
+        "net_exposure_amt": float(net.sum()),
+        "overdue_amt": float(overdue.sum()),
         "customers_over_limit": float(np.sum(over_limit > 0)),
-        "amount_over_limit": float(over_limit.sum()),
-        "headroom": float(np.sum(np.where(has_limit, np.maximum(np.nan_to_num(limit) - holder_gross, 0.0), 0.0))),
+        "over_limit_amt": float(over_limit.sum()),
+        "headroom_amt": float(np.sum(np.where(has_limit, np.maximum(np.nan_to_num(limit) - holder_gross, 0.0), 0.0))),
         "customers_on_hold": float(on_hold.sum()),
-        "sales_at_risk": float(orders[on_hold].sum()),
+        "sales_at_risk_amt": float(orders[on_hold].sum()),
         **loss.as_dict(),
-        "expected_loss": float(expected_loss.sum()),
-        "ecl": float(ecl.sum()),
-        "hhi": float(np.sum(shares ** 2)),
+        "expected_loss_amt": float(expected_loss.sum()),
+        "ecl_amt": float(ecl.sum()),
+        "hhi_frac": float(np.sum(shares ** 2)),
         "top10_share_pct": float(np.partition(shares, -10)[-10:].sum() * 100 if shares.size > 10 else shares.sum() * 100),
         "largest_share_pct": float(shares.max() * 100) if shares.size else 0.0,
         "watchlist_customers": float(np.sum(severity >= SEVERITIES.index(WATCH_MIN_SEVERITY))),
@@ -363,6 +363,19 @@ def run(inputs: WhatIfInputs, levers: Levers) -> Outcome:
         summary[approval_key(name)] = float(np.sum(approval == i))
     return Outcome(levers, limit, basis, grade_idx, pd_pct, levers.lgd_pct, gross, net, orders, overdue, dpd,
                    over_limit, on_hold, expected_loss, ecl, approval, severity, summary)
+
+
+def lgd_amounts(ead_amt: np.ndarray, lgd_pct: float) -> np.ndarray:
+    """Loss given default in amount per customer: EAD × LGD. EAD is the net exposure (gross
+    exposure less collateral and insurance cover, never below 0); LGD in percent."""
+    return ead_amt * lgd_pct / 100
+
+
+def loss_inputs(outcome: Outcome) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the loss model takes per customer: loss given default in amount (EAD × LGD), PD
+    (a fraction) and the asset correlation."""
+    pd = outcome.pd_pct / 100
+    return lgd_amounts(outcome.net, outcome.lgd_pct), pd, correlations(pd, outcome.levers.asset_correlation)
 
 
 def approval_key(level: str) -> str:

@@ -154,8 +154,7 @@ def exposure_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy) 
     previous = wh.query("exposure_kpi_inputs", as_of=prev_date, **params) if prev_date else None
     trend = wh.query("exposure_trend", as_of=as_of, **params)
     currency = wh.info().get("reporting_currency", policy.reporting_currency)
-    view = build_view(as_of.isoformat(), currency, customers, previous,
-                      prev_date.isoformat() if prev_date else None, trend, policy)
+    view = build_view(as_of, currency, customers, previous, prev_date, trend, policy)
     return attach_labels(view, wh.query("customer_labels", ids=label_ids(view)))
 
 

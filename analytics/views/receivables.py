@@ -42,7 +42,7 @@ def _cube_matches(wh: Warehouse, bounds: tuple[int, ...], key: str = "aging_boun
 class AgingView:
     """Everything the Aging page and `report aging` show, at one date."""
 
-    as_of: str
+    as_of: date
     basis: str  # "due date" or "invoice date"
     distribution: pl.DataFrame  # bucket, outstanding_amt, items, disputed_amt, share_pct
     splits: dict[str, pl.DataFrame]  # dimension -> one row per value, a column per bucket
@@ -144,7 +144,7 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         notes.append("Credits on account (cash on account, credit notes naming no invoice, overpayments) are set "
                      "against each customer's open items, same currency first, undisputed before disputed, oldest "
                      "due first; what is left is the customers' credit balance, on its own line.")
-    return AgingView(as_of.isoformat(), "invoice date" if by_invoice_date else "due date", distribution, splits,
+    return AgingView(as_of, "invoice date" if by_invoice_date else "due date", distribution, splits,
                      trend, headline_shares(monthly), largest, notes)
 
 
@@ -154,7 +154,7 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
 class KpiView:
     """Payment KPIs at as_of and the previous month-end, and their monthly trend."""
 
-    as_of: str
+    as_of: date
     period_months: int
     current: kpis.KpiValues
     previous: kpis.KpiValues | None
@@ -183,7 +183,7 @@ def kpi_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     prev_date = calendar(wh).previous(as_of)
     prev_rows = monthly.with_row_index().filter(pl.col("snapshot_date") == prev_date)
     previous = kpis.kpis_at(monthly, int(prev_rows["index"][0]), months) if prev_rows.height else None
-    return KpiView(as_of.isoformat(), months, kpis.kpis_at(monthly, index, months), previous, trend, monthly)
+    return KpiView(as_of, months, kpis.kpis_at(monthly, index, months), previous, trend, monthly)
 
 
 # ----------------------------------------------------------------------------- roll rates and provisions
@@ -192,13 +192,13 @@ def kpi_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
 class ProvisionView:
     """Roll rates over a window and the provision matrix at as_of (amounts in reporting currency)."""
 
-    as_of: str
-    window: tuple[str, str] | None  # first and last month-end of the roll-rate window
+    as_of: date
+    window: tuple[date, date] | None  # first and last month-end of the roll-rate window
     labels: list[str]
-    roll: pl.DataFrame  # bucket, balance_amt, rolled_amt, roll_rate, derived loss_rate
-    monthly_roll: pl.DataFrame  # month_end, bucket, roll_rate
+    roll: pl.DataFrame  # bucket, balance_amt, rolled_amt, roll_rate_frac, derived loss_rate_frac
+    monthly_roll: pl.DataFrame  # month_end, bucket, roll_rate_frac
     matrix: provisions.ProvisionMatrix
-    by_segment: pl.DataFrame  # segment, gross, ecl, coverage
+    by_segment: pl.DataFrame  # segment, gross_carrying_amt, ecl_amt, coverage_pct
     notes: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pl.DataFrame]:
@@ -254,13 +254,13 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         transitions = wh.query("roll_transitions", bounds=list(bounds), from_month=window[0], to_month=window[1],
                                **params)
     roll = provisions.roll_rates(transitions, n)
-    derived = provisions.loss_rates(roll["roll_rate"].to_list())
-    roll = roll.with_columns(pl.Series("loss_rate", derived, dtype=pl.Float64),
+    derived = provisions.loss_rates(roll["roll_rate_frac"].to_list())
+    roll = roll.with_columns(pl.Series("loss_rate_frac", derived, dtype=pl.Float64),
                              pl.Series("bucket", labels)).select(
-        "bucket", pl.col("from_amt").alias("balance_amt"), "rolled_amt", "roll_rate", "loss_rate")
+        "bucket", pl.col("from_amt").alias("balance_amt"), "rolled_amt", "roll_rate_frac", "loss_rate_frac")
     monthly = provisions.monthly_roll_rates(transitions, n).with_columns(
         pl.col("from_idx").replace_strict(dict(enumerate(labels)), return_dtype=pl.String).alias("bucket")
-    ).select("month_end", "bucket", "roll_rate", pl.col("from_amt").alias("balance_amt"))
+    ).select("month_end", "bucket", "roll_rate_frac", pl.col("from_amt").alias("balance_amt"))
     balances = aging.items_only(aging.distribution(
         wh.query("aging_buckets", as_of=as_of, bounds=list(bounds), by_invoice_date=False, **params), labels))
     used = rates if rates is not None else derived
@@ -271,24 +271,9 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                      "provide nothing: enter the rates, or widen the window.")
     seg = wh.query("aging_split", as_of=as_of, dimension="segment", bounds=list(bounds), by_invoice_date=False,
                    **params)
-    by_segment = segment_ecl(seg.filter(pl.col("bucket_idx") >= 0), matrix.buckets["loss_rate"].to_list())
-    return ProvisionView(as_of.isoformat(), None if window is None else (window[0].isoformat(), window[1].isoformat()),
+    by_segment = provisions.segment_ecl(seg.filter(pl.col("bucket_idx") >= 0), matrix.buckets["loss_rate_frac"].to_list())
+    return ProvisionView(as_of, window,
                          labels, roll, monthly, matrix, by_segment, notes)
-
-
-def segment_ecl(per_value: pl.DataFrame, loss_rates_used: list[float | None]) -> pl.DataFrame:
-    """ECL by segment: each segment's bucket balances times the matrix's loss rates."""
-    rate = pl.col("bucket_idx").cast(pl.Int64).replace_strict(
-        {i: (r or 0.0) for i, r in enumerate(loss_rates_used)}, return_dtype=pl.Float64)
-    return (
-        per_value.with_columns((pl.col("outstanding_amt") * rate).alias("ecl_amt"))
-        .group_by("dimension_value")
-        .agg(pl.col("outstanding_amt").sum().alias("gross_amt"), pl.col("ecl_amt").sum())
-        .with_columns(pl.when(pl.col("gross_amt") != 0).then(pl.col("ecl_amt") / pl.col("gross_amt") * 100)
-                      .alias("coverage_pct"))
-        .rename({"dimension_value": "segment"})
-        .sort("gross_amt", descending=True)
-    )
 
 
 # ----------------------------------------------------------------------------- collections
@@ -300,7 +285,7 @@ def collections_view(wh: Warehouse, as_of: date, filters: Filters, policy: Polic
     items = wh.query("overdue_items", as_of=as_of, **params)
     customers = wh.query("overdue_customers", as_of=as_of, **params)
     instalments = wh.query("instalment_status", as_of=as_of, **params)
-    return worklist(as_of.isoformat(), items, customers, policy, instalments)
+    return worklist(as_of, items, customers, policy, instalments)
 
 
 # ----------------------------------------------------------------------------- reconciliation
@@ -358,7 +343,7 @@ class ReconciliationView:
     """The receivables ledger against the aging and exposure at one date (what a user checks
     against the ERP's trial balance): per document currency and in reporting currency."""
 
-    as_of: str
+    as_of: date
     currency: str
     by_currency: pl.DataFrame  # one row per document currency
     totals: dict[str, float]  # reporting currency: ledger_open_amt, aging_amt, difference_amt
@@ -419,4 +404,4 @@ def reconciliation_view(wh: Warehouse, as_of: date, filters: Filters, policy: Po
     currency = wh.info().get("reporting_currency", policy.reporting_currency)
     order = ["currency", *RECONCILIATION_LINES, "ledger_open_doc_ccy", "aging_doc_ccy", "difference_doc_ccy",
              "rate_to_reporting", "ledger_open_amt", "aging_amt", "credits_amt", "difference_amt", "aging_items"]
-    return ReconciliationView(as_of.isoformat(), currency, by_currency.select(order), totals, bridge, notes)
+    return ReconciliationView(as_of, currency, by_currency.select(order), totals, bridge, notes)

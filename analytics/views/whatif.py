@@ -60,7 +60,7 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
         rows = long["customer_id"].replace_strict(row, default=-1, return_dtype=pl.Int64).to_numpy()
         keep = rows >= 0
         np.add.at(buckets, (rows[keep], long["bucket_idx"].to_numpy()[keep]), long["outstanding_amt"].to_numpy()[keep])
-    rates = np.array([0.0 if r is None else float(r) for r in provisions.matrix.buckets["loss_rate"].to_list()])
+    rates = np.array([0.0 if r is None else float(r) for r in provisions.matrix.buckets["loss_rate_frac"].to_list()])
 
     scale = policy.scale
     grade = customers["grade"].fill_null(policy.unrated_grade)
@@ -80,7 +80,7 @@ def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     industry_code, industries = _codes(customers["industry"])
     region_code, regions = _codes(customers["region"])
     return whatif.WhatIfInputs(
-        as_of=as_of.isoformat(), scale=scale,
+        as_of=as_of, scale=scale,
         policy_pd_pct=np.array([policy.pd_pct[g] for g in scale]),
         customers=customers.select(IDENTITY),
         grade_idx=grade_idx, rated=customers["grade"].is_not_null().to_numpy(),
@@ -171,7 +171,7 @@ class ScenarioView:
 
     def loss_table(self) -> pl.DataFrame:
         """Expected loss, quantiles, VaR and ES: closed form and Monte Carlo, base and scenario."""
-        keys = ["expected_loss", *[k for k in self.scenario.summary if k.startswith(LOSS_PREFIXES)]]
+        keys = ["expected_loss_amt", *[k for k in self.scenario.summary if k.startswith(LOSS_PREFIXES)]]
         mc, base_mc = (self.loss.as_dict() if self.loss else {}), (self.base_loss.as_dict() if self.base_loss else {})
         return pl.DataFrame({
             "measure": keys,
@@ -197,22 +197,16 @@ def _with_loss(outcome: whatif.Outcome, loss: whatif.LossDistribution | None) ->
     out = dict(outcome.summary)
     if loss is not None:
         out.update(loss.as_dict())
-        out["expected_loss"] = outcome.summary["expected_loss"]
+        out["expected_loss_amt"] = outcome.summary["expected_loss_amt"]
     return out
-
-
-def loss_inputs(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome) -> tuple[np.ndarray, ...]:
-    """Exposure at loss (net exposure × LGD), PD and asset correlation per customer."""
-    pd = outcome.pd_pct / 100
-    return outcome.net * outcome.lgd_pct / 100, pd, whatif.correlations(pd, outcome.levers.asset_correlation)
 
 
 def run_monte_carlo(inputs: whatif.WhatIfInputs, outcome: whatif.Outcome,
                     cancelled: Callable[[], bool] | None = None) -> whatif.LossDistribution:
     """The Monte Carlo loss distribution of an outcome, with one factor per industry."""
-    exposure, pd, rho = loss_inputs(inputs, outcome)
+    lgd_amt, pd, rho = whatif.loss_inputs(outcome)
     lv = outcome.levers
-    return whatif.monte_carlo(exposure, pd, rho, inputs.industry_code, lv.sector_correlation, lv.simulations,
+    return whatif.monte_carlo(lgd_amt, pd, rho, inputs.industry_code, lv.sector_correlation, lv.simulations,
                               lv.seed, lv.individual_names, cancelled)
 
 
@@ -233,27 +227,27 @@ def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool
 # summary key -> (label, kind): kind amt (reporting currency), count, pct, ratio
 MEASURES: dict[str, tuple[str, str]] = {
     "customers_in_scope": ("Customers in scope", "count"),
-    "total_limit": ("Total limit", "amt"),
+    "total_limit_amt": ("Total limit", "amt"),
     "customers_limit_up": ("Limits raised", "count"),
     "customers_limit_down": ("Limits cut", "count"),
     "customers_no_open_credit": ("No open credit (below minimum grade)", "count"),
-    "gross_exposure": ("Gross exposure", "amt"),
-    "net_exposure": ("Net exposure", "amt"),
-    "overdue": ("Overdue AR", "amt"),
+    "gross_exposure_amt": ("Gross exposure", "amt"),
+    "net_exposure_amt": ("Net exposure", "amt"),
+    "overdue_amt": ("Overdue AR", "amt"),
     "customers_over_limit": ("Customers over limit", "count"),
-    "amount_over_limit": ("Amount over limit", "amt"),
-    "headroom": ("Headroom (unused limits)", "amt"),
+    "over_limit_amt": ("Amount over limit", "amt"),
+    "headroom_amt": ("Headroom (unused limits)", "amt"),
     "customers_on_hold": ("Customers on credit hold", "count"),
-    "sales_at_risk": ("Sales at risk (open orders on hold)", "amt"),
-    "expected_loss": ("Expected loss", "amt"),
-    "ecl": ("Provision (ECL, provision matrix)", "amt"),
-    "loss_quantile_99": ("Loss quantile 99 %", "amt"),
-    "credit_var_99": ("Credit VaR 99 %", "amt"),
-    "expected_shortfall_99": ("Expected shortfall 99 %", "amt"),
-    "loss_quantile_99_9": ("Loss quantile 99.9 %", "amt"),
-    "credit_var_99_9": ("Credit VaR 99.9 %", "amt"),
-    "expected_shortfall_99_9": ("Expected shortfall 99.9 %", "amt"),
-    "hhi": ("HHI of exposure (0-1)", "ratio"),
+    "sales_at_risk_amt": ("Sales at risk (open orders on hold)", "amt"),
+    "expected_loss_amt": ("Expected loss", "amt"),
+    "ecl_amt": ("Provision (ECL, provision matrix)", "amt"),
+    "loss_quantile_99_amt": ("Loss quantile 99 %", "amt"),
+    "credit_var_99_amt": ("Credit VaR 99 %", "amt"),
+    "expected_shortfall_99_amt": ("Expected shortfall 99 %", "amt"),
+    "loss_quantile_99_9_amt": ("Loss quantile 99.9 %", "amt"),
+    "credit_var_99_9_amt": ("Credit VaR 99.9 %", "amt"),
+    "expected_shortfall_99_9_amt": ("Expected shortfall 99.9 %", "amt"),
+    "hhi_frac": ("HHI of exposure (0-1)", "ratio"),
     "top10_share_pct": ("Top 10 share of exposure", "pct"),
     "largest_share_pct": ("Largest single name share", "pct"),
     "watchlist_customers": (f"On the watchlist ({whatif.WATCH_MIN_SEVERITY} or worse)", "count"),

@@ -6,9 +6,7 @@
 -- grain: one row (overdue_amt: the portfolio's overdue, as the collections worklist adds it up).
 with scoped as (
     select cs.*
-    from customer_snapshot as cs
-    where cs.snapshot_date = $as_of
-        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
+    from customer_snapshot_in_scope($as_of, $scope) as cs
 ),
 final as (
     select

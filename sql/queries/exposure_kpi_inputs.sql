@@ -17,8 +17,6 @@ with final as (
         cs.line_exposure_amt,
         cs.line_holder_id,
         cs.net_exposure_amt
-    from customer_snapshot as cs
-    where cs.snapshot_date = $as_of
-        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
+    from customer_snapshot_in_scope($as_of, $scope) as cs
 )
 select * from final;

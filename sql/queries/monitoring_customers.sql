@@ -12,9 +12,7 @@
 -- grain: one row per customer in the snapshot at $as_of.
 with snap as (
     select cs.*
-    from customer_snapshot as cs
-    where cs.snapshot_date = $as_of
-        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
+    from customer_snapshot_in_scope($as_of, $scope) as cs
 ),
 window_grades as (
     -- the grade in force at the window start and every rating in the window

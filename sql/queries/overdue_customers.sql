@@ -23,9 +23,7 @@ with final as (
         cs.gross_exposure_amt,
         cs.limit_amt,
         cs.net_exposure_amt
-    from customer_snapshot as cs
-    where cs.snapshot_date = $as_of
-        and cs.overdue_amt > 0
-        and in_scope($scope, cs.segment, cs.industry, cs.region, cs.credit_manager, cs.group_id)
+    from customer_snapshot_in_scope($as_of, $scope) as cs
+    where cs.overdue_amt > 0
 )
 select * from final;

@@ -77,11 +77,11 @@ def test_page_renders_with_the_policy_levers(app, scenarios, views):
     assert any("Loss quantiles: Monte Carlo" in c.value for c in at.caption)  # the background run finished
     assert "scenario" not in at.query_params  # the policy needs no link
     s = views(at.query_params["as_of"]).summary
-    assert amount(at, "Total limit") == fmt_amount(s["total_limit"])
+    assert amount(at, "Total limit") == fmt_amount(s["total_limit_amt"])
     assert metric(at, "Over limit") == fmt_int(int(s["customers_over_limit"]))
-    assert amount(at, "Amount over limit") == fmt_amount(s["amount_over_limit"])
-    assert amount(at, "Sales at risk") == fmt_amount(s["sales_at_risk"])
-    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss"])
+    assert amount(at, "Amount over limit") == fmt_amount(s["over_limit_amt"])
+    assert amount(at, "Sales at risk") == fmt_amount(s["sales_at_risk_amt"])
+    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss_amt"])
     assert pd_slider(at).value == 1.0
     assert not scenarios.exists()  # only a save writes the store
 
@@ -96,21 +96,21 @@ def test_tiles_agree_with_the_report(app, scenarios, generated_warehouse, tmp_pa
     assert main(["report", "scenario", "--params", str(empty), "--as-of", at.query_params["as_of"],
                  "--warehouse", str(generated_warehouse), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert amount(at, "Total limit") == fmt_amount(doc["total_limit"])
+    assert amount(at, "Total limit") == fmt_amount(doc["total_limit_amt"])
     assert metric(at, "Over limit") == fmt_int(doc["customers_over_limit"])
-    assert amount(at, "Expected loss") == fmt_amount(doc["expected_loss"])
+    assert amount(at, "Expected loss") == fmt_amount(doc["expected_loss_amt"])
     # the same Monte Carlo (policy seed and simulations) on the page and in the report
-    assert amount(at, "Loss at 99.9 %") == fmt_amount(doc["loss_quantile_99_9"])
-    assert amount(at, "Credit VaR 99.9 %") == fmt_amount(doc["credit_var_99_9"])
+    assert amount(at, "Loss at 99.9 %") == fmt_amount(doc["loss_quantile_99_9_amt"])
+    assert amount(at, "Credit VaR 99.9 %") == fmt_amount(doc["credit_var_99_9_amt"])
 
 
 def test_moving_the_pd_multiplier_raises_the_expected_loss(app, scenarios, views):
     at = open_page(app)
-    before = views(at.query_params["as_of"]).summary["expected_loss"]
+    before = views(at.query_params["as_of"]).summary["expected_loss_amt"]
     assert amount(at, "Expected loss") == fmt_amount(before)
     pd_slider(at).set_value(2.0).run()
     assert_clean(at)
-    after = views(at.query_params["as_of"], PD_TWO).summary["expected_loss"]
+    after = views(at.query_params["as_of"], PD_TWO).summary["expected_loss_amt"]
     assert after > before
     assert amount(at, "Expected loss") == fmt_amount(after)
     tile = next(m for m in at.metric if m.label == "Expected loss (CNY)")
@@ -131,7 +131,7 @@ def test_a_link_opens_its_scenario(app, scenarios, views, how):
     assert not at.warning, [w.value for w in at.warning]
     assert pd_slider(at).value == 2.0
     s = views(at.query_params["as_of"], PD_TWO).summary
-    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss"])
+    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss_amt"])
     assert metric(at, "Over limit") == fmt_int(int(s["customers_over_limit"]))
     assert at.query_params["scenario"] == token
 
@@ -157,8 +157,8 @@ def test_a_damaged_link_is_explained_and_the_policy_shown(app, scenarios, views,
     assert any("The link's scenario could not be read" in w and message in w for w in warnings), warnings
     assert pd_slider(at).value == 1.0
     s = views(at.query_params["as_of"]).summary
-    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss"])
-    assert amount(at, "Total limit") == fmt_amount(s["total_limit"])
+    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss_amt"])
+    assert amount(at, "Total limit") == fmt_amount(s["total_limit_amt"])
     assert "scenario" not in at.query_params  # the bad link is dropped from the address
 
 
@@ -185,7 +185,7 @@ def test_a_saved_scenario_appears_in_the_pickers_and_loads(app, scenarios, views
     assert_clean(fresh)
     assert pd_slider(fresh).value == 2.0
     s = views(fresh.query_params["as_of"], PD_TWO).summary
-    assert amount(fresh, "Expected loss") == fmt_amount(s["expected_loss"])
+    assert amount(fresh, "Expected loss") == fmt_amount(s["expected_loss_amt"])
 
 
 def test_saving_without_a_name_is_refused(app, scenarios):
@@ -202,7 +202,7 @@ def test_a_damaged_store_is_reported_and_the_page_still_works(app, scenarios, vi
     assert not at.exception, [e.value for e in at.exception]
     assert any("cannot be read" in e.value and "fix or remove it" in e.value for e in at.error)
     assert at.selectbox(key="wi_chosen").options == []
-    assert amount(at, "Total limit") == fmt_amount(views(at.query_params["as_of"]).summary["total_limit"])
+    assert amount(at, "Total limit") == fmt_amount(views(at.query_params["as_of"]).summary["total_limit_amt"])
     assert scenarios.read_text(encoding="utf-8") == "{not json"
 
 
@@ -216,7 +216,7 @@ def test_reset_to_policy_from_the_widgets(app, scenarios, views):
     assert pd_slider(at).value == 1.0
     assert next(s for s in at.slider if s.label == "LGD").value == POLICY.lgd_pct
     s = views(at.query_params["as_of"]).summary
-    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss"])
+    assert amount(at, "Expected loss") == fmt_amount(s["expected_loss_amt"])
     assert any("Levers: the credit policy" in c.value for c in at.caption)
     assert "scenario" not in at.query_params
 
@@ -228,5 +228,5 @@ def test_reset_to_policy_after_moving_a_lever(app, scenarios, views):
     at.button(key="wi_reset").click().run()
     assert_clean(at)
     assert pd_slider(at).value == 1.0
-    assert amount(at, "Expected loss") == fmt_amount(views(at.query_params["as_of"]).summary["expected_loss"])
+    assert amount(at, "Expected loss") == fmt_amount(views(at.query_params["as_of"]).summary["expected_loss_amt"])
     assert "scenario" not in at.query_params

@@ -26,7 +26,7 @@ def test_ecl_with_entered_rates_by_hand(capsys, tiny_warehouse):
                        "--rates", "1%,5%,0.5")
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0] == "bucket,gross_carrying_amount,loss_rate,ecl"
+    assert lines[0] == "bucket,gross_carrying_amt,loss_rate_frac,ecl_amt"
     assert lines[1:] == ["not due,0.0,0.01,0.0", "1-30,2000.0,0.05,100.0", "> 30,0.0,0.5,0.0",
                          "total,2000.0,0.05,100.0"]
 

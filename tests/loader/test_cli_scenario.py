@@ -17,8 +17,8 @@ import pytest
 
 from analytics.cli import main
 
-HEADLINE = ["expected_loss", "loss_quantile_99", "loss_quantile_99_9", "credit_var_99_9", "expected_shortfall_99_9",
-            "customers_over_limit", "amount_over_limit", "sales_at_risk", "total_limit"]
+HEADLINE = ["expected_loss_amt", "loss_quantile_99_amt", "loss_quantile_99_9_amt", "credit_var_99_9_amt", "expected_shortfall_99_9_amt",
+            "customers_over_limit", "over_limit_amt", "sales_at_risk_amt", "total_limit_amt"]
 COUNTS = {"customers_over_limit"}
 SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "D")
 
@@ -78,10 +78,10 @@ def test_json_has_the_headline_keys_as_numbers(capsys, tiny_warehouse, tmp_path)
     assert doc["as_of"] == "2024-04-20" and doc["levers"]["pd_multiplier"] == 1.5
     assert doc["loss_model"]["method"] == "Monte Carlo" and doc["loss_model"]["seed"] == 20261125  # the policy's
     assert set(HEADLINE) <= set(doc["base"])
-    assert doc["credit_var_99_9"] == pytest.approx(doc["loss_quantile_99_9"] - doc["expected_loss"])
-    assert doc["loss_quantile_99"] <= doc["loss_quantile_99_9"] <= doc["expected_shortfall_99_9"]
+    assert doc["credit_var_99_9_amt"] == pytest.approx(doc["loss_quantile_99_9_amt"] - doc["expected_loss_amt"])
+    assert doc["loss_quantile_99_amt"] <= doc["loss_quantile_99_9_amt"] <= doc["expected_shortfall_99_9_amt"]
     # by hand: C3 alone, net 1,000 x PD 26.8 % x 1.5 x LGD 45 %
-    assert doc["expected_loss"] == pytest.approx(1000 * 0.268 * 1.5 * 0.45)
+    assert doc["expected_loss_amt"] == pytest.approx(1000 * 0.268 * 1.5 * 0.45)
 
 
 @pytest.mark.parametrize("as_of", ["2024-04-10", "2024-03-31", "2024-03-15"])
@@ -89,21 +89,21 @@ def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tm
     doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", as_of)
     kpis = exposure_kpis(capsys, tiny_warehouse, "--as-of", as_of)
     assert doc["scenario"] == "as today"
-    assert doc["total_limit"] == pytest.approx(kpis["limit_amt"]) == 3000.0  # C1 1,000 + C3 2,000
-    assert doc["expected_loss"] == pytest.approx(kpis["expected_loss_amt"], abs=1e-4)
+    assert doc["total_limit_amt"] == pytest.approx(kpis["limit_amt"]) == 3000.0  # C1 1,000 + C3 2,000
+    assert doc["expected_loss_amt"] == pytest.approx(kpis["expected_loss_amt"], abs=1e-4)
     assert doc["customers_over_limit"] == kpis["customers_over_limit"]
-    assert doc["amount_over_limit"] == pytest.approx(kpis["over_limit_amt"])
-    for key in ("total_limit", "expected_loss", "customers_over_limit", "amount_over_limit", "gross_exposure"):
+    assert doc["over_limit_amt"] == pytest.approx(kpis["over_limit_amt"])
+    for key in ("total_limit_amt", "expected_loss_amt", "customers_over_limit", "over_limit_amt", "gross_exposure_amt"):
         assert doc[key] == pytest.approx(doc["base"][key]), key  # the base is today's portfolio
     assert doc["customers_limit_up"] == doc["customers_limit_down"] == 0
-    assert doc["credit_var_99_9"] == pytest.approx(doc["loss_quantile_99_9"] - doc["expected_loss"])
+    assert doc["credit_var_99_9_amt"] == pytest.approx(doc["loss_quantile_99_9_amt"] - doc["expected_loss_amt"])
 
 
 def test_a_group_line_is_over_its_limit_once(capsys, tiny_warehouse, tmp_path):
     """At 03-31 C1's group line carries C1 (250 + order 300) and C2 (720): 1,270 of 1,000, over
     by 270, counted once; C3 2,400 of 2,000, over by 400. C2 draws on its group's limit."""
     doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", "2024-03-31")
-    assert doc["customers_over_limit"] == 2 and doc["amount_over_limit"] == pytest.approx(670.0)
+    assert doc["customers_over_limit"] == 2 and doc["over_limit_amt"] == pytest.approx(670.0)
     customers = {c["customer_id"]: c for c in doc["customers"]}
     assert customers["C2"]["basis"] == "draws on its group's limit" and customers["C2"]["proposed_limit_amt"] is None
     assert customers["C2"]["utilization_pct"] == pytest.approx(127.0)
@@ -114,29 +114,29 @@ def test_the_policy_levers_differ_from_today(capsys, tiny_warehouse, tmp_path):
     # the policy's limits: the smaller of 20 % of TNW and the purchases basis, rounded down to 10,000;
     # the fixture's amounts are far below 10,000, so every proposed limit is 0 and C3 is over it
     doc = scenario_json(capsys, tiny_warehouse, tmp_path, "")
-    assert doc["base"]["total_limit"] == 3000.0 and doc["total_limit"] == 0.0
-    assert doc["customers_over_limit"] == 1 and doc["amount_over_limit"] == pytest.approx(2000.0)
-    assert doc["expected_loss"] == pytest.approx(doc["base"]["expected_loss"])  # no stress
+    assert doc["base"]["total_limit_amt"] == 3000.0 and doc["total_limit_amt"] == 0.0
+    assert doc["customers_over_limit"] == 1 and doc["over_limit_amt"] == pytest.approx(2000.0)
+    assert doc["expected_loss_amt"] == pytest.approx(doc["base"]["expected_loss_amt"])  # no stress
 
 
 def test_doubling_the_pd_raises_the_loss(capsys, tiny_warehouse, tmp_path):
     one = scenario_json(capsys, tiny_warehouse, tmp_path, "pd_multiplier = 1.0\n")
     two = scenario_json(capsys, tiny_warehouse, tmp_path, "pd_multiplier = 2.0\n")
-    assert two["expected_loss"] == pytest.approx(2 * one["expected_loss"])
+    assert two["expected_loss_amt"] == pytest.approx(2 * one["expected_loss_amt"])
     closed_one, closed_two = one["loss_model"]["closed_form"], two["loss_model"]["closed_form"]
-    assert closed_two["loss_quantile_99_9"] > closed_one["loss_quantile_99_9"]
+    assert closed_two["loss_quantile_99_9_amt"] > closed_one["loss_quantile_99_9_amt"]
     # one name in the Monte Carlo: its 99.9 % quantile is the whole loss (1,000 x 45 %) either way
-    assert two["loss_quantile_99_9"] >= one["loss_quantile_99_9"] == pytest.approx(450.0)
-    assert two["base"]["expected_loss"] == pytest.approx(one["base"]["expected_loss"])  # the base is unstressed
+    assert two["loss_quantile_99_9_amt"] >= one["loss_quantile_99_9_amt"] == pytest.approx(450.0)
+    assert two["base"]["expected_loss_amt"] == pytest.approx(one["base"]["expected_loss_amt"])  # the base is unstressed
 
 
 def test_doubling_the_pd_raises_the_monte_carlo_quantile_on_a_real_portfolio(capsys, generated_warehouse,
                                                                               tmp_path):
     one = scenario_json(capsys, generated_warehouse, tmp_path, "simulations = 5000\n")
     two = scenario_json(capsys, generated_warehouse, tmp_path, "simulations = 5000\npd_multiplier = 2.0\n")
-    assert two["expected_loss"] > one["expected_loss"] > 0
-    assert two["loss_quantile_99_9"] > one["loss_quantile_99_9"]
-    assert two["expected_shortfall_99_9"] > one["expected_shortfall_99_9"]
+    assert two["expected_loss_amt"] > one["expected_loss_amt"] > 0
+    assert two["loss_quantile_99_9_amt"] > one["loss_quantile_99_9_amt"]
+    assert two["expected_shortfall_99_9_amt"] > one["expected_shortfall_99_9_amt"]
 
 
 def test_the_same_seed_gives_the_same_numbers(capsys, tiny_warehouse, tmp_path):
@@ -155,7 +155,7 @@ def test_csv_default_table_and_customers(capsys, tiny_warehouse, tmp_path):
     assert lines[0] == "measure,base,scenario,change"
     rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
     assert set(HEADLINE) <= set(rows)
-    assert float(rows["expected_loss"][2]) == pytest.approx(2 * float(rows["expected_loss"][1]), rel=1e-3)
+    assert float(rows["expected_loss_amt"][2]) == pytest.approx(2 * float(rows["expected_loss_amt"][1]), rel=1e-3)
     code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--table", "customers")
     assert code == 0
     lines = out.strip().splitlines()

@@ -45,12 +45,15 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
               + ") as t(customer_id, rated_on, grade)")
     c.execute("create table customer_dims as select customer_id, coalesce(parent_id, customer_id) as group_id, "
               "segment, industry, region, credit_manager from customers")
-    for macro in ("macros/scope", "macros/periods", "marts/03c_customer_scope"):
+    for macro in ("macros/scope", "macros/periods"):
         c.execute(sql_text(macro))
     # exposure: the 2024-12-31 snapshot is the one in force at the start (not the November one)
-    c.execute("create table customer_snapshot as select * from (values "
+    c.execute("create table customer_snapshot as select t.*, d.segment, d.industry, d.region, d.credit_manager, "
+              "d.group_id from (values "
               "('K1', date '2024-11-30', 1.0), ('K1', date '2024-12-31', 100.0), ('K2', date '2024-12-31', 50.0), "
-              "('K6', date '2024-12-31', 30.0)) as t(customer_id, snapshot_date, gross_exposure_amt)")
+              "('K6', date '2024-12-31', 30.0)) as t(customer_id, snapshot_date, gross_exposure_amt) "
+              "join customer_dims as d using (customer_id)")
+    c.execute(sql_text("marts/14_scope_macros"))  # its table macros need the tables above
     yield c
     c.close()
 

@@ -33,7 +33,7 @@ def test_three_month_kpis_by_hand():
     assert k.period_days == 91 and k.credit_sales_amt == 3100.0
     assert k.dso_days == pytest.approx(1300 / 3100 * 91)          # 38.16
     assert k.best_possible_dso_days == pytest.approx(900 / 3100 * 91)
-    assert k.add_days == pytest.approx(400 / 3100 * 91)           # 11.74
+    assert k.avg_days_delinquent == pytest.approx(400 / 3100 * 91)           # 11.74
     assert k.countback_dso_days == pytest.approx(31 + 100 / 900 * 29)  # 34.22
     assert k.cei_pct is None                                       # no AR before the first month
     assert k.avg_days_to_pay == pytest.approx(61_000 / 1_700)     # 35.88
@@ -52,7 +52,7 @@ def test_one_month_cei_by_hand():
 
 def test_month_without_sales_has_no_dso_and_countback_walks_past_it():
     k = kpis_at(monthly(sales_amt=[1000.0, 900.0, 0.0]), 2, 1)
-    assert k.dso_days is None and k.best_possible_dso_days is None and k.add_days is None
+    assert k.dso_days is None and k.best_possible_dso_days is None and k.avg_days_delinquent is None
     assert k.bad_debt_ratio_pct is None
     # AR 1300: March (0 sales) adds 31 days, February 900 -> 400 left and 29 days, January 1000 > 400
     assert k.countback_dso_days == pytest.approx(31 + 29 + 400 / 1000 * 31)
@@ -61,7 +61,7 @@ def test_month_without_sales_has_no_dso_and_countback_walks_past_it():
 def test_all_paid_gives_zero_dso_and_no_shares():
     k = kpis_at(monthly(open_ar_amt=[0.0, 0.0, 0.0], not_due_amt=[0.0, 0.0, 0.0], over_90_amt=[0.0, 0.0, 0.0]),
                 2, 3)
-    assert k.dso_days == 0.0 and k.countback_dso_days == 0.0 and k.add_days == 0.0
+    assert k.dso_days == 0.0 and k.countback_dso_days == 0.0 and k.avg_days_delinquent == 0.0
     assert k.not_due_pct is None and k.over_90_pct is None
 
 

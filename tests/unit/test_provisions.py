@@ -43,13 +43,13 @@ def test_roll_rates_amount_weighted_over_the_window():
     # the open last bucket: written off 20 of the 50 resolved (d written off, h paid; e still open)
     assert r["basis_amt"].to_list() == [500.0, 100.0, 50.0]
     assert r["rolled_amt"].to_list() == [100.0, 50.0, 20.0]
-    assert r["roll_rate"].to_list() == pytest.approx([0.2, 0.5, 0.4])
+    assert r["roll_rate_frac"].to_list() == pytest.approx([0.2, 0.5, 0.4])
 
 
 def test_monthly_roll_rates():
     m = monthly_roll_rates(transitions(), 3)
-    jan = m.filter(pl.col("month_end") == JAN)["roll_rate"].to_list()
-    feb = m.filter(pl.col("month_end") == FEB)["roll_rate"].to_list()
+    jan = m.filter(pl.col("month_end") == JAN)["roll_rate_frac"].to_list()
+    feb = m.filter(pl.col("month_end") == FEB)["roll_rate_frac"].to_list()
     assert jan == pytest.approx([0.25, 0.8, 0.4])
     assert feb[0] == 0.0 and feb[1] == pytest.approx(0.2) and feb[2] is None  # nothing in > 30 in February
 
@@ -63,24 +63,24 @@ def test_worked_example_of_domain_md():
     balances = pl.DataFrame({"bucket": ["not due", "1-30", "31-60", "> 60"],
                              "outstanding_amt": [800.0, 120.0, 50.0, 30.0]})
     m = provision_matrix(balances, [0.01, 0.05, 0.20, 0.50])
-    assert m.buckets["ecl"].to_list() == pytest.approx([8.0, 6.0, 10.0, 15.0])
+    assert m.buckets["ecl_amt"].to_list() == pytest.approx([8.0, 6.0, 10.0, 15.0])
     assert m.total_ecl == pytest.approx(39.0)
     total = m.with_total().row(-1, named=True)
-    assert total["bucket"] == "total" and total["ecl"] == pytest.approx(39.0)
-    assert total["loss_rate"] == pytest.approx(39.0 / 1000.0)
+    assert total["bucket"] == "total" and total["ecl_amt"] == pytest.approx(39.0)
+    assert total["loss_rate_frac"] == pytest.approx(39.0 / 1000.0)
 
 
 def test_overlay_scales_rates_and_caps_them_at_one():
     balances = pl.DataFrame({"bucket": ["a", "b"], "outstanding_amt": [100.0, 100.0]})
     m = provision_matrix(balances, [0.1, 0.8], overlay_factor=1.5)
-    assert m.buckets["loss_rate"].to_list() == pytest.approx([0.15, 1.0])
+    assert m.buckets["loss_rate_frac"].to_list() == pytest.approx([0.15, 1.0])
     assert m.total_ecl == pytest.approx(115.0)
 
 
 def test_unknown_rate_provides_nothing_but_is_visible():
     balances = pl.DataFrame({"bucket": ["a", "b"], "outstanding_amt": [100.0, 50.0]})
     m = provision_matrix(balances, [None, 0.5])
-    assert m.buckets["loss_rate"][0] is None and m.total_ecl == 25.0
+    assert m.buckets["loss_rate_frac"][0] is None and m.total_ecl == 25.0
 
 
 def test_parse_rates_and_buckets():

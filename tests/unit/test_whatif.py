@@ -110,22 +110,22 @@ def test_neutral_levers_reproduce_todays_portfolio_exactly() -> None:
                          (out.dpd, INPUTS.max_dpd)):
         np.testing.assert_array_equal(mine, theirs)
     s = out.summary
-    assert s["gross_exposure"] == 12_700.0 and s["net_exposure"] == 10_300.0 and s["overdue"] == 4_200.0
-    assert s["total_limit"] == 13_500.0  # 1500 + 8000 + 1500 + 2500; C3 has none
+    assert s["gross_exposure_amt"] == 12_700.0 and s["net_exposure_amt"] == 10_300.0 and s["overdue_amt"] == 4_200.0
+    assert s["total_limit_amt"] == 13_500.0  # 1500 + 8000 + 1500 + 2500; C3 has none
     # EL = PD x LGD x net: 0.0006*.45*800 + 0.0025*.45*6000 + 0 (C3 net 0) + 1*.45*1500 + 0.0002*.45*2000
     #    = 0.216 + 6.75 + 0 + 675 + 0.18 = 682.146
-    assert s["expected_loss"] == float(np.sum(INPUTS.pd_pct / 100 * 45.0 / 100 * INPUTS.net))
-    assert s["expected_loss"] == pytest.approx(682.146)
+    assert s["expected_loss_amt"] == float(np.sum(INPUTS.pd_pct / 100 * 45.0 / 100 * INPUTS.net))
+    assert s["expected_loss_amt"] == pytest.approx(682.146)
     np.testing.assert_array_equal(out.expected_loss, INPUTS.pd_pct / 100 * 45.0 / 100 * INPUTS.net)
     # over limit: C4 2000 - 1500 = 500, C5 3000 - 2500 = 500 (C1 at 80 %, C3 without a limit)
-    assert s["customers_over_limit"] == 2.0 and s["amount_over_limit"] == 1_000.0
-    assert s["headroom"] == 2_300.0  # C1 300 + C2 2000
+    assert s["customers_over_limit"] == 2.0 and s["over_limit_amt"] == 1_000.0
+    assert s["headroom_amt"] == 2_300.0  # C1 300 + C2 2000
     # ECL = buckets @ loss rates: C1 7+15, C2 35+50+100, C3 20+180, C4 1200, C5 0 = 1607
-    assert s["ecl"] == float(np.sum(INPUTS.buckets @ INPUTS.loss_rates))
-    assert s["ecl"] == pytest.approx(1_607.0)
+    assert s["ecl_amt"] == float(np.sum(INPUTS.buckets @ INPUTS.loss_rates))
+    assert s["ecl_amt"] == pytest.approx(1_607.0)
     # holds (dpd > 30 or utilization > 100 %): C2 (45 dpd), C3 (75), C4 (200), C5 (120 %); C1 not
     assert out.on_hold.tolist() == [False, True, True, True, True]
-    assert s["sales_at_risk"] == 4_100.0  # orders 1000 + 100 + 0 + 3000
+    assert s["sales_at_risk_amt"] == 4_100.0  # orders 1000 + 100 + 0 + 3000
     assert out.approval.tolist() == [-1] * 5
     assert s["customers_limit_up"] == s["customers_limit_down"] == 0.0
     assert all(s[whatif.approval_key(name)] == 0.0 for name, _ in APPROVALS)
@@ -224,9 +224,9 @@ def test_pd_multiplier_caps_pd_and_loss_rates_at_100() -> None:
     out = whatif.run(INPUTS, levers(pd_multiplier=5.0))
     np.testing.assert_allclose(out.pd_pct, [0.3, 1.25, 100.0, 100.0, 0.1], rtol=1e-12)
     # EL: .003*.45*800 + .0125*.45*6000 + 0 + 1*.45*1500 + .001*.45*2000 = 1.08 + 33.75 + 675 + 0.9
-    assert out.summary["expected_loss"] == pytest.approx(710.73)
+    assert out.summary["expected_loss_amt"] == pytest.approx(710.73)
     # loss rates x5 capped: .05 .25 1 1 -> C1 35+75, C2 175+250+500, C3 100+300, C4 2000 = 3435
-    assert out.summary["ecl"] == pytest.approx(3_435.0)
+    assert out.summary["ecl_amt"] == pytest.approx(3_435.0)
 
 
 @pytest.mark.parametrize(("change", "grades", "pd"), [
@@ -266,7 +266,7 @@ def test_downgrade_by_grade_table() -> None:
 def test_lgd_and_sales_growth() -> None:
     out = whatif.run(INPUTS, levers(lgd_pct=60.0))
     # .0006*.6*800 + .0025*.6*6000 + 1*.6*1500 + .0002*.6*2000 = 0.288 + 9 + 900 + 0.24
-    assert out.summary["expected_loss"] == pytest.approx(909.528)
+    assert out.summary["expected_loss_amt"] == pytest.approx(909.528)
     assert out.lgd_pct == 60.0
 
     out = whatif.run(INPUTS, levers(sales_growth_pct=20.0))
@@ -274,11 +274,11 @@ def test_lgd_and_sales_growth() -> None:
     # collateral and insurance do not grow: 1440-400, 7200, max(0, 600-600), 2400-500, 3600-1000
     np.testing.assert_allclose(out.net, [1040.0, 7200.0, 0.0, 1900.0, 2600.0])
     np.testing.assert_allclose(out.orders, [240.0, 1200.0, 120.0, 0.0, 3600.0])
-    assert out.summary["overdue"] == pytest.approx(5_040.0)  # 4200 x 1.2
-    assert out.summary["ecl"] == pytest.approx(1_928.4)  # 1607 x 1.2
+    assert out.summary["overdue_amt"] == pytest.approx(5_040.0)  # 4200 x 1.2
+    assert out.summary["ecl_amt"] == pytest.approx(1_928.4)  # 1607 x 1.2
     # limits unchanged: over limit C4 2400-1500, C5 3600-2500 (C1 1440 < 1500)
-    assert out.summary["amount_over_limit"] == pytest.approx(2_000.0)
-    assert out.summary["sales_at_risk"] == pytest.approx(1200 + 120 + 0 + 3600)
+    assert out.summary["over_limit_amt"] == pytest.approx(2_000.0)
+    assert out.summary["sales_at_risk_amt"] == pytest.approx(1200 + 120 + 0 + 3600)
 
 
 def one_customer(buckets: list[float], purchases: float, dpd: float, terms: float = 30) -> whatif.WhatIfInputs:
@@ -307,11 +307,11 @@ def test_payment_delay_ages_the_buckets_by_hand() -> None:
     np.testing.assert_allclose(whatif._aged(inp_nd, inp_nd.terms_days, 15), [[3000.0, 1500.0, 0.0, 0.0]])
 
     out = whatif.run(inp, levers(payment_delay_days=15))
-    assert out.summary["overdue"] == pytest.approx(645.0)  # 195 + 250 + 200
+    assert out.summary["overdue_amt"] == pytest.approx(645.0)  # 195 + 250 + 200
     assert out.gross[0] == pytest.approx(1245.0)  # 1200 + the 45 kept open
     assert out.dpd[0] == 85.0
     # ECL: 600 x .01 + 195 x .05 + 250 x .2 + 200 x .6 = 6 + 9.75 + 50 + 120
-    assert out.summary["ecl"] == pytest.approx(185.75)
+    assert out.summary["ecl_amt"] == pytest.approx(185.75)
     assert out.on_hold[0]  # 85 dpd > 30
 
 
@@ -320,8 +320,8 @@ def test_new_terms_scale_the_not_due_bucket() -> None:
     # C1 (A, 30 days -> 45): not due 700 x 45/30 = 1050; AR 1350, gross 1550, net 1550-400; overdue unchanged
     np.testing.assert_allclose(out.gross, [1550.0, 6000.0, 500.0, 2000.0, 3000.0])
     np.testing.assert_allclose(out.net, [1150.0, 6000.0, 0.0, 1500.0, 2000.0])
-    assert out.summary["overdue"] == pytest.approx(4_200.0)
-    assert out.summary["ecl"] == pytest.approx(1_607.0 + 350 * 0.01)
+    assert out.summary["overdue_amt"] == pytest.approx(4_200.0)
+    assert out.summary["ecl_amt"] == pytest.approx(1_607.0 + 350 * 0.01)
     inp = one_customer([600, 0, 0, 0], purchases=0, dpd=-5.0)
     np.testing.assert_allclose(whatif._aged(inp, np.array([15.0]), 0), [[300.0, 0.0, 0.0, 0.0]])  # 30 -> 15 days
 
@@ -340,7 +340,7 @@ def test_new_terms_scale_the_not_due_bucket() -> None:
 def test_hold_rule_and_sales_at_risk(hold: dict[str, object], held: list[bool], at_risk: float) -> None:
     out = whatif.run(INPUTS, levers(**hold))
     assert out.on_hold.tolist() == held
-    assert out.summary["sales_at_risk"] == at_risk
+    assert out.summary["sales_at_risk_amt"] == at_risk
     assert out.summary["customers_on_hold"] == float(sum(held))
 
 
@@ -360,8 +360,8 @@ def test_approval_level_by_hand() -> None:
 
 
 def _loss_figures(out: whatif.Outcome) -> dict[str, float]:
-    keys = ("expected_loss", "loss_quantile_99", "loss_quantile_99_9", "expected_shortfall_99",
-            "expected_shortfall_99_9")
+    keys = ("expected_loss_amt", "loss_quantile_99_amt", "loss_quantile_99_9_amt", "expected_shortfall_99_amt",
+            "expected_shortfall_99_9_amt")
     return {k: out.summary[k] for k in keys}
 
 
@@ -378,7 +378,7 @@ def test_higher_pd_multiplier_never_lowers_losses(pds: list[float], multipliers:
     for key in lo:  # (grouping equal PDs may reorder a sum: allow rounding)
         assert hi[key] >= lo[key] - 1e-9 * max(1.0, abs(lo[key])), key
     assert np.all(high.expected_loss >= low.expected_loss)
-    assert high.summary["ecl"] >= low.summary["ecl"] - 1e-9
+    assert high.summary["ecl_amt"] >= low.summary["ecl_amt"] - 1e-9
 
 
 def _not_higher(tight: np.ndarray, loose: np.ndarray) -> bool:
@@ -460,8 +460,8 @@ def test_closed_form_by_formula_shortfall_by_quadrature(asset_correlation: float
         assert dist.shortfalls[a] == pytest.approx(es, rel=1e-3)
         assert dist.shortfalls[a] >= dist.quantiles[a] >= dist.expected_loss
     figures = dist.as_dict()
-    assert figures["credit_var_99_9"] == pytest.approx(dist.quantiles[0.999] - dist.expected_loss)
-    assert figures["expected_shortfall_99"] == dist.shortfalls[0.99]
+    assert figures["credit_var_99_9_amt"] == pytest.approx(dist.quantiles[0.999] - dist.expected_loss)
+    assert figures["expected_shortfall_99_amt"] == dist.shortfalls[0.99]
 
 
 # ----------------------------------------------------------------------------- 7. Monte Carlo
@@ -634,7 +634,7 @@ def test_a_group_line_is_measured_against_its_limit_once() -> None:
     inputs = make_inputs(group_rows())
     out = whatif.run(inputs, NEUTRAL)
     assert out.over_limit.tolist() == [600.0, 0.0, 0.0, 500.0, 500.0, 0.0]  # C1's line, C4 2000/1500, C5 3000/2500
-    assert out.summary["customers_over_limit"] == 3.0 and out.summary["amount_over_limit"] == 1600.0
+    assert out.summary["customers_over_limit"] == 3.0 and out.summary["over_limit_amt"] == 1600.0
     assert np.isnan(out.limit[5]) and whatif.BASIS_NAMES[out.basis[5]] == "draws on its group's limit"
     # the utilization hold (> 100 %) holds C6 too: it draws on C1's line at 140 %
     assert out.on_hold.tolist()[5] and out.on_hold.tolist()[0]
