@@ -29,6 +29,19 @@ def test_sql_file_has_header_and_final_cte(path: Path):
         assert re.search(r"select \* from final;\s*$", text), "must end with 'select * from final;'"
 
 
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_sql_header_declares_exactly_the_parameters_it_binds(path: Path):
+    from analytics.data.warehouse import query_parameters
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("-- parameters:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("-- grain:"))
+    declared = set(re.findall(r"\$([a-z_][a-z0-9_]*)", "\n".join(lines[start:end])))
+    used = set(query_parameters("\n".join(lines)))
+    assert declared == used, f"bound but not declared: {sorted(used - declared)}; declared, unused: " \
+                             f"{sorted(declared - used)}"
+
+
 @pytest.fixture(scope="module")
 def sqlfluff_results() -> dict[str, list[str]]:
     """sqlfluff (DuckDB dialect, the rules of .sqlfluff) over every SQL file, once."""

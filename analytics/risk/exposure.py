@@ -66,10 +66,11 @@ def enrich(customers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         pd_pct_expr(policy),
         has_limit.alias("has_limit"),
         holder.alias("is_line_holder"),
-    ).with_columns(
         # exposure at default: the net exposure (gross less collateral and insurance cover)
         pl.col("net_exposure_amt").alias("ead_amt"),
-        (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("net_exposure_amt")).alias("expected_loss_amt"),
+    ).with_columns(
+        # one-year expected loss = PD × LGD × EAD
+        (pl.col("pd_pct") / 100 * policy.lgd_pct / 100 * pl.col("ead_amt")).alias("expected_loss_amt"),
         pl.when(has_limit & (pl.col("limit_amt") > 0))
         .then(line_exposure / pl.col("limit_amt") * 100)
         .when(has_limit & (line_exposure > 0))

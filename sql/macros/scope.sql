@@ -4,8 +4,8 @@
 --          means no filter on that dimension). The list of customers in scope,
 --          customers_in_scope(), reads customer_dims and is built with the marts
 --          (sql/marts/14_scope_macros.sql).
--- parameters: none (the macros take the scope struct as an argument; queries bind it as
---             $scope).
+-- parameters: none (the macros take the scope struct as an argument: the scope parameter
+--             of the queries).
 -- grain: a scalar macro.
 create or replace macro in_scope(scope, value_segment, value_industry, value_region, value_manager, value_group) as
     (len(scope.segments) = 0 or list_contains(scope.segments::varchar[], value_segment))

@@ -6,8 +6,8 @@
 --          else itself), the group every mart carries. A table macro must find its tables when it
 --          is created, so these are built after the marts; a query binds their tables when it
 --          runs, so on an on-demand date (sql/overlay/) they read that date's snapshot.
--- parameters: none (the macros take the as-of date and the scope struct as arguments; queries
---             bind them as $as_of and $scope).
+-- parameters: none (the macros take the as-of date and the scope struct as arguments: the
+--             as_of and scope parameters of the queries).
 -- grain: customers_in_scope: one row per customer in scope; customer_snapshot_in_scope: one row
 --        per customer in scope in the snapshot at the date. key: (customer_id).
 create or replace macro customers_in_scope(scope) as table
