@@ -193,7 +193,7 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         rates = parse_rates(args.rates, len(bounds) + 1) if args.rates else None
         pv = provision_view(wh, as_of, filters, policy, args.window, bounds, rates, args.overlay)
         meta.update(buckets=pv.labels, rates=pv.matrix.source, overlay_factor=pv.matrix.overlay_factor,
-                    roll_window=pv.window, total_ecl=pv.matrix.total_ecl, notes=pv.notes)
+                    roll_window=pv.window, total_ecl_amt=pv.matrix.total_ecl, notes=pv.notes)
         return pv.tables()
     if args.report == "collections":
         return collections_view(wh, as_of, filters, policy).tables()
@@ -275,7 +275,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         filters = _filters(args)
         currency = wh.info().get("reporting_currency", policy.reporting_currency)
         meta: dict[str, object] = {"report": args.report, "as_of": as_of.isoformat(), "currency": currency,
-                                   "warehouse": wh.version, "filters": filters.params()}
+                                   "warehouse": wh.version, "filters": filters.as_dict()}
         tables = _report_tables(args, wh, as_of, filters, policy, meta)
         _write(tables, args.format, args.out, args.table, meta)
     finally:

@@ -26,7 +26,7 @@ def roll_rates(transitions: pl.DataFrame, n_buckets: int) -> pl.DataFrame:
     flow into write-off would understate its loss. Its rate is the share written off
     of the last-bucket balance that was resolved (paid or written off) in the window.
     One row per bucket: from_amt (all balances at m), basis_amt (the denominator),
-    rolled_amt (the numerator), roll_rate.
+    rolled_amt (the numerator), roll_rate_frac.
     """
     last = n_buckets - 1
     is_last = pl.col("from_idx") == last

@@ -32,10 +32,14 @@ class Filters:
     managers: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
 
+    def as_dict(self) -> dict[str, list[str]]:
+        """The five dimensions and their chosen values (for reports' metadata)."""
+        return {name: list(getattr(self, name)) for name in FILTER_DIMENSIONS}
+
     def params(self) -> dict[str, dict[str, list[str]]]:
         """The one bound parameter the scoped queries take: $scope, a struct of five varchar
         lists (sql/macros/scope.sql)."""
-        return {"scope": {name: list(getattr(self, name)) for name in FILTER_DIMENSIONS}}
+        return {"scope": self.as_dict()}
 
     @property
     def is_empty(self) -> bool:

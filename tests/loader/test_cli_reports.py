@@ -37,7 +37,8 @@ def test_ecl_json_has_meta_and_the_matrix(capsys, tiny_warehouse):
     assert code == 0
     doc = json.loads(out)
     assert doc["buckets"] == ["not due", "1-30", "> 30"] and doc["rates"] == "entered"
-    assert doc["total_ecl"] == pytest.approx(100.0)
+    assert doc["total_ecl_amt"] == pytest.approx(100.0)
+    assert doc["filters"] == {"segments": [], "industries": [], "regions": [], "managers": [], "groups": []}
     assert [r["bucket"] for r in doc["provision_matrix"]] == ["not due", "1-30", "> 30", "total"]
 
 
