@@ -61,6 +61,7 @@ SECTIONS = {
                 url_path="watchlist"),
         st.Page("pages/migration.py", title="Rating migration", icon=":material/swap_vert:", url_path="migration"),
         st.Page("pages/reviews.py", title="Review schedule", icon=":material/event_repeat:", url_path="reviews"),
+        st.Page("pages/scoring.py", title="Credit scoring", icon=":material/scoreboard:", url_path="scoring"),
     ],
     "Customers": [
         st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),

@@ -35,6 +35,7 @@ from analytics.views import (
 from analytics.risk.migration import years_before
 from analytics.views.monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
 from analytics.views.receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
+from analytics.views.scoring import scores_view
 from analytics.views.whatif import scenario_view, whatif_inputs
 from analytics.policy.levers import read_scenario_text
 from analytics.data.warehouse import (SAMPLE_DIR, Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path,
@@ -230,6 +231,10 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
                     new_hits=wv.new_hits.height, resolved_hits=wv.resolved.height,
                     notes=wv.notes)
         return wv.tables()
+    if args.report == "scores":
+        sv = scores_view(wh, as_of, filters, policy)
+        meta.update(model="expert scorecard", scored_at=sv.scored_at.isoformat(), notes=sv.notes)
+        return sv.tables()
     if args.report == "scenario":
         return _scenario_tables(args, wh, as_of, filters, policy, meta)
     if args.report == "customer":
@@ -319,7 +324,7 @@ def parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
     rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration",
-                                       "watchlist", "reviews", "scenario", "reconciliation"])
+                                       "watchlist", "reviews", "scenario", "reconciliation", "scores"])
     rp.add_argument("--params", help="scenario: TOML of levers (names as in the policy's [limits] and [stress])")
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="as-of date YYYY-MM-DD: any day up to the extraction date, or a month-end "

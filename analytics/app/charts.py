@@ -385,6 +385,22 @@ def review_bars(counts: pl.DataFrame, currency: str) -> go.Figure:
                    height=320, xaxis=dict(type="category"), yaxis=dict(title_text="customers"), showlegend=False)
 
 
+def grade_distribution(by_grade: pl.DataFrame, currency: str) -> go.Figure:
+    """Customers per model grade (in scale order) as bars, their gross exposure as a line."""
+    grades = by_grade["grade"].to_list()
+    return _figure([
+        go.Bar(name="Customers", x=grades, y=by_grade["customers"].to_list(), marker_color=NET,
+               text=[f"{v:,}" for v in by_grade["customers"].to_list()], textposition="outside", cliponaxis=False,
+               hovertemplate="%{x}: %{y:,} customers<extra></extra>"),
+        go.Scatter(name="Gross exposure", x=grades, y=by_grade["gross_exposure_amt"].to_list(), yaxis="y2",
+                   mode="lines+markers", line=dict(color=LIMIT),
+                   hovertemplate="%{x}: %{y:,.0f} " + currency + "<extra></extra>"),
+    ], height=340, xaxis=dict(type="category", categoryorder="array", categoryarray=grades),
+        yaxis=dict(title_text="customers"),
+        yaxis2=dict(title_text=currency, overlaying="y", side="right", tickformat="~s", showgrid=False,
+                    rangemode="tozero"))
+
+
 def loss_histogram(edges: tuple[float, ...], freq: tuple[float, ...], marks: dict[str, float],
                    currency: str) -> go.Figure:
     """The simulated one-year loss distribution with expected loss, quantiles and ES marked."""

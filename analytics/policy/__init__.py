@@ -15,6 +15,7 @@ from pathlib import Path
 from analytics.risk.aging import bucket_labels
 from analytics.policy.levers import Levers, LeverError, from_policy_doc, parse_approval_levels
 from analytics.risk.reviews import ReviewPolicy
+from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, parse_expert
 from analytics.risk.watchlist import Rule, parse_points, parse_rules
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
@@ -61,6 +62,7 @@ class Policy:
     max_columns: int  # [load]: the most columns a source file may have
     levers: Levers  # the what-if levers of [limits] and [stress]
     approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
+    expert_scorecard: ExpertScorecard  # [scoring]: the expert scorecard and its score bands
 
     @property
     def default_grade(self) -> str:
@@ -221,6 +223,15 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     except LeverError as exc:
         raise PolicyError(f"policy: {exc}") from exc
 
+    scoring = doc.get("scoring")
+    if not isinstance(scoring, dict):
+        raise PolicyError("policy: section [scoring] is missing")
+    try:
+        expert = parse_expert(scoring.get("expert", {}), scoring.get("grade_lower_scores", {}),
+                              tuple(scale), pds, set(CHARACTERISTICS))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise PolicyError(f"policy: {exc}") from exc
+
     return Policy(
         source=source,
         reporting_currency=currency,
@@ -256,6 +267,7 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         max_columns=max_columns,
         levers=levers,
         approval_levels=approvals,
+        expert_scorecard=expert,
     )
 
 

@@ -3,7 +3,7 @@
 --          varchar lists: segments, industries, regions, managers, groups; an empty list
 --          means no filter on that dimension). The list of customers in scope,
 --          customers_in_scope(), reads customer_dims and is built with the marts
---          (sql/marts/14_scope_macros.sql).
+--          (sql/marts/15_scope_macros.sql).
 -- parameters: none (the macros take the scope struct as an argument: the scope parameter
 --             of the queries).
 -- grain: a scalar macro.

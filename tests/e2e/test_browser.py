@@ -214,6 +214,7 @@ def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehous
     ("watchlist", "Watchlist"),
     ("migration", "Rating migration"),
     ("reviews", "Review schedule"),
+    ("scoring", "Credit scoring"),
 ])
 def test_analysis_pages(server, page, path, heading):
     page.goto(f"{server}/{path}")
@@ -292,6 +293,36 @@ def test_whatif_lever_reruns_the_panel_and_the_link_reproduces_it(server, page):
     page.get_by_text("Loss quantiles: Monte Carlo").wait_for(timeout=60_000)
     no_errors(page)
     assert metric_value(page, "Expected loss") == after
+
+
+@pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
+def test_a_scorecard_weight_regrades_the_portfolio(server, browser, size):
+    width, height = (int(v) for v in size.split("x"))
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/scoring")
+        settle(page)
+        no_errors(page)
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
+        assert metric_value(page, "Grades moved") == "0"
+        shot(page, f"scoring_{size}")
+        handle = page.locator('[data-testid="stSlider"]', has_text="Payment history").get_by_role("slider")
+        handle.focus()
+        for _ in range(9):  # 45 % -> 0 %: the other dimensions alone
+            handle.press("ArrowLeft")
+        page.wait_for_function(
+            """() => { const t = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .find(m => m.innerText.includes('Grades moved'));
+                 return t && !t.innerText.includes('Grades moved\\n0'); }""", timeout=30_000)
+        settle(page)
+        no_errors(page)
+        assert int(metric_value(page, "Grades moved").replace(",", "")) > 0
+        # the reasons read as the field reads them, not as column names
+        assert "late_settled_12m_pct" not in page.inner_text("body")
+        shot(page, f"scoring_weights_{size}")
+    finally:
+        ctx.close()
 
 
 # ----------------------------------------------------------------------------- the ledger in the browser

@@ -53,7 +53,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
               "('K1', date '2024-11-30', 1.0), ('K1', date '2024-12-31', 100.0), ('K2', date '2024-12-31', 50.0), "
               "('K6', date '2024-12-31', 30.0)) as t(customer_id, snapshot_date, gross_exposure_amt) "
               "join customer_dims as d using (customer_id)")
-    c.execute(sql_text("marts/14_scope_macros"))  # its table macros need the tables above
+    c.execute(sql_text("marts/15_scope_macros"))  # its table macros need the tables above
     yield c
     c.close()
 

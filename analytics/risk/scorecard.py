@@ -1,0 +1,176 @@
+"""The expert scorecard (docs/definitions.md, Scoring and rating models): dimensions with
+weights, each characteristic binned to points, the total on a 0-1,000 scale, a grade from the
+policy's score bands and the reasons that cost the most points. Pure: it reads one frame of
+characteristics (sql/marts/14_customer_characteristics.sql) and the policy's [scoring] tables.
+
+A characteristic's bins are upper bounds: a value at or below bounds[i] (and above the one
+before) scores points[i]; above the last bound it scores the last points; a missing value
+(null: no settled invoice, no limit, ...) scores the characteristic's own `missing` points,
+never those of a zero. A dimension scores the mean of its characteristics' points (0-100);
+the total = 10 × Σ weight_pct × dimension points / 100, so 1,000 is the best possible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from analytics.risk.scoring import MasterScale
+
+MAX_POINTS = 100.0
+SCALE_MAX = 1_000.0
+# The characteristics on offer: the columns of customer_characteristics (besides its key), each
+# with what it measures (tests/sql/test_characteristics.py checks the list against the mart).
+CHARACTERISTICS: dict[str, str] = {
+    "months_on_book": "months since onboarding (or the first document)",
+    "days_beyond_terms_3m_days": "days paid beyond terms, amount-weighted, 3 months",
+    "days_beyond_terms_6m_days": "days paid beyond terms, amount-weighted, 6 months",
+    "days_beyond_terms_12m_days": "days paid beyond terms, amount-weighted, 12 months",
+    "days_beyond_terms_trend_days": "days beyond terms, 3 months less 12 months",
+    "max_days_past_due_12m_days": "worst days past due at a month-end, 12 months",
+    "late_settled_12m_pct": "invoices settled after their due date, 12 months",
+    "disputed_share_pct": "disputed share of open AR",
+    "overdue_share_pct": "overdue share of open AR",
+    "write_offs_12m_amt": "written off, 12 months",
+    "utilization_pct": "credit line used",
+    "over_limit_months_12m": "month-ends over the line's limit, 12 months",
+    "months_with_sales_12m": "months with sales, 12 months",
+    "sales_12m_amt": "net credit sales, 12 months",
+    "sales_trend_pct": "sales, last 6 months against the 6 before",
+    "sales_volatility_pct": "monthly sales' standard deviation over their mean, 12 months",
+    "sales_share_pct": "share of our net credit sales, 12 months",
+    "events_12m": "adverse events, 12 months",
+    "severe_events_12m": "high or critical adverse events, 12 months",
+    "cover_pct": "exposure covered by collateral and credit insurance",
+}
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    name: str  # a column of customer_characteristics
+    upper_bounds: tuple[float, ...]
+    points: tuple[float, ...]  # one more than upper_bounds
+    missing_points: float
+
+    def points_of(self, values: np.ndarray) -> np.ndarray:
+        """Points per value (NaN = missing)."""
+        v = np.asarray(values, dtype=float)
+        idx = np.searchsorted(np.asarray(self.upper_bounds, dtype=float), v, side="left")
+        out = np.asarray(self.points, dtype=float)[np.minimum(idx, len(self.points) - 1)]
+        return np.where(np.isnan(v), self.missing_points, out)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    weight_pct: float
+    characteristics: tuple[Characteristic, ...]
+
+
+@dataclass(frozen=True)
+class ExpertScorecard:
+    dimensions: tuple[Dimension, ...]
+    master_scale: MasterScale  # score bands -> grades -> PDs (fractions)
+
+    @property
+    def characteristic_names(self) -> list[str]:
+        return [c.name for d in self.dimensions for c in d.characteristics]
+
+    def score(self, characteristics: pl.DataFrame, reasons: int = 3) -> pl.DataFrame:
+        """Every row's points per characteristic (`points_<name>`), per dimension
+        (`<dimension>_points`, 0-100), the score (0-1,000), its grade and PD (pd_frac), and the
+        `reasons` characteristics that cost it the most weighted points (reason_1 ...), best
+        first when tied by scorecard order. Raises KeyError when a characteristic column is
+        missing from the frame."""
+        missing = [n for n in self.characteristic_names if n not in characteristics.columns]
+        if missing:
+            raise KeyError(f"characteristics frame lacks {', '.join(missing)}")
+        n = characteristics.height
+        total = np.zeros(n)
+        columns: dict[str, np.ndarray] = {}
+        lost: list[tuple[str, np.ndarray]] = []  # (characteristic, weighted points lost)
+        for dim in self.dimensions:
+            per_char = []
+            for ch in dim.characteristics:
+                values = characteristics[ch.name].cast(pl.Float64).fill_null(math.nan).to_numpy()
+                pts = ch.points_of(values)
+                columns[f"points_{ch.name}"] = pts
+                per_char.append(pts)
+                share = dim.weight_pct / 100 / len(dim.characteristics) * SCALE_MAX / MAX_POINTS
+                lost.append((ch.name, (max(ch.points) - pts) * share))
+            dim_points = np.mean(per_char, axis=0) if per_char else np.zeros(n)
+            columns[f"{dim.name}_points"] = dim_points
+            total += dim_points * dim.weight_pct / 100 * SCALE_MAX / MAX_POINTS
+        out = characteristics.select([c for c in ("customer_id", "snapshot_date") if c in characteristics.columns])
+        out = out.with_columns([pl.Series(k, v) for k, v in columns.items()])
+        out = out.with_columns(pl.Series("score", total),
+                               pl.Series("grade", self.master_scale.grade(total), dtype=pl.String),
+                               pl.Series("pd_frac", self.master_scale.pd(total)))
+        if reasons and lost:
+            names = np.array([name for name, _ in lost])
+            matrix = np.column_stack([v for _, v in lost])  # rows x characteristics
+            order = np.argsort(-matrix, axis=1, kind="stable")[:, :reasons]
+            for r in range(min(reasons, len(lost))):
+                picked = order[:, r]
+                cost = matrix[np.arange(n), picked]
+                out = out.with_columns(pl.when(pl.Series(cost > 0)).then(pl.Series(names[picked], dtype=pl.String))
+                                       .alias(f"reason_{r + 1}"))
+        return out
+
+
+def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # type: ignore[type-arg]
+                 pd_pct: dict[str, float], known: set[str]) -> ExpertScorecard:
+    """The expert scorecard of the policy's [scoring.expert.<dimension>] tables and the
+    [scoring] grade_lower_scores bands (every grade but the default one, best first, falling).
+    `known`: the characteristic columns on offer. Raises ValueError naming the key at fault."""
+    if not isinstance(section, dict) or not section:
+        raise ValueError("[scoring.expert] needs at least one dimension")
+    dims = []
+    for dim_name, raw in section.items():
+        where = f"[scoring.expert.{dim_name}]"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where} must be a table")
+        weight = raw.get("weight_pct")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
+            raise ValueError(f"{where} weight_pct must be a number in (0, 100]")
+        chars_raw = raw.get("characteristics")
+        if not isinstance(chars_raw, dict) or not chars_raw:
+            raise ValueError(f"{where} needs characteristics")
+        chars = []
+        for name, spec in chars_raw.items():
+            at = f"{where} characteristics.{name}"
+            if name not in known:
+                raise ValueError(f"{at}: unknown characteristic (known: {', '.join(sorted(known))})")
+            if not isinstance(spec, dict):
+                raise ValueError(f"{at} must be a table with bins, points and missing")
+            bins, points, missing = spec.get("bins"), spec.get("points"), spec.get("missing")
+            if not isinstance(bins, list) or not all(isinstance(b, (int, float)) and not isinstance(b, bool)
+                                                     for b in bins):
+                raise ValueError(f"{at} bins must be a list of numbers")
+            if any(a >= b for a, b in zip(bins[:-1], bins[1:])):
+                raise ValueError(f"{at} bins {bins} must be strictly increasing")
+            if not isinstance(points, list) or len(points) != len(bins) + 1 or not all(
+                    isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= MAX_POINTS for p in points):
+                raise ValueError(f"{at} points must be {len(bins) + 1} numbers from 0 to {MAX_POINTS:g} "
+                                 "(one more than bins)")
+            if isinstance(missing, bool) or not isinstance(missing, (int, float)) or not 0 <= missing <= MAX_POINTS:
+                raise ValueError(f"{at} missing must be points from 0 to {MAX_POINTS:g}")
+            chars.append(Characteristic(name, tuple(float(b) for b in bins), tuple(float(p) for p in points),
+                                        float(missing)))
+        dims.append(Dimension(dim_name, float(weight), tuple(chars)))
+    total = sum(d.weight_pct for d in dims)
+    if abs(total - 100.0) > 1e-9:
+        raise ValueError(f"[scoring.expert] weights add up to {total:g} %, not 100 %")
+    graded = [g for g in scale if g != scale[-1]]
+    if not isinstance(grade_bounds, dict) or list(grade_bounds) != graded:
+        raise ValueError(f"[scoring] grade_lower_scores must give, best first, every grade but the default: "
+                         f"{', '.join(graded)}")
+    try:
+        master = MasterScale(tuple(graded), tuple(float(grade_bounds[g]) for g in graded),
+                             tuple(pd_pct[g] / 100 for g in graded))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"[scoring] {exc}") from None
+    return ExpertScorecard(tuple(dims), master)

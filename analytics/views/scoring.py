@@ -1,0 +1,125 @@
+"""Credit scoring views: the expert scorecard applied to every customer in scope at a
+month-end, what the pages and `report scores` show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import polars as pl
+
+from analytics.data.warehouse import Warehouse
+from analytics.policy import Policy
+from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard  # noqa: F401 - named by pages
+from analytics.views import Filters, calendar
+
+SCORE_COLUMNS = ["customer_id", "score", "grade", "pd_pct", "imported_grade", "notches_vs_imported",
+                 "reason_1", "reason_2", "reason_3", "segment", "industry", "gross_exposure_amt"]
+
+
+@dataclass(frozen=True)
+class ScoresView:
+    """The expert scores at one month-end: one row per customer (best score first), the grade
+    distribution in scale order, and the customers whose imported grade differs."""
+
+    as_of: date
+    scored_at: date  # the month-end whose characteristics were scored
+    scores: pl.DataFrame  # SCORE_COLUMNS, plus points per characteristic and per dimension
+    by_grade: pl.DataFrame  # grade, customers, gross_exposure_amt, pd_pct, avg_score
+    differences: pl.DataFrame  # customers whose model grade is more than the policy's notches off
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"scores": self.scores, "by_grade": self.by_grade, "grade_differences": self.differences}
+
+
+def scored_month_end(wh: Warehouse, as_of: date) -> date | None:
+    """The month-end whose characteristics stand for as_of: as_of itself when it is a
+    month-end; for the extraction date the month-end that closes its month (built from the data
+    up to that day); else the month-end before it. None before the first month-end."""
+    cal = calendar(wh)
+    cal.check(as_of)
+    month_ends = sorted(d for d in cal.dates if (d + timedelta(days=1)).day == 1)
+    if as_of == cal.extracted_on:
+        closing = [d for d in month_ends if (d.year, d.month) == (as_of.year, as_of.month)]
+        if closing:
+            return closing[0]
+    earlier = [d for d in month_ends if d <= as_of]
+    return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """The characteristics of every customer in scope at the month-end standing for as_of
+    (read once per date and filter; scoring them is pure and fast)."""
+
+    as_of: date
+    scored_at: date | None
+    frame: pl.DataFrame  # customer_scores_input.sql
+
+
+def score_inputs(wh: Warehouse, as_of: date, filters: Filters) -> ScoreInputs:
+    scored_at = scored_month_end(wh, as_of)
+    frame = (wh.query("customer_scores_input", scored_at=scored_at, **filters.params()) if scored_at
+             else pl.DataFrame())
+    return ScoreInputs(as_of, scored_at, frame)
+
+
+def with_weights(card: ExpertScorecard, weights_pct: dict[str, float]) -> ExpertScorecard:
+    """The scorecard with other dimension weights (a what-if), scaled to add up to 100 %.
+    Raises ValueError when they add up to nothing or name an unknown dimension."""
+    unknown = set(weights_pct) - {d.name for d in card.dimensions}
+    total = sum(weights_pct.get(d.name, d.weight_pct) for d in card.dimensions)
+    if unknown or total <= 0 or any(w < 0 for w in weights_pct.values()):
+        raise ValueError("weights must be >= 0, add up to more than 0 and name the scorecard's dimensions")
+    return replace(card, dimensions=tuple(
+        replace(d, weight_pct=weights_pct.get(d.name, d.weight_pct) / total * 100) for d in card.dimensions))
+
+
+def scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
+                card: ExpertScorecard | None = None, max_notches: int = 2) -> ScoresView:
+    """Score every customer in scope with the expert scorecard (the policy's, or `card`: an
+    edited one) at the month-end standing for as_of. notches_vs_imported: model grade index
+    minus imported grade index (positive = the model grades worse)."""
+    return scores_from(score_inputs(wh, as_of, filters), policy, card, max_notches)
+
+
+def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | None = None,
+                max_notches: int = 2) -> ScoresView:
+    """scores_view on characteristics already read."""
+    card = card or policy.expert_scorecard
+    as_of, scored_at = inputs.as_of, inputs.scored_at
+    empty = ScoresView(as_of, scored_at or as_of, pl.DataFrame(schema={c: pl.String for c in SCORE_COLUMNS}),
+                       pl.DataFrame(), pl.DataFrame(), [])
+    if scored_at is None:
+        return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
+    if inputs.frame.height == 0:
+        return replace(empty, notes=["No customers in scope at this month-end."])
+    inputs_frame = inputs.frame
+    scored = card.score(inputs_frame)
+    rank = {g: i for i, g in enumerate(policy.scale)}
+    frame = (inputs_frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
+             .join(scored, on="customer_id", how="left")
+             .with_columns((pl.col("pd_frac") * 100).alias("pd_pct"),
+                           (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
+                            - pl.col("imported_grade").replace_strict(rank, default=None, return_dtype=pl.Int64))
+                           .alias("notches_vs_imported"))
+             .sort(["score", "customer_id"], descending=[True, False]))
+    for col in ("reason_1", "reason_2", "reason_3"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+    frame = frame.select(*SCORE_COLUMNS, pl.exclude(*SCORE_COLUMNS, "pd_frac", "snapshot_date"))
+    graded = [g for g in policy.scale if g != policy.default_grade]
+    by_grade = (pl.DataFrame({"grade": graded})
+                .join(frame.group_by("grade").agg(pl.len().alias("customers"), pl.col("gross_exposure_amt").sum(),
+                                                  pl.col("score").mean().alias("avg_score")),
+                      on="grade", how="left")
+                .with_columns(pl.col("customers").fill_null(0), pl.col("gross_exposure_amt").fill_null(0.0),
+                              pl.col("grade").replace_strict({g: policy.pd_pct[g] for g in graded}).alias("pd_pct"))
+                .select("grade", "customers", "gross_exposure_amt", "pd_pct", "avg_score"))
+    differences = frame.filter(pl.col("notches_vs_imported").abs() > max_notches).select(
+        "customer_id", "imported_grade", "grade", "notches_vs_imported", "score", "reason_1", "gross_exposure_amt")
+    notes = []
+    if scored_at != as_of:
+        notes.append(f"Scored on the characteristics of {scored_at} (the month-end standing for {as_of}).")
+    return ScoresView(as_of, scored_at, frame, by_grade, differences, notes)
