@@ -233,7 +233,8 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
         return wv.tables()
     if args.report == "scores":
         sv = scores_view(wh, as_of, filters, policy)
-        meta.update(model="expert scorecard", scored_at=sv.scored_at.isoformat(), notes=sv.notes)
+        meta.update(model="expert scorecard", scored_at=sv.scored_at.isoformat() if sv.scored_at else None,
+                    notes=sv.notes)
         return sv.tables()
     if args.report == "scenario":
         return _scenario_tables(args, wh, as_of, filters, policy, meta)

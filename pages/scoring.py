@@ -2,12 +2,11 @@
 behaviour, use of credit, the relationship, disputes and events) at a month-end; the weights
 are a what-if that re-grades the whole portfolio at once."""
 
-import polars as pl
 import streamlit as st
 
 from analytics.app import charts
 from analytics.app.ui import cached_score_inputs, context, fmt_int, fmt_pct, get_policy, kpi, open_customer_on_select, table
-from analytics.views.scoring import CHARACTERISTICS, scores_from, with_weights
+from analytics.views.scoring import scorecard_table, scores_from, with_reason_text, with_weights
 
 ctx = context()
 cur = ctx.currency
@@ -25,12 +24,6 @@ for note in base.notes:
     st.info(note)
 
 
-def reason_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Reasons as the field reads them, not column names."""
-    return frame.with_columns(pl.col(f"reason_{i}").replace_strict(CHARACTERISTICS, default=None).fill_null("—")
-                              for i in (1, 2, 3) if f"reason_{i}" in frame.columns)
-
-
 @st.fragment
 def workbench() -> None:
     st.subheader("Weights: a what-if on the scorecard")
@@ -38,7 +31,7 @@ def workbench() -> None:
     weights = {}
     for col, dim in zip(cols, card.dimensions):
         weights[dim.name] = col.slider(dim.name.replace("_", " ").capitalize() + " (%)", 0, 100,
-                                       int(round(dim.weight_pct)), 5, key=f"sc_w_{dim.name}",
+                                       int(round(dim.weight_pct)), 1, key=f"sc_w_{dim.name}",
                                        help="Weights are scaled to add up to 100 %.")
     if sum(weights.values()) == 0:
         st.warning("All weights are 0: nothing to score. The policy's weights are shown.")
@@ -47,18 +40,14 @@ def workbench() -> None:
     view = scores_from(inputs, policy, edited)
     if view.scores.height == 0:
         return
-    moved = (view.scores.select("customer_id", "grade")
-             .join(base.scores.select("customer_id", pl.col("grade").alias("policy_grade")), on="customer_id")
-             .filter(pl.col("grade") != pl.col("policy_grade")).height)
+    moved = view.grades_moved(base)
     tiles = st.columns(4)
     kpi(tiles[0], "Customers scored", fmt_int(view.scores.height), kind="count",
         help=f"Customers in scope with a snapshot at {view.scored_at}.")
-    kpi(tiles[1], "Median score", fmt_int(round(float(view.scores["score"].median()))),
-        float(view.scores["score"].median() - base.scores["score"].median()), "count", good="up",
-        help="0-1,000; the change is against the policy's weights.")
-    exposure = view.scores["gross_exposure_amt"].fill_null(0).clip(lower_bound=0)
-    weighted = float((view.scores["pd_pct"] * exposure).sum() / exposure.sum()) if exposure.sum() > 0 else None
-    kpi(tiles[2], "Exposure-weighted PD", fmt_pct(weighted, 2), help="Σ PD × gross exposure / Σ gross exposure.")
+    kpi(tiles[1], "Median score", fmt_int(round(view.median_score)), view.median_score - base.median_score, "count",
+        good="up", help="0-1,000; the change is against the policy's weights.")
+    kpi(tiles[2], "Exposure-weighted PD", fmt_pct(view.exposure_weighted_pd_pct, 2),
+        help="Σ PD × gross exposure / Σ gross exposure.")
     kpi(tiles[3], "Grades moved", fmt_int(moved), kind="count",
         help="Customers whose grade with these weights differs from the policy's weights.")
     left, right = st.columns([1, 1])
@@ -66,10 +55,9 @@ def workbench() -> None:
         st.plotly_chart(charts.grade_distribution(view.by_grade, cur), key="sc_grades")
     with right:
         st.markdown("**By grade**")
-        table(view.by_grade.with_columns(pl.col("avg_score").round(0)), f"scores_by_grade_{view.scored_at}",
-              "t_sc_grades", cur, height=300)
+        table(view.by_grade, f"scores_by_grade_{view.scored_at}", "t_sc_grades", cur, height=300)
     st.subheader("Scores")
-    shown = reason_text(view.scores.select("customer_id", "score", "grade", "pd_pct", "imported_grade",
+    shown = with_reason_text(view.scores.select("customer_id", "score", "grade", "pd_pct", "imported_grade",
                                            "notches_vs_imported", "reason_1", "reason_2", "reason_3",
                                            "gross_exposure_amt", "segment"))
     event = table(shown, f"scores_{view.scored_at}", "t_sc_scores", cur, height=420, selectable=True,
@@ -78,19 +66,12 @@ def workbench() -> None:
     st.caption("Reasons: the characteristics that cost the customer the most weighted points. Click a row to open "
                "its credit file.")
     if view.differences.height:
-        st.subheader(f"Model and imported grade more than 2 notches apart ({fmt_int(view.differences.height)})")
-        table(reason_text(view.differences), f"grade_differences_{view.scored_at}", "t_sc_diff", cur, height=300)
+        st.subheader(f"Model and imported grade more than {view.max_notches} notches apart "
+                     f"({fmt_int(view.differences.height)})")
+        table(with_reason_text(view.differences), f"grade_differences_{view.scored_at}", "t_sc_diff", cur, height=300)
 
 
 workbench()
 
 with st.expander("The scorecard: characteristics, bins and points"):
-    rows = []
-    for dim in card.dimensions:
-        for ch in dim.characteristics:
-            edges = ["≤ " + f"{b:g}" for b in ch.upper_bounds] + [f"> {ch.upper_bounds[-1]:g}"]
-            rows.append({"dimension": dim.name.replace("_", " "), "weight_pct": dim.weight_pct,
-                         "characteristic": CHARACTERISTICS[ch.name],
-                         "bins_points": " · ".join(f"{e}: {p:g}" for e, p in zip(edges, ch.points)),
-                         "missing_points": ch.missing_points})
-    table(pl.DataFrame(rows), "expert_scorecard", "t_sc_card", cur)
+    table(scorecard_table(card), "expert_scorecard", "t_sc_card", cur)

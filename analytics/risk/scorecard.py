@@ -42,8 +42,8 @@ CHARACTERISTICS: dict[str, str] = {
     "sales_trend_pct": "sales, last 6 months against the 6 before",
     "sales_volatility_pct": "monthly sales' standard deviation over their mean, 12 months",
     "sales_share_pct": "share of our net credit sales, 12 months",
-    "events_12m": "adverse events, 12 months",
-    "severe_events_12m": "high or critical adverse events, 12 months",
+    "events_12m": "events of any severity, 12 months",
+    "severe_events_12m": "high-severity adverse events, 12 months",
     "cover_pct": "exposure covered by collateral and credit insurance",
 }
 
@@ -121,6 +121,11 @@ class ExpertScorecard:
         return out
 
 
+def _number(value: object) -> bool:
+    """A finite int or float from the policy file (a bool is not a number here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # type: ignore[type-arg]
                  pd_pct: dict[str, float], known: set[str]) -> ExpertScorecard:
     """The expert scorecard of the policy's [scoring.expert.<dimension>] tables and the
@@ -133,6 +138,9 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
         where = f"[scoring.expert.{dim_name}]"
         if not isinstance(raw, dict):
             raise ValueError(f"{where} must be a table")
+        extra = sorted(set(raw) - {"weight_pct", "characteristics"})
+        if extra:
+            raise ValueError(f"{where} has unknown keys {', '.join(extra)} (known: weight_pct, characteristics)")
         weight = raw.get("weight_pct")
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
             raise ValueError(f"{where} weight_pct must be a number in (0, 100]")
@@ -146,17 +154,19 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
                 raise ValueError(f"{at}: unknown characteristic (known: {', '.join(sorted(known))})")
             if not isinstance(spec, dict):
                 raise ValueError(f"{at} must be a table with bins, points and missing")
+            extra = sorted(set(spec) - {"bins", "points", "missing"})
+            if extra:
+                raise ValueError(f"{at} has unknown keys {', '.join(extra)} (known: bins, points, missing)")
             bins, points, missing = spec.get("bins"), spec.get("points"), spec.get("missing")
-            if not isinstance(bins, list) or not all(isinstance(b, (int, float)) and not isinstance(b, bool)
-                                                     for b in bins):
-                raise ValueError(f"{at} bins must be a list of numbers")
+            if not isinstance(bins, list) or not bins or not all(_number(b) for b in bins):
+                raise ValueError(f"{at} bins must be a non-empty list of finite numbers")
             if any(a >= b for a, b in zip(bins[:-1], bins[1:])):
                 raise ValueError(f"{at} bins {bins} must be strictly increasing")
             if not isinstance(points, list) or len(points) != len(bins) + 1 or not all(
-                    isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= MAX_POINTS for p in points):
+                    _number(p) and 0 <= p <= MAX_POINTS for p in points):
                 raise ValueError(f"{at} points must be {len(bins) + 1} numbers from 0 to {MAX_POINTS:g} "
                                  "(one more than bins)")
-            if isinstance(missing, bool) or not isinstance(missing, (int, float)) or not 0 <= missing <= MAX_POINTS:
+            if not _number(missing) or not 0 <= missing <= MAX_POINTS:
                 raise ValueError(f"{at} missing must be points from 0 to {MAX_POINTS:g}")
             chars.append(Characteristic(name, tuple(float(b) for b in bins), tuple(float(p) for p in points),
                                         float(missing)))
@@ -168,6 +178,8 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
     if not isinstance(grade_bounds, dict) or list(grade_bounds) != graded:
         raise ValueError(f"[scoring] grade_lower_scores must give, best first, every grade but the default: "
                          f"{', '.join(graded)}")
+    if not all(_number(v) for v in grade_bounds.values()):
+        raise ValueError("[scoring] grade_lower_scores must be finite numbers")
     try:
         master = MasterScale(tuple(graded), tuple(float(grade_bounds[g]) for g in graded),
                              tuple(pd_pct[g] / 100 for g in graded))

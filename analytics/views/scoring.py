@@ -13,6 +13,10 @@ from analytics.policy import Policy
 from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard  # noqa: F401 - named by pages
 from analytics.views import Filters, calendar
 
+EMPTY_SCHEMA = {"customer_id": pl.String, "score": pl.Float64, "grade": pl.String, "pd_pct": pl.Float64,
+                "imported_grade": pl.String, "notches_vs_imported": pl.Int64, "reason_1": pl.String,
+                "reason_2": pl.String, "reason_3": pl.String, "segment": pl.String, "industry": pl.String,
+                "gross_exposure_amt": pl.Float64}
 SCORE_COLUMNS = ["customer_id", "score", "grade", "pd_pct", "imported_grade", "notches_vs_imported",
                  "reason_1", "reason_2", "reason_3", "segment", "industry", "gross_exposure_amt"]
 
@@ -23,35 +27,53 @@ class ScoresView:
     distribution in scale order, and the customers whose imported grade differs."""
 
     as_of: date
-    scored_at: date  # the month-end whose characteristics were scored
+    scored_at: date | None  # the month-end whose characteristics were scored (None: none yet)
     scores: pl.DataFrame  # SCORE_COLUMNS, plus points per characteristic and per dimension
     by_grade: pl.DataFrame  # grade, customers, gross_exposure_amt, pd_pct, avg_score
-    differences: pl.DataFrame  # customers whose model grade is more than the policy's notches off
+    differences: pl.DataFrame  # customers whose model grade is more than max_notches off
     notes: list[str] = field(default_factory=list)
+    max_notches: int = 2
+
+    @property
+    def median_score(self) -> float | None:
+        return float(self.scores["score"].median()) if self.scores.height else None
+
+    @property
+    def exposure_weighted_pd_pct(self) -> float | None:
+        """Σ PD × gross exposure / Σ gross exposure (credit balances count 0), in percent."""
+        if not self.scores.height:
+            return None
+        exposure = self.scores["gross_exposure_amt"].cast(pl.Float64).fill_null(0).clip(lower_bound=0)
+        total = float(exposure.sum())
+        return float((self.scores["pd_pct"].cast(pl.Float64) * exposure).sum() / total) if total > 0 else None
+
+    def grades_moved(self, other: ScoresView) -> int:
+        """How many customers this view grades differently from `other` (same customers)."""
+        if not self.scores.height or not other.scores.height:
+            return 0
+        return (self.scores.select("customer_id", "grade")
+                .join(other.scores.select("customer_id", pl.col("grade").alias("other_grade")), on="customer_id")
+                .filter(pl.col("grade") != pl.col("other_grade")).height)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"scores": self.scores, "by_grade": self.by_grade, "grade_differences": self.differences}
 
 
 def scored_month_end(wh: Warehouse, as_of: date) -> date | None:
-    """The month-end whose characteristics stand for as_of: as_of itself when it is a
-    month-end; for the extraction date the month-end that closes its month (built from the data
-    up to that day); else the month-end before it. None before the first month-end."""
+    """The month-end whose characteristics stand for as_of: the last complete month-end on or
+    before it (as_of itself when it is one). A month still open on the extraction date is not
+    scored: its snapshot ages items at the month's end, and the next export changes it. None
+    before the first month-end."""
     cal = calendar(wh)
     cal.check(as_of)
-    month_ends = sorted(d for d in cal.dates if (d + timedelta(days=1)).day == 1)
-    if as_of == cal.extracted_on:
-        closing = [d for d in month_ends if (d.year, d.month) == (as_of.year, as_of.month)]
-        if closing:
-            return closing[0]
-    earlier = [d for d in month_ends if d <= as_of]
-    return earlier[-1] if earlier else None
+    earlier = [d for d in cal.dates if (d + timedelta(days=1)).day == 1 and d <= min(as_of, cal.extracted_on)]
+    return max(earlier) if earlier else None
 
 
 @dataclass(frozen=True)
 class ScoreInputs:
-    """The characteristics of every customer in scope at the month-end standing for as_of
-    (read once per date and filter; scoring them is pure and fast)."""
+    """The characteristics of every customer in scope at the last complete month-end on or
+    before as_of (read once per date and filter; scoring them is pure and fast)."""
 
     as_of: date
     scored_at: date | None
@@ -79,7 +101,8 @@ def with_weights(card: ExpertScorecard, weights_pct: dict[str, float]) -> Expert
 def scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                 card: ExpertScorecard | None = None, max_notches: int = 2) -> ScoresView:
     """Score every customer in scope with the expert scorecard (the policy's, or `card`: an
-    edited one) at the month-end standing for as_of. notches_vs_imported: model grade index
+    edited one) at the last complete month-end on or before as_of (scored_month_end).
+    notches_vs_imported: model grade index
     minus imported grade index (positive = the model grades worse)."""
     return scores_from(score_inputs(wh, as_of, filters), policy, card, max_notches)
 
@@ -89,8 +112,8 @@ def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | Non
     """scores_view on characteristics already read."""
     card = card or policy.expert_scorecard
     as_of, scored_at = inputs.as_of, inputs.scored_at
-    empty = ScoresView(as_of, scored_at or as_of, pl.DataFrame(schema={c: pl.String for c in SCORE_COLUMNS}),
-                       pl.DataFrame(), pl.DataFrame(), [])
+    empty = ScoresView(as_of, scored_at, pl.DataFrame(schema=EMPTY_SCHEMA), pl.DataFrame(), pl.DataFrame(), [],
+                       max_notches)
     if scored_at is None:
         return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
     if inputs.frame.height == 0:
@@ -112,14 +135,37 @@ def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | Non
     graded = [g for g in policy.scale if g != policy.default_grade]
     by_grade = (pl.DataFrame({"grade": graded})
                 .join(frame.group_by("grade").agg(pl.len().alias("customers"), pl.col("gross_exposure_amt").sum(),
-                                                  pl.col("score").mean().alias("avg_score")),
+                                                  pl.col("score").mean().round(0).alias("avg_score")),
                       on="grade", how="left")
                 .with_columns(pl.col("customers").fill_null(0), pl.col("gross_exposure_amt").fill_null(0.0),
                               pl.col("grade").replace_strict({g: policy.pd_pct[g] for g in graded}).alias("pd_pct"))
                 .select("grade", "customers", "gross_exposure_amt", "pd_pct", "avg_score"))
-    differences = frame.filter(pl.col("notches_vs_imported").abs() > max_notches).select(
+    # a customer imported in default is not a model difference: a default is observed, never scored
+    differences = frame.filter((pl.col("notches_vs_imported").abs() > max_notches)
+                               & (pl.col("imported_grade") != policy.default_grade)).select(
         "customer_id", "imported_grade", "grade", "notches_vs_imported", "score", "reason_1", "gross_exposure_amt")
     notes = []
     if scored_at != as_of:
-        notes.append(f"Scored on the characteristics of {scored_at} (the month-end standing for {as_of}).")
-    return ScoresView(as_of, scored_at, frame, by_grade, differences, notes)
+        notes.append(f"Scored on the characteristics of {scored_at}, the last complete month-end on or before "
+                     f"{as_of}.")
+    return ScoresView(as_of, scored_at, frame, by_grade, differences, notes, max_notches)
+
+
+def with_reason_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """The reason columns as the field reads them (CHARACTERISTICS), "—" where none."""
+    return frame.with_columns(pl.col(f"reason_{i}").replace_strict(CHARACTERISTICS, default=None).fill_null("—")
+                              for i in (1, 2, 3) if f"reason_{i}" in frame.columns)
+
+
+def scorecard_table(card: ExpertScorecard) -> pl.DataFrame:
+    """The scorecard as a table: one row per characteristic with its dimension and weight,
+    its bins and their points, and the points of a missing value."""
+    rows = []
+    for dim in card.dimensions:
+        for ch in dim.characteristics:
+            edges = [f"≤ {b:g}" for b in ch.upper_bounds] + [f"> {ch.upper_bounds[-1]:g}"]
+            rows.append({"dimension": dim.name.replace("_", " "), "weight_pct": dim.weight_pct,
+                         "characteristic": CHARACTERISTICS[ch.name],
+                         "bins_points": " · ".join(f"{e}: {p:g}" for e, p in zip(edges, ch.points)),
+                         "missing_points": ch.missing_points})
+    return pl.DataFrame(rows)

@@ -6,7 +6,7 @@
 --          relationship (months on book, months with sales, sales over 12 months, their trend,
 --          volatility and share of our sales), adverse events in 12 months and the cover by
 --          collateral and insurance. A window of N months is the month-end and the N - 1
---          before it (fewer for a young customer: months_on_book says how many). Null is a
+--          before it (fewer for a young customer: months_on_book + 1 of them). Null is a
 --          state of its own (no settled invoice, no limit, no open items), never a zero.
 -- parameters: none.
 -- grain: one row per customer per month-end snapshot. key: (customer_id, snapshot_date).
@@ -36,7 +36,10 @@ settled_counts as (
         count(*) as settled_invoices,
         count(*) filter (where f.settled_on > f.due_date) as settled_late_invoices
     from invoice_facts as f
+    -- the documents customer_month's days beyond terms weigh: settled by payment, not written
+    -- off, not fully credited
     where f.is_receivable and f.amount > 0 and f.settled_on is not null and f.written_off_doc_ccy = 0
+        and f.credited_doc_ccy < f.amount - 0.005
     group by all
 ),
 event_counts as (
@@ -106,15 +109,18 @@ final as (
     select
         w.customer_id,
         w.snapshot_date,
-        w.month_idx - (year(coalesce(c.onboarded_on, cd.first_document_date)) * 12
-                       + month(coalesce(c.onboarded_on, cd.first_document_date))) as months_on_book,
+        -- from onboarding or the first document, whichever came first (as the snapshots start)
+        w.month_idx - (year(least(c.onboarded_on, cd.first_document_date)) * 12
+                       + month(least(c.onboarded_on, cd.first_document_date))) as months_on_book,
         case when w.settled_3m > 0 then w.beyond_x_3m / w.settled_3m end as days_beyond_terms_3m_days,
         case when w.settled_6m > 0 then w.beyond_x_6m / w.settled_6m end as days_beyond_terms_6m_days,
         case when w.settled_12m > 0 then w.beyond_x_12m / w.settled_12m end as days_beyond_terms_12m_days,
         case when w.settled_3m > 0 and w.settled_12m > 0
                  then w.beyond_x_3m / w.settled_3m - w.beyond_x_12m / w.settled_12m
         end as days_beyond_terms_trend_days,
-        greatest(w.max_days_past_due_12m, 0) as max_days_past_due_12m_days,
+        -- not-due items count 0 days; no open item in 12 months stays missing
+        case when w.max_days_past_due_12m is not null then greatest(w.max_days_past_due_12m, 0) end
+            as max_days_past_due_12m_days,
         case when w.settled_invoices_12m > 0
                  then w.settled_late_invoices_12m / w.settled_invoices_12m * 100
         end as late_settled_12m_pct,

@@ -130,17 +130,19 @@ def test_expert_scores_on_tiny_by_hand(tiny_warehouse: Path, policy):
     wh = Warehouse(tiny_warehouse)
     try:
         view = scores_view(wh, date(2024, 4, 20), Filters(), policy)
-        # the extraction date is scored on the month-end that closes its month (data to 04-20)
-        assert view.scored_at == date(2024, 4, 30)
+        # the extraction date's month is still open: the last complete month-end is scored
+        assert view.scored_at == date(2024, 3, 31)
         c1 = view.scores.filter(pl.col("customer_id") == "C1").row(0, named=True)
-        # payment history: 15.7 days beyond terms 40, worst 15 dpd 80, all late 0, trend 0 80 -> 50;
-        # credit use: utilization 0 % 100, three months over 30 -> 65; relationship: 3 months on
-        # book 20, 2 months with sales 30, volatility 118 % 45 -> 31.67; disputes and events 100
-        # (no open AR: missing scores 100) -> 10 x (0.45 x 50 + 0.15 x 65 + 0.2 x 31.67 + 0.2 x 100)
-        assert c1["score"] == pytest.approx(10 * (0.45 * 50 + 0.15 * 65 + 0.2 * 95 / 3 + 0.2 * 100))
+        # payment history: 11 days beyond terms 65, worst 15 dpd 80, all settled late 0, trend 0 80
+        # -> 56.25; credit use: utilization 127 % 0, three months over the line 30 -> 15;
+        # relationship: 2 months on book 20, 2 months with sales 30, volatility 89 % 75 -> 41.67;
+        # disputes and events 100 -> 10 x (0.45 x 56.25 + 0.15 x 15 + 0.2 x 41.67 + 0.2 x 100)
+        assert c1["score"] == pytest.approx(10 * (0.45 * 56.25 + 0.15 * 15 + 0.2 * 125 / 3 + 0.2 * 100))
         assert c1["grade"] == "BB" and c1["pd_pct"] == pytest.approx(0.72)
         assert c1["imported_grade"] == "BBB" and c1["notches_vs_imported"] == 1
-        assert c1["reason_1"] == "late_settled_12m_pct"  # 0.45 / 4 x 100 x 10 = 112.5 points lost
+        # weighted points lost: all settled late 0.45 / 4 x 100 x 10 = 112.5, then utilization
+        # 0.15 / 2 x 100 x 10 = 75
+        assert (c1["reason_1"], c1["reason_2"]) == ("late_settled_12m_pct", "utilization_pct")
         assert view.by_grade["grade"].to_list() == list(policy.scale[:-1])
         assert view.by_grade["customers"].sum() == 3
         segment = scores_view(wh, date(2024, 4, 20), Filters(segments=("key",)), policy)

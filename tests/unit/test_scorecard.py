@@ -64,6 +64,9 @@ def test_scores_by_hand():
     (lambda s: s["relationship"]["characteristics"].update(shoe_size={"bins": [1], "points": [1, 2], "missing": 0}),
      "unknown characteristic"),
     (lambda s: s["relationship"]["characteristics"]["months_on_book"].update(missing=150), "missing must be"),
+    (lambda s: s["relationship"]["characteristics"]["months_on_book"].update(bins=[float("nan")]), "finite numbers"),
+    (lambda s: s["relationship"]["characteristics"]["months_on_book"].update(mising=10), "unknown keys mising"),
+    (lambda s: s["relationship"].update(wieght_pct=10), "unknown keys wieght_pct"),
 ])
 def test_wrong_tables_are_refused(change, message):
     import copy
@@ -78,6 +81,10 @@ def test_grade_bands_must_cover_the_scale_and_fall():
         sc.parse_expert(SECTION, {"A": 800, "BB": 0}, SCALE, PD_PCT, KNOWN)
     with pytest.raises(ValueError, match="lower score bounds"):
         sc.parse_expert(SECTION, {"A": 500, "BBB": 600, "BB": 0}, SCALE, PD_PCT, KNOWN)
+    with pytest.raises(ValueError, match="finite numbers"):
+        sc.parse_expert(SECTION, {"A": "900", "BBB": 600, "BB": 0}, SCALE, PD_PCT, KNOWN)
+    with pytest.raises(ValueError, match="finite numbers"):
+        sc.parse_expert(SECTION, {"A": True, "BBB": 600, "BB": 0}, SCALE, PD_PCT, KNOWN)
 
 
 def test_a_missing_column_is_named():
