@@ -397,7 +397,7 @@ def grade_distribution(by_grade: pl.DataFrame, currency: str) -> go.Figure:
                    hovertemplate="%{x}: %{y:,.0f} " + currency + "<extra></extra>"),
     ], height=340, xaxis=dict(type="category", categoryorder="array", categoryarray=grades),
         yaxis=dict(title_text="customers"),
-        yaxis2=dict(title_text=currency, overlaying="y", side="right", tickformat="~s", showgrid=False,
+        yaxis2=dict(title_text=currency, overlaying="y", side="right", tickformat=".3~s", showgrid=False,
                     rangemode="tozero"))
 
 

@@ -357,7 +357,9 @@ def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
         if name.endswith("_amt"):
             config[name] = st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
         elif name.endswith("_pct"):
-            config[name] = st.column_config.NumberColumn(label, format="%.3f %%" if "rate" in name else "%.1f %%")
+            # rates and PDs need more digits than shares (a PD of 0.01 % is not 0.0 %)
+            digits = 3 if "rate" in name else 2 if "pd" in name.split("_") else 1
+            config[name] = st.column_config.NumberColumn(label, format=f"%.{digits}f %%")
         elif name.startswith("is_"):
             config[name] = st.column_config.CheckboxColumn(label.removeprefix("is "))
         elif frame.schema[name] in (pl.Float32, pl.Float64):
