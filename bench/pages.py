@@ -158,6 +158,7 @@ def main() -> None:
         "Customer credit file": ("pages/customer.py", {"customer": top_customer}),
         "What-if (Monte Carlo included)": ("pages/whatif.py", {}),
         "Data and policy": ("pages/data.py", {}),
+        "Credit scoring": ("pages/scoring.py", {}),
         f"Portfolio exposure at an on-demand date ({day})": (None, {"as_of": day.isoformat()}),
         f"Receivables aging at an on-demand date ({day})": ("pages/aging.py", {"as_of": day.isoformat()}),
     }

@@ -5,8 +5,10 @@ are a what-if that re-grades the whole portfolio at once."""
 import streamlit as st
 
 from analytics.app import charts
-from analytics.app.ui import cached_score_inputs, context, fmt_int, fmt_pct, get_policy, kpi, open_customer_on_select, table
+from analytics.app.ui import cached_score_inputs, cached_scores_view, context, fmt_int, fmt_pct, get_policy, kpi, open_customer_on_select, table
 from analytics.views.scoring import scorecard_table, scores_from, with_reason_text, with_weights
+
+SHOWN_ROWS = 1_000  # a grid of 100k rows costs the page more than scoring them
 
 ctx = context()
 cur = ctx.currency
@@ -19,7 +21,7 @@ st.caption("The expert scorecard of the credit policy ([scoring]) grades every c
            "trading: each characteristic's value scores the points of its bin (0-100), a dimension the mean of its "
            "characteristics, the score 10 × Σ weight × dimension points (0-1,000); score bands give the grade and "
            "the grade its PD. Characteristics use data up to the scored month-end only.")
-base = scores_from(inputs, policy)
+base = cached_scores_view(ctx.version, ctx.as_of, ctx.filters)
 for note in base.notes:
     st.info(note)
 
@@ -36,8 +38,8 @@ def workbench() -> None:
     if sum(weights.values()) == 0:
         st.warning("All weights are 0: nothing to score. The policy's weights are shown.")
         weights = {d.name: d.weight_pct for d in card.dimensions}
-    edited = with_weights(card, weights)
-    view = scores_from(inputs, policy, edited)
+    unchanged = all(weights[d.name] == d.weight_pct for d in card.dimensions)
+    view = base if unchanged else scores_from(inputs, policy, with_weights(card, weights))
     if view.scores.height == 0:
         return
     moved = view.grades_moved(base)
@@ -60,8 +62,12 @@ def workbench() -> None:
     shown = with_reason_text(view.scores.select("customer_id", "score", "grade", "pd_pct", "imported_grade",
                                            "notches_vs_imported", "reason_1", "reason_2", "reason_3",
                                            "gross_exposure_amt", "segment"))
+    shown = shown.head(SHOWN_ROWS)
     event = table(shown, f"scores_{view.scored_at}", "t_sc_scores", cur, height=420, selectable=True,
                   download=view.scores)
+    if view.scores.height > SHOWN_ROWS:
+        st.caption(f"The table shows the first {SHOWN_ROWS:,} of {view.scores.height:,} customers (best score "
+                   "first); the downloads hold them all.")
     open_customer_on_select(event, shown, ctx.as_of)
     st.caption("Reasons: the characteristics that cost the customer the most weighted points. Click a row to open "
                "its credit file.")

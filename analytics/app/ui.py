@@ -41,7 +41,7 @@ from analytics.views.monitoring import (MigrationView, MonitoringInputs, ReviewV
                                        monitoring_inputs, rating_span, review_view, watchlist_view)
 from analytics.risk.watchlist import Rule
 from analytics.policy.levers import Levers, base_of
-from analytics.views.scoring import ScoreInputs, score_inputs
+from analytics.views.scoring import ScoreInputs, ScoresView, score_inputs, scores_from
 from analytics.views.whatif import ScenarioView, run_monte_carlo, scenario_view, whatif_inputs
 from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
 from analytics.risk import whatif
@@ -295,6 +295,13 @@ def cached_review_view(version: str, as_of: date, filters: Filters) -> ReviewVie
 def cached_score_inputs(version: str, as_of: date, filters: Filters) -> ScoreInputs:
     """The characteristics to score, read once per version, date and filters."""
     return score_inputs(get_warehouse(), as_of, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_scores_view(version: str, as_of: date, filters: Filters) -> ScoresView:
+    """The policy scorecard's grades, once per version, date and filters (the base of the
+    weights what-if)."""
+    return scores_from(cached_score_inputs(version, as_of, filters), get_policy())
 
 
 # ----------------------------------------------------------------------------- app context
