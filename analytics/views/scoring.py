@@ -118,10 +118,9 @@ def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | Non
         return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
     if inputs.frame.height == 0:
         return replace(empty, notes=["No customers in scope at this month-end."])
-    inputs_frame = inputs.frame
-    scored = card.score(inputs_frame)
+    scored = card.score(inputs.frame)
     rank = {g: i for i, g in enumerate(policy.scale)}
-    frame = (inputs_frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
+    frame = (inputs.frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
              .join(scored, on="customer_id", how="left")
              .with_columns((pl.col("pd_frac") * 100).alias("pd_pct"),
                            (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
