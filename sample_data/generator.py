@@ -78,6 +78,7 @@ LIMIT_GRACE_DAYS = 30
 LIMIT_BUFFER_INVOICES = 3.0  # extra headroom of this many average invoices
 
 # Financial ratios by grade (AAA..D).
+FIN_RETAINED_SHARE = np.array([0.75, 0.70, 0.62, 0.55, 0.45, 0.32, 0.15, 0.05])
 FIN_DEBT_RATIO = np.array([0.30, 0.38, 0.46, 0.55, 0.64, 0.74, 0.87, 1.06])
 FIN_CURRENT_RATIO = np.array([2.30, 2.00, 1.75, 1.50, 1.25, 1.05, 0.82, 0.62])
 FIN_EBIT_MARGIN = np.array([0.13, 0.11, 0.09, 0.07, 0.05, 0.03, -0.015, -0.07])
@@ -501,9 +502,14 @@ def _grades(w: _World) -> None:
     G = np.empty((n, M), dtype=np.int8)
     G[:, 0] = g0
     f = a["first_active"]
+    # A slow payer (behaviour factor beh > 1: it pays later than its grade's average all along)
+    # also migrates down more often: its draw is tilted to the worse end, u -> 1 - (1 - u)^tilt
+    # with tilt = beh. So the payment characteristics a rating
+    # model sees carry real signal about defaults a year ahead (docs/sample.md).
+    tilt = a["beh"]
     for m in range(1, M):
         prev = G[:, m - 1]
-        u = rng.random(n)
+        u = 1.0 - (1.0 - rng.random(n)) ** tilt
         new = np.minimum((u[:, None] > cum[prev]).sum(axis=1), D)
         G[:, m] = np.where(m > f, new, prev)
     a["G"] = G
@@ -627,7 +633,13 @@ def _invoices_and_payments(w: _World) -> tuple[pl.DataFrame, pl.DataFrame]:
     g7 = np.minimum(grade_r, CCC_GRADE)
     on_time = rng.random(rows) < P_ON_TIME[g7]
     late_mean = (MEAN_DAYS_BEYOND + EARLY_MAX_DAYS / 2 * P_ON_TIME) / (1 - P_ON_TIME)
+    # Lateness has a heavy tail (gamma shape 1.2), but a payer better than CCC settles within
+    # 60-80 days beyond its terms: two months late happens, a quarter late does not. Items more
+    # than 90 days past due, the rating models' default trigger, come from CCC payers, from
+    # deteriorating customers (below) and from defaults, as in a real ledger (docs/sample.md).
+    weak = g7 >= CCC_GRADE
     late = rng.gamma(1.2, 1.0, rows) * (late_mean[g7] / 1.2) * a["beh"][cust_r]
+    late = np.where(weak, late, np.minimum(late, 60 + 20 * rng.random(rows)))
     early = rng.integers(0, EARLY_MAX_DAYS + 1, size=rows)
     delay = np.where(on_time, -early, np.ceil(late).astype(np.int64))
     pay = np.maximum(due_r + delay, date_r)
@@ -635,7 +647,8 @@ def _invoices_and_payments(w: _World) -> tuple[pl.DataFrame, pl.DataFrame]:
     det_day = np.where(a["det"], w.month_start[np.minimum(a["det_start"], M - 1)], w.end + 10**6)[cust_r]
     slow = pay > det_day
     pay = np.where(slow, np.maximum(pay, det_day) + rng.integers(45, 151, size=rows), pay)
-    old_wo = (~cn_r) & (rng.random(rows) < 0.0004) & (amt_r * np.where(usd_r, USD_CNY, 1.0) < 20_000)
+    # small items written off long after their due date: weak customers' bad debt
+    old_wo = (~cn_r) & (g7 >= B_GRADE) & (rng.random(rows) < 0.0008) & (amt_r * np.where(usd_r, USD_CNY, 1.0) < 20_000)
     pay = np.where(old_wo, due_r + rng.integers(270, 541, size=rows), pay)
 
     partial = (~cn_r) & (rng.random(rows) < 0.08)
@@ -956,6 +969,10 @@ def _financials(w: _World) -> pl.DataFrame:
         _floats("total_liabilities", tl),
         _floats("current_liabilities", current_liab),
         _floats("equity", ta - tl),
+        # the share of equity built from kept profits: more for a strong grade; a firm with
+        # negative equity has lost more than its paid-in capital
+        _floats("retained_earnings", np.where(ta - tl > 0, (ta - tl) * np.clip(
+            FIN_RETAINED_SHARE[grade] + rng.normal(0, 0.08, k), 0.0, 0.95), (ta - tl) - 0.05 * ta)),
         _floats("operating_cash_flow", ocf),
     ])
     return _conform("financials", out)

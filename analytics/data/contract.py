@@ -210,6 +210,7 @@ TABLES: dict[str, Table] = {
                 _c("total_liabilities", "amount", False, "Total liabilities."),
                 _c("current_liabilities", "amount", False, "Current liabilities."),
                 _c("equity", "amount", False, "Shareholders' equity."),
+                _c("retained_earnings", "amount", False, "Retained earnings (accumulated profits kept in the firm)."),
                 _c("operating_cash_flow", "amount", False, "Operating cash flow."),
             ),
         ),

@@ -26,6 +26,7 @@ import polars as pl
 
 from analytics.data.contract import TABLES, empty_frame
 from analytics.data.ingest import LoadIssue
+from analytics.data.rating import RatingError, RatingRun, rate
 from analytics.policy import Policy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +75,8 @@ def schema_version() -> str:
     comparing fingerprints catches that before a page fails.
     """
     digest = hashlib.sha1()
-    for path in [*sorted((SQL_DIR / "schema").glob("*.sql")), *macro_files(), *mart_files()]:
+    for path in [*sorted((SQL_DIR / "schema").glob("*.sql")), *macro_files(), *mart_files(),
+                 *sorted((SQL_DIR / "rating").glob("*.sql"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -211,7 +213,10 @@ def mart_params(info: dict[str, str]) -> dict[str, object]:
         return [int(b) for b in info[key].split(",") if b]
     return {"reporting_currency": info["reporting_currency"], "bounds": bounds("aging_bounds"),
             "provision_bounds": bounds("provision_bounds"), "extracted_on": date.fromisoformat(info["extracted_on"]),
-            "fx_earliest": info.get("fx_missing_rate") == "earliest"}
+            "fx_earliest": info.get("fx_missing_rate") == "earliest",
+            "default_material_amt": float(info["default_material_amt"]),
+            "default_material_pct": float(info["default_material_pct"]), "default_grade": info["default_grade"],
+            "statement_lag_days": int(info["statement_lag_days"])}
 
 
 def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Path,
@@ -264,6 +269,9 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             "extracted_on": extracted_on.isoformat(), "extraction_basis": extraction_basis or "the latest invoice date",
             "first_document_date": min(first_document, extracted_on).isoformat(),  # type: ignore[type-var]
             "fx_missing_rate": policy.fx_missing_rate,
+            "default_material_amt": repr(policy.rating.default.material_amt),
+            "default_material_pct": repr(policy.rating.default.material_pct), "default_grade": policy.default_grade,
+            "statement_lag_days": str(policy.rating.statement_lag_days),
         }
         info = pl.DataFrame({"key": list(facts), "value": list(facts.values())})
         con.register("staged", info.to_arrow())
@@ -283,6 +291,11 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)
             say(f"built {mart.stem} in {time.perf_counter() - started:.1f} s")
+        _run_file(con, "rating/imported_ratings")
+        started = time.perf_counter()
+        rating_run = rate(con, policy, facts, say, fallback=True)
+        say(f"rating models run in {time.perf_counter() - started:.1f} s")
+        _record_rating(con, rating_run)
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -298,6 +311,52 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
     os.replace(pointer_tmp, folder / POINTER)
     prune(folder)
     return final_path
+
+
+def _record_rating(con: duckdb.DuckDBPyConnection, run: RatingRun) -> None:
+    """The rating model in force, as a warehouse fact (warehouse_info: rating_model)."""
+    con.execute("delete from warehouse_info where key in ('rating_model', 'rating_notes')")
+    con.execute("insert into warehouse_info values ('rating_model', $model), ('rating_notes', $notes)",
+                {"model": run.rating_model or "none", "notes": " ".join(run.notes)})
+
+
+def rerate_warehouse(folder: Path, policy: Policy, model: str | None = None, train_until: date | None = None,
+                     progress: Progress | None = None) -> tuple[Path, RatingRun]:
+    """A new warehouse version graded again by the rating models: the current file copied,
+    the imported ratings put back in force, the models run (all trained; `model` names the
+    one whose grades become ratings, default the policy's; train_until: the last observation
+    month-end the trained models may learn from), CURRENT switched. Raises RatingError (and
+    changes nothing) when that model cannot be trained."""
+    say = progress or (lambda _msg: None)
+    with build_lock(folder, on_wait=say):
+        source = current_path(folder)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        final_path = folder / f"credit-{stamp}.duckdb"
+        temp_path = folder / f".building-{stamp}.duckdb"
+        shutil.copyfile(source, temp_path)
+        con = duckdb.connect(str(temp_path))
+        try:
+            info = dict(con.sql("select key, value from warehouse_info").fetchall())
+            if info.get("schema_version") != schema_version():
+                raise RatingError("the warehouse was built by an older version of the app: load the data again")
+            _run_file(con, "rating/restore_ratings")
+            run = rate(con, policy, info, say, model=model, train=True, train_until=train_until)
+            _record_rating(con, run)
+            con.execute("delete from warehouse_info where key = 'version'")
+            con.execute("insert into warehouse_info values ('version', $v)", {"v": final_path.name})
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            temp_path.unlink(missing_ok=True)
+            Path(str(temp_path) + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(temp_path, final_path)
+        pointer_tmp = folder / f".{POINTER}.{stamp}.tmp"
+        pointer_tmp.write_text(final_path.name + "\n", encoding="utf-8")
+        os.replace(pointer_tmp, folder / POINTER)
+        prune(folder)
+    return final_path, run
 
 
 def prune(folder: Path, keep: int = KEEP_VERSIONS) -> None:

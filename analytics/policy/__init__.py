@@ -15,6 +15,7 @@ from pathlib import Path
 from analytics.risk.aging import bucket_labels
 from analytics.policy.levers import Levers, LeverError, from_policy_doc, parse_approval_levels
 from analytics.risk.reviews import ReviewPolicy
+from analytics.risk.rating_models import RatingSettings, parse_rating_settings
 from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, parse_expert
 from analytics.risk.watchlist import Rule, parse_points, parse_rules
 
@@ -63,6 +64,7 @@ class Policy:
     levers: Levers  # the what-if levers of [limits] and [stress]
     approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
     expert_scorecard: ExpertScorecard  # [scoring]: the expert scorecard and its score bands
+    rating: RatingSettings  # [scoring.rating], [scoring.default], [scoring.training]
 
     @property
     def default_grade(self) -> str:
@@ -229,6 +231,7 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     try:
         expert = parse_expert(scoring.get("expert", {}), scoring.get("grade_lower_scores", {}),
                               tuple(scale), pds, set(CHARACTERISTICS))  # type: ignore[arg-type]
+        rating = parse_rating_settings(scoring)
     except ValueError as exc:
         raise PolicyError(f"policy: {exc}") from exc
 
@@ -268,6 +271,7 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         levers=levers,
         approval_levels=approvals,
         expert_scorecard=expert,
+        rating=rating,
     )
 
 

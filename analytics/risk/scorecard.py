@@ -45,6 +45,21 @@ CHARACTERISTICS: dict[str, str] = {
     "events_12m": "events of any severity, 12 months",
     "severe_events_12m": "high-severity adverse events, 12 months",
     "cover_pct": "exposure covered by collateral and credit insurance",
+    "years_established": "years since incorporation",
+    "registered_capital_amt": "registered capital",
+    "statement_age_months": "months since the latest statement's period end",
+    "current_ratio": "current assets over current liabilities",
+    "quick_ratio": "current assets less inventory over current liabilities",
+    "debt_to_assets_pct": "total liabilities over total assets",
+    "interest_cover": "EBIT over interest expense (50 = no interest)",
+    "ebit_margin_pct": "EBIT over revenue",
+    "roa_pct": "net income over total assets",
+    "ocf_to_liabilities_pct": "operating cash flow over total liabilities",
+    "tangible_net_worth_amt": "equity less intangible assets",
+    "working_capital_amt": "current assets less current liabilities",
+    "altman_z2": "Altman Z'' (private firms; < 1.1 distress, > 2.6 safe)",
+    "revenue_change_pct": "revenue against the statement before",
+    "tangible_net_worth_change_pct": "tangible net worth against the statement before",
 }
 
 

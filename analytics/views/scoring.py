@@ -99,7 +99,7 @@ def with_weights(card: ExpertScorecard, weights_pct: dict[str, float]) -> Expert
 
 
 def scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
-                card: ExpertScorecard | None = None, max_notches: int = 2) -> ScoresView:
+                card: ExpertScorecard | None = None, max_notches: int | None = None) -> ScoresView:
     """Score every customer in scope with the expert scorecard (the policy's, or `card`: an
     edited one) at the last complete month-end on or before as_of (scored_month_end).
     notches_vs_imported: model grade index
@@ -108,24 +108,35 @@ def scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
 
 
 def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | None = None,
-                max_notches: int = 2) -> ScoresView:
+                max_notches: int | None = None) -> ScoresView:
     """scores_view on characteristics already read."""
     card = card or policy.expert_scorecard
-    as_of, scored_at = inputs.as_of, inputs.scored_at
+    frame = inputs.frame
+    if frame.height:
+        scored = card.score(frame)
+        frame = (frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
+                 .join(scored, on="customer_id", how="left"))
+    return scores_frame_view(inputs.as_of, inputs.scored_at, frame, policy,
+                             policy.rating.override_notches if max_notches is None else max_notches)
+
+
+def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, policy: Policy,
+                      max_notches: int) -> ScoresView:
+    """A ScoresView of scored customers: frame has customer_id, score, grade, pd_frac,
+    imported_grade, segment, industry, gross_exposure_amt and optionally reason_1..3 and
+    points columns. notches_vs_imported: model grade index minus imported grade index
+    (positive = the model grades worse)."""
     empty = ScoresView(as_of, scored_at, pl.DataFrame(schema=EMPTY_SCHEMA), pl.DataFrame(), pl.DataFrame(), [],
                        max_notches)
     if scored_at is None:
         return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
-    if inputs.frame.height == 0:
+    if frame.height == 0:
         return replace(empty, notes=["No customers in scope at this month-end."])
-    scored = card.score(inputs.frame)
     rank = {g: i for i, g in enumerate(policy.scale)}
-    frame = (inputs.frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
-             .join(scored, on="customer_id", how="left")
-             .with_columns((pl.col("pd_frac") * 100).alias("pd_pct"),
-                           (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
-                            - pl.col("imported_grade").replace_strict(rank, default=None, return_dtype=pl.Int64))
-                           .alias("notches_vs_imported"))
+    frame = (frame.with_columns((pl.col("pd_frac") * 100).alias("pd_pct"),
+                                (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
+                                 - pl.col("imported_grade").replace_strict(rank, default=None, return_dtype=pl.Int64))
+                                .alias("notches_vs_imported"))
              .sort(["score", "customer_id"], descending=[True, False]))
     for col in ("reason_1", "reason_2", "reason_3"):
         if col not in frame.columns:

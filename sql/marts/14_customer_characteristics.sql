@@ -4,11 +4,14 @@
 --          the worst days past due in 12 months, the share of invoices settled late, the
 --          disputed share, write-offs, utilization and months over limit), the trading
 --          relationship (months on book, months with sales, sales over 12 months, their trend,
---          volatility and share of our sales), adverse events in 12 months and the cover by
---          collateral and insurance. A window of N months is the month-end and the N - 1
+--          volatility and share of our sales), adverse events in 12 months, the cover by
+--          collateral and insurance, company data (age, registered capital) and the latest
+--          financial statement available at the month-end (its period end at least
+--          $statement_lag_days before it: ratios, tangible net worth, working capital, Altman
+--          Z'' and the change against the statement before). A window of N months is the month-end and the N - 1
 --          before it (fewer for a young customer: months_on_book + 1 of them). Null is a
 --          state of its own (no settled invoice, no limit, no open items), never a zero.
--- parameters: none.
+-- parameters: $statement_lag_days (integer: days from a period end until its statement is in hand).
 -- grain: one row per customer per month-end snapshot. key: (customer_id, snapshot_date).
 create table customer_characteristics as
 with month_ends as (
@@ -100,6 +103,15 @@ windowed as (
         w6 as (partition by m.customer_id order by m.month_idx rows between 5 preceding and current row),
         w12 as (partition by m.customer_id order by m.month_idx rows between 11 preceding and current row)
 ),
+statements as (
+    select
+        fs.*,
+        fs.period_end + to_days($statement_lag_days::integer) as available_on,
+        lag(fs.revenue) over (partition by fs.customer_id order by fs.period_end) as prev_revenue,
+        lag(fs.equity - coalesce(fs.intangible_assets, 0))
+            over (partition by fs.customer_id order by fs.period_end) as prev_tangible_net_worth
+    from financials as fs
+),
 portfolio_sales as (
     select w.snapshot_date, sum(w.sales_12m) as portfolio_sales_12m
     from windowed as w
@@ -140,11 +152,46 @@ final as (
         w.severe_events_12m,
         case when w.gross_exposure_amt > 0
                  then least(w.collateral_amt + w.insured_amt, w.gross_exposure_amt) / w.gross_exposure_amt * 100
-        end as cover_pct
+        end as cover_pct,
+        case when c.established_on <= w.snapshot_date then (w.snapshot_date - c.established_on) / 365.25
+        end as years_established,
+        c.registered_capital as registered_capital_amt,
+        case when st.period_end is not null
+                 then w.month_idx - (year(st.period_end) * 12 + month(st.period_end))
+        end as statement_age_months,
+        case when st.current_liabilities > 0 then st.current_assets / st.current_liabilities end as current_ratio,
+        case when st.current_liabilities > 0
+                 then (st.current_assets - coalesce(st.inventory, 0)) / st.current_liabilities
+        end as quick_ratio,
+        case when st.total_assets > 0 then st.total_liabilities / st.total_assets * 100 end as debt_to_assets_pct,
+        -- no interest expense: the cover is at its cap (50); a loss before interest: below 0
+        case when st.interest_expense > 0 then least(st.ebit / st.interest_expense, 50)
+             when st.interest_expense = 0 and st.ebit is not null then 50
+        end as interest_cover,
+        case when st.revenue > 0 then st.ebit / st.revenue * 100 end as ebit_margin_pct,
+        case when st.total_assets > 0 then st.net_income / st.total_assets * 100 end as roa_pct,
+        case when st.total_liabilities > 0 then st.operating_cash_flow / st.total_liabilities * 100
+        end as ocf_to_liabilities_pct,
+        st.equity - coalesce(st.intangible_assets, 0) as tangible_net_worth_amt,
+        st.current_assets - st.current_liabilities as working_capital_amt,
+        -- Altman Z'' (private, non-manufacturing firms): 6.56 X1 + 3.26 X2 + 6.72 X3 + 1.05 X4
+        case when st.total_assets > 0 and st.total_liabilities > 0
+                 then 6.56 * (st.current_assets - st.current_liabilities) / st.total_assets
+                     + 3.26 * st.retained_earnings / st.total_assets
+                     + 6.72 * st.ebit / st.total_assets
+                     + 1.05 * st.equity / st.total_liabilities
+        end as altman_z2,
+        case when st.prev_revenue > 0 then (st.revenue - st.prev_revenue) / st.prev_revenue * 100
+        end as revenue_change_pct,
+        case when st.prev_tangible_net_worth > 0
+                 then (st.equity - coalesce(st.intangible_assets, 0) - st.prev_tangible_net_worth)
+                     / st.prev_tangible_net_worth * 100
+        end as tangible_net_worth_change_pct
     from windowed as w
     join customers as c on c.customer_id = w.customer_id
     join customer_dims as cd on cd.customer_id = w.customer_id
     join portfolio_sales as ps on ps.snapshot_date = w.snapshot_date
+    asof left join statements as st on st.customer_id = w.customer_id and w.snapshot_date >= st.available_on
     order by w.snapshot_date, w.customer_id
 )
 select * from final;

@@ -18,6 +18,7 @@ with final as (
         staged.total_liabilities::double as total_liabilities,
         staged.current_liabilities::double as current_liabilities,
         staged.equity::double as equity,
+        staged.retained_earnings::double as retained_earnings,
         staged.operating_cash_flow::double as operating_cash_flow
     from staged
 )

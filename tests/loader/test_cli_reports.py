@@ -100,19 +100,22 @@ def test_customer_report(capsys, tiny_warehouse):
 
 
 def test_migration_report_long_format_by_hand(capsys, tiny_warehouse):
-    # on 2024-03-15 C1 is BBB (rated 01-01) and C3 is B (agency B+, mapped); on 04-10 C3 is CCC
+    # on 2024-03-15 C1 is BBB (rated 01-01) and C3 is B (agency B+, mapped); on 04-10 C3 is CCC.
+    # C2 has no imported rating: the expert scorecard grades it, BB from the 02-29 month-end
+    # (620.8: payment history 70, credit use 15, relationship 41.7, disputes 100) and still BB
+    # at 03-31 (578.3), so BB on both dates
     code, out, _ = run(capsys, tiny_warehouse, "migration", "--from", "2024-03-15", "--to", "2024-04-10",
                        "--weight", "exposure", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     cells = {(r["from_grade"], r["to_grade"]): r for r in doc["matrix"] if r["count"]}
-    assert set(cells) == {("BBB", "BBB"), ("B", "CCC")}
+    assert set(cells) == {("BBB", "BBB"), ("BB", "BB"), ("B", "CCC")}
     assert all(r["count"] == 1 and r["rate"] == 1.0 for r in cells.values())
     assert cells[("BBB", "BBB")]["exposure_rate"] == 1.0
     # C3 was onboarded on 03-01: the snapshot in force on 03-15 (02-29) holds no exposure for it
     assert cells[("B", "CCC")]["exposure_amt"] == 0 and cells[("B", "CCC")]["exposure_rate"] is None
-    assert sum(r["count"] for r in doc["matrix"]) == 2
-    assert doc["summary"]["downgrades"] == 1 and doc["summary"]["stable"] == 1
+    assert sum(r["count"] for r in doc["matrix"]) == 3
+    assert doc["summary"]["downgrades"] == 1 and doc["summary"]["stable"] == 2
     assert [m["customer_id"] for m in doc["movers"]] == ["C3"]
 
 

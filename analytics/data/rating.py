@@ -1,0 +1,365 @@
+"""Grading the warehouse with the rating models (docs/definitions.md, Scoring and rating models):
+at load (analytics.data.warehouse.build_warehouse) and again with `python -m analytics score`.
+
+1. The observation points (sql/queries/model_observations.sql): every customer at every
+   month-end before its default, characteristics as of that month-end, the outcome a horizon
+   later.
+2. The expert scorecard scores them all; the statistical model and the machine-learning
+   challenger are trained on the development sample (out-of-time split, analytics.risk.validation)
+   when it holds enough defaults, and score them all too.
+3. Each model's validation (discrimination, ROC and CAP, calibration, stability, grades) and
+   its terms are written to the warehouse (sql/rating/model_*.sql) with its scores.
+4. The grades of the rating model the policy names (or the CLI asks for) become ratings with
+   source = 'model' (sql/rating/model_ratings.sql), ruled against the imported ones by the
+   policy (sql/rating/ratings.sql), and customer_snapshot's grade follows
+   (sql/rating/snapshot_grades.sql).
+
+Everything here runs inside a warehouse build, on its read-write connection.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from analytics.policy import Policy
+from analytics.risk.challenger import ChallengerModel, train_challenger
+from analytics.risk.rating_models import MODELS
+from analytics.risk.scorecard import CHARACTERISTICS
+from analytics.risk.scoring import MasterScale
+from analytics.risk.statistical import StatisticalModel, train_statistical
+from analytics.risk.validation import TARGET, DevelopmentSample, ValidationReport, split_sample, validate
+
+Progress = Callable[[str], None]
+REASONS_MONTHS = 1  # the challenger's reasons: at the latest month-end only (each costs a prediction per characteristic)
+
+
+# The columns of the model tables (sql/rating/model_*.sql): written in full, empty when a run
+# has nothing for one, so every query finds them.
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "scores": {"model": pl.String, "customer_id": pl.String, "snapshot_date": pl.Date, "scorecard": pl.String,
+               "score": pl.Float64, "pd_frac": pl.Float64, "grade": pl.String, "reason_1": pl.String,
+               "reason_2": pl.String, "reason_3": pl.String},
+    "discrimination": {"model": pl.String, "sample": pl.String, "auroc": pl.Float64, "gini": pl.Float64,
+                       "ks": pl.Float64, "goods": pl.Int64, "bads": pl.Int64},
+    "curves": {"model": pl.String, "sample": pl.String, "curve": pl.String, "x_frac": pl.Float64,
+               "y_frac": pl.Float64},
+    "calibration": {"model": pl.String, "grade": pl.String, "customers": pl.Int64, "defaults": pl.Int64,
+                    "pd_frac": pl.Float64, "observed_rate_frac": pl.Float64, "jeffreys_low_frac": pl.Float64,
+                    "jeffreys_high_frac": pl.Float64, "jeffreys_p_value": pl.Float64,
+                    "binomial_p_value": pl.Float64},
+    "stability": {"model": pl.String, "variable": pl.String, "psi": pl.Float64, "reading": pl.String},
+    "terms": {"model": pl.String, "term_index": pl.Int64, "term": pl.String, "coefficient": pl.Float64, "std_error": pl.Float64,
+              "p_value": pl.Float64, "iv": pl.Float64, "in_model": pl.Boolean, "note": pl.String,
+              "dimension": pl.String, "weight_pct": pl.Float64, "importance_auroc_loss": pl.Float64,
+              "monotonic": pl.Int64},
+    "bins": {"model": pl.String, "characteristic": pl.String, "bin_index": pl.Int64, "bin": pl.String, "observations": pl.Int64,
+             "bads": pl.Int64, "bad_rate_frac": pl.Float64, "woe": pl.Float64, "iv": pl.Float64,
+             "points": pl.Float64},
+}
+
+
+def _conform(parts: list[pl.DataFrame], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The parts stacked into the table's columns (missing ones empty), in its order."""
+    parts = [p for p in parts if p.height]
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    frame = pl.concat(parts, how="diagonal_relaxed")
+    return frame.select([(pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+                         for c, t in schema.items()])
+
+
+class RatingError(ValueError):
+    """A rating run cannot do what was asked (e.g. a trained model without enough defaults)."""
+
+
+@dataclass
+class RatingRun:
+    """What a rating run did: the model whose grades became ratings, each model's status."""
+
+    rating_model: str | None
+    status: dict[str, str] = field(default_factory=dict)  # model -> "trained" / "scored" / why not
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    ratings_written: int = 0
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame | None = None,
+         params: dict[str, object] | None = None) -> None:
+    from analytics.data.warehouse import sql_text
+
+    if frame is not None:
+        con.register("staged", frame.to_arrow())
+    try:
+        con.execute(sql_text(f"rating/{name}"), params or None)
+    finally:
+        if frame is not None:
+            con.unregister("staged")
+
+
+def _grade_by_pd(scale: MasterScale, pd_frac: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The grade of a model PD on the master scale: the grade whose PD band holds it (bands
+    meet at the geometric mean of neighbouring grades' PDs), and that grade's PD."""
+    pds = np.asarray(scale.pd_frac, dtype=float)
+    bounds = np.sqrt(pds[:-1] * pds[1:])
+    idx = np.searchsorted(bounds, np.asarray(pd_frac, dtype=float), side="left")
+    return [scale.grades[i] for i in idx], pds[idx]
+
+
+def _characteristic_arrays(frame: pl.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
+    return {n: frame.get_column(n).cast(pl.Float64).fill_null(float("nan")).to_numpy() for n in names}
+
+
+def _scores_frame(model: str, frame: pl.DataFrame, score: np.ndarray, grades: list[str], pd_frac: np.ndarray,
+                  reasons: list[list[str | None]] | None, scorecard: str) -> pl.DataFrame:
+    reasons = reasons or [[None, None, None]] * frame.height
+    return pl.DataFrame({
+        "model": model, "customer_id": frame["customer_id"], "snapshot_date": frame["snapshot_date"],
+        "scorecard": scorecard, "score": score, "pd_frac": pd_frac, "grade": pl.Series(grades, dtype=pl.String),
+        "reason_1": pl.Series([r[0] for r in reasons], dtype=pl.String),
+        "reason_2": pl.Series([r[1] for r in reasons], dtype=pl.String),
+        "reason_3": pl.Series([r[2] for r in reasons], dtype=pl.String)})
+
+
+@dataclass
+class _Scored:
+    scores: pl.DataFrame  # model_scores rows
+    report: ValidationReport | None
+    terms: pl.DataFrame
+    bins: pl.DataFrame
+    characteristics: list[str]
+    seconds: float
+
+
+def _validate(model: str, scored: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str],
+              edges: dict[str, np.ndarray] | None = None) -> ValidationReport | None:
+    if sample.development.height == 0 or sample.out_of_time.height == 0:
+        return None
+    key = ["customer_id", "snapshot_date"]
+    cols = ["score", "grade"]
+    dev = sample.development.select(*key, TARGET).join(scored.select(*key, *cols), on=key, how="left")
+    oot = sample.out_of_time.select(*key, TARGET).join(scored.select(*key, *cols), on=key, how="left")
+    latest = sample.latest.select(*key).join(scored.select(*key, *cols), on=key, how="left")
+    graded = [g for g in policy.scale if g != policy.default_grade]
+    return validate(model, dev["score"].to_numpy(), dev[TARGET].to_numpy(), oot["score"].to_numpy(),
+                    oot[TARGET].to_numpy(), oot["grade"].to_list(), latest["score"].to_numpy(),
+                    latest["grade"].to_list(), tuple(graded), {g: policy.pd_pct[g] / 100 for g in graded},
+                    _characteristic_arrays(sample.development, names), _characteristic_arrays(sample.latest, names),
+                    edges)
+
+
+def _expert(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> _Scored:
+    started = time.perf_counter()
+    card = policy.expert_scorecard
+    scored = card.score(obs)
+    reasons = [list(r) for r in zip(*(scored[f"reason_{i}"].to_list() if f"reason_{i}" in scored.columns
+                                      else [None] * obs.height for i in (1, 2, 3)))]
+    frame = _scores_frame("expert", obs, scored["score"].to_numpy(), scored["grade"].to_list(),
+                          scored["pd_frac"].to_numpy(), reasons, "behavioural")
+    names = card.characteristic_names
+    report = _validate("expert", frame, sample, policy, names)
+    terms = pl.DataFrame({"model": "expert", "term": [c.name for d in card.dimensions for c in d.characteristics],
+                          "dimension": [d.name for d in card.dimensions for _ in d.characteristics],
+                          "weight_pct": [d.weight_pct / len(d.characteristics) for d in card.dimensions
+                                         for _ in d.characteristics]})
+    return _Scored(frame, report, terms, pl.DataFrame(), names, time.perf_counter() - started)
+
+
+def _statistical(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str]) -> \
+        tuple[_Scored, StatisticalModel]:
+    started = time.perf_counter()
+    dev = sample.development
+    model = train_statistical(dev, dev[TARGET].to_numpy(), names, policy.rating.statistical)
+    seconds = time.perf_counter() - started
+    pd_frac = model.pd_frac(obs)
+    grades, grade_pd = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
+    frame = _scores_frame("statistical", obs, model.score(obs), grades, pd_frac, model.reasons(obs), "behavioural")
+    edges = {c.name: np.asarray(c.splits) for c in model.characteristics}
+    report = _validate("statistical", frame, sample, policy, model.names, edges)
+    coef = model.coefficient_table()
+    iv = model.iv_table()
+    terms = pl.concat([
+        coef.with_columns(pl.lit("statistical").alias("model"), pl.lit(True).alias("in_model"),
+                          pl.lit("").alias("note")).select("model", "term", "coefficient", "std_error", "p_value",
+                                                           "iv", "in_model", "note"),
+        iv.filter(~pl.col("in_model")).select(pl.lit("statistical").alias("model"),
+                                              pl.col("characteristic").alias("term"),
+                                              pl.lit(None, pl.Float64).alias("coefficient"),
+                                              pl.lit(None, pl.Float64).alias("std_error"),
+                                              pl.lit(None, pl.Float64).alias("p_value"), "iv", "in_model", "note")])
+    bins = model.points_table().with_columns(pl.lit("statistical").alias("model"))
+    return _Scored(frame, report, terms, bins, model.names, seconds), model
+
+
+def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str]) -> \
+        tuple[_Scored, ChallengerModel]:
+    started = time.perf_counter()
+    dev = sample.development
+    model = train_challenger(dev, dev[TARGET].to_numpy(), names, policy.rating.challenger)
+    seconds = time.perf_counter() - started
+    pd_frac = model.pd_frac(obs)
+    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
+    months = sorted(obs["snapshot_date"].unique().to_list())[-REASONS_MONTHS:]
+    recent = obs.with_row_index("_row").filter(pl.col("snapshot_date").is_in(months))
+    reasons: list[list[str | None]] = [[None, None, None] for _ in range(obs.height)]
+    for row, r in zip(recent["_row"].to_list(), model.reasons(recent)):
+        reasons[row] = r
+    frame = _scores_frame("ml", obs, model.score(obs), grades, pd_frac, reasons, "behavioural")
+    report = _validate("ml", frame, sample, policy, names)
+    oot = sample.out_of_time
+    importance = model.importance_table(oot, oot[TARGET].to_numpy(), seed=policy.rating.training.seed) \
+        if oot.height and oot[TARGET].any() \
+        else pl.DataFrame({"characteristic": list(names), "auroc_loss": [None] * len(names),
+                           "monotonic": list(model.monotonic)})
+    terms = importance.select(pl.lit("ml").alias("model"), pl.col("characteristic").alias("term"),
+                              pl.col("auroc_loss").cast(pl.Float64).alias("importance_auroc_loss"),
+                              pl.col("monotonic").cast(pl.Int64))
+    return _Scored(frame, report, terms, pl.DataFrame(), list(names), seconds), model
+
+
+def _report_frames(model: str, report: ValidationReport | None) -> dict[str, pl.DataFrame]:
+    if report is None:
+        return {}
+    tag = pl.lit(model).alias("model")
+    curves = pl.concat([
+        report.roc.select(tag, "sample", pl.lit("roc").alias("curve"), pl.col("false_positive_frac").alias("x_frac"),
+                          pl.col("true_positive_frac").alias("y_frac")),
+        report.cap.select(tag, "sample", pl.lit("cap").alias("curve"), pl.col("population_frac").alias("x_frac"),
+                          pl.col("defaults_frac").alias("y_frac"))])
+    return {"discrimination": report.discrimination.select(tag, pl.all()), "curves": curves,
+            "calibration": report.calibration.select(tag, pl.all()) if report.calibration.height else pl.DataFrame(),
+            "stability": report.stability.select(tag, pl.all())}
+
+
+def _model_ratings(scores: pl.DataFrame, defaults: pl.DataFrame, default_grade: str) -> pl.DataFrame:
+    """Ratings from one model's month-end grades: where the grade changes, at each year-end,
+    and the default grade on the default date (pd left empty: the policy PD of the grade)."""
+    s = scores.select("customer_id", "snapshot_date", "grade", "score").sort(["customer_id", "snapshot_date"])
+    changed = (pl.col("grade") != pl.col("grade").shift(1).over("customer_id")) \
+        | pl.col("grade").shift(1).over("customer_id").is_null() | (pl.col("snapshot_date").dt.month() == 12)
+    graded = s.filter(changed).select("customer_id", pl.col("snapshot_date").alias("rated_on"), "grade", "score")
+    defaulted = defaults.select("customer_id", pl.col("default_on").alias("rated_on"),
+                                pl.lit(default_grade).alias("grade"), pl.lit(None, pl.Float64).alias("score"))
+    return (pl.concat([graded, defaulted]).with_columns(pl.lit(None, pl.Float64).alias("pd"),
+                                                        pl.lit("model").alias("source"))
+            .unique(["customer_id", "rated_on"], keep="last", maintain_order=True)
+            .sort(["customer_id", "rated_on"]))
+
+
+def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], say: Progress | None = None,
+         model: str | None = None, train: bool | None = None, train_until: date | None = None,
+         fallback: bool = False) -> RatingRun:
+    """Score, validate and (with a rating model) rate every customer of the warehouse open on
+    `con` (read-write, inside a build). model: the rating model (default: the policy's;
+    "none": scores and validation only, the imported ratings stay as they are). train: train
+    the statistical model and the challenger (default: the policy's at_load). A trained model
+    asked for that cannot be trained: with fallback (a load) the expert scorecard grades and
+    a note says why, else RatingError."""
+    from analytics.data.warehouse import query
+
+    say = say or (lambda _msg: None)
+    settings = policy.rating
+    model = model or settings.model
+    if model not in (*MODELS, "none"):
+        raise RatingError(f"unknown model {model!r} (expert, statistical, ml or none)")
+    train = settings.training.at_load if train is None else train
+    run = RatingRun(rating_model=None)
+    extracted_on = date.fromisoformat(info["extracted_on"])
+    obs = query(con, "model_observations", horizon_months=settings.default.horizon_months, extracted_on=extracted_on)
+    defaults = con.sql("select customer_id, default_on from customer_defaults").pl()
+    sample = split_sample(obs, settings.training.out_of_time_months, settings.training.max_observations,
+                          settings.training.seed, train_until)
+    names = list(CHARACTERISTICS)
+    results: dict[str, _Scored] = {}
+    if obs.height:
+        results["expert"] = _expert(obs, sample, policy)
+        run.status["expert"] = "scored"
+        say(f"expert scorecard: {obs.height:,} customer-months scored in {results['expert'].seconds:.1f} s")
+    wanted_trained = train or model in ("statistical", "ml")
+    why_not = None
+    if not obs.height:
+        why_not = "no month-end to score"
+    elif sample.development_defaults < settings.training.min_defaults:
+        why_not = (f"{sample.development_defaults} defaults in the development sample, fewer than "
+                   f"[scoring.training] min_defaults = {settings.training.min_defaults}")
+    elif sample.out_of_time.height == 0 or sample.out_of_time_defaults == 0:
+        why_not = "no out-of-time sample with defaults to validate on"
+    for kind in ("statistical", "ml"):
+        if not wanted_trained:
+            run.status[kind] = "not trained at load ([scoring.training] at_load = false)"
+            continue
+        if why_not:
+            run.status[kind] = f"not trained: {why_not}"
+            continue
+        try:
+            scored, _ = (_statistical if kind == "statistical" else _challenger)(obs, sample, policy, names)
+        except ValueError as exc:
+            run.status[kind] = f"not trained: {exc}"
+            continue
+        results[kind] = scored
+        run.status[kind] = "trained"
+        run.seconds[kind] = scored.seconds
+        say(f"{kind} model trained in {scored.seconds:.1f} s on {sample.development.height:,} observations")
+    if model in ("statistical", "ml") and model not in results:
+        reason = f"the {model} model cannot grade this portfolio: {run.status.get(model, why_not)}"
+        if not fallback or "expert" not in results:
+            raise RatingError(reason)
+        run.notes.append(f"{reason}; the expert scorecard grades it instead")
+        say(run.notes[-1])
+        model = "expert"
+
+    # what the scoring page and the model card read
+    _run(con, "model_scores", _conform([r.scores for r in results.values()], SCHEMAS["scores"]))
+    reports = [_report_frames(kind, r.report) for kind, r in results.items()]
+    for key in ("discrimination", "curves", "calibration", "stability"):
+        _run(con, f"model_{key}", _conform([f[key] for f in reports if key in f], SCHEMAS[key]))
+    _run(con, "model_terms", _conform([r.terms.with_row_index("term_index") for r in results.values()],
+                                      SCHEMAS["terms"]))
+    _run(con, "model_bins", _conform([r.bins.with_columns(pl.int_range(pl.len()).over("characteristic")
+                                                          .alias("bin_index")) for r in results.values()
+                                      if r.bins.height], SCHEMAS["bins"]))
+    rating_model = None if model == "none" else model
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    runs = []
+    for kind in MODELS:
+        r = results.get(kind)
+        report = r.report if r else None
+        runs.append({
+            "model": kind, "status": run.status.get(kind, "not run"), "is_rating_model": kind == rating_model,
+            "run_at": now, "target": (f"default within {settings.default.horizon_months} months: more than 90 days "
+                                      f"past due on at least {settings.default.material_amt:,.0f} "
+                                      f"{policy.reporting_currency} and {settings.default.material_pct:g} % of the "
+                                      f"open items, a material write-off, an insolvency filing or a "
+                                      f"{policy.default_grade} rating"),
+            "development_from": sample.development_from, "development_to": sample.development_to,
+            "out_of_time_from": sample.out_of_time_from, "out_of_time_to": sample.out_of_time_to,
+            "latest_at": sample.latest_at, "development_observations": sample.development.height,
+            "development_sampled_from": sample.sampled_from, "development_defaults": sample.development_defaults,
+            "out_of_time_observations": sample.out_of_time.height, "out_of_time_defaults": sample.out_of_time_defaults,
+            "characteristics": json.dumps(r.characteristics if r else []),
+            "train_seconds": run.seconds.get(kind), "grade_hhi_frac": report.grade_hhi_frac if report else None,
+            "train_until": train_until})
+    _run(con, "model_runs", pl.DataFrame(runs, schema_overrides={
+        "development_from": pl.Date, "development_to": pl.Date, "out_of_time_from": pl.Date,
+        "out_of_time_to": pl.Date, "latest_at": pl.Date, "train_until": pl.Date, "train_seconds": pl.Float64,
+        "grade_hhi_frac": pl.Float64}))
+
+    if rating_model is None or rating_model not in results:
+        if rating_model is not None:
+            run.notes.append("no month-end to grade: the imported ratings stay as they are")
+        return run
+    ratings = _model_ratings(results[rating_model].scores, defaults, policy.default_grade)
+    _run(con, "model_ratings", ratings)
+    _run(con, "ratings", params={"ruling": settings.ruling})
+    _run(con, "snapshot_grades")
+    run.rating_model = rating_model
+    run.ratings_written = ratings.height
+    say(f"{rating_model} grades written as ratings ({ratings.height:,} rating dates; ruling: {settings.ruling})")
+    return run

@@ -1,0 +1,123 @@
+"""The rating models' settings ([scoring.rating], [scoring.default], [scoring.training] in the
+credit policy) and their validation. The models themselves: analytics.risk.scorecard (expert),
+analytics.risk.statistical (WoE logistic scorecard) and analytics.risk.challenger (gradient
+boosting)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from analytics.risk.challenger import ChallengerSettings
+from analytics.risk.scoring import PointsScaling
+from analytics.risk.statistical import StatisticalSettings
+
+MODELS = ("expert", "statistical", "ml")
+RULINGS = ("imported", "model")
+
+
+@dataclass(frozen=True)
+class DefaultDefinition:
+    """The target: a default within horizon_months of an observation month-end (its trigger
+    rules: sql/marts/14b_customer_defaults.sql)."""
+
+    material_amt: float  # reporting currency: overdue 90+ at least this
+    material_pct: float  # and at least this percent of the open items
+    horizon_months: int
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    out_of_time_months: int  # the last observation months held out
+    min_defaults: int  # fewer defaults in the development sample: the model is not trained
+    max_observations: int  # observation points at most (deterministic sample beyond)
+    seed: int
+    at_load: bool  # train the statistical model and the challenger at every load
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    model: str  # expert | statistical | ml | none: the model whose grades become ratings
+    ruling: str  # imported | model: which grade rules where both exist
+    override_notches: int  # model vs imported difference listed as an override
+    application_months: int  # fewer months of invoices: the application scorecard grades
+    statement_lag_days: int  # [scoring] statement_lag_days: a statement counts this long after its period end
+    default: DefaultDefinition
+    training: TrainingSettings
+    statistical: StatisticalSettings
+    challenger: ChallengerSettings
+
+
+def _number(section: dict, name: str, key: str, low: float, high: float, whole: bool = False) -> float:
+    value = section.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)) \
+            or not math.isfinite(value) or not low <= value <= high:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"[{name}] {key} must be {kind} from {low:g} to {high:g} (got {value!r})")
+    return value
+
+
+def parse_rating_settings(scoring: dict) -> RatingSettings:
+    """[scoring.rating], [scoring.default] and [scoring.training] as RatingSettings.
+    Raises ValueError naming the section and key of a missing or out-of-range value."""
+    def section(key: str) -> dict:
+        value = scoring.get(key)
+        if not isinstance(value, dict):
+            raise ValueError(f"section [scoring.{key}] is missing")
+        return value
+
+    rating, default, training = section("rating"), section("default"), section("training")
+    stat, ml = section("statistical"), section("challenger")
+    model = rating.get("model")
+    if model not in (*MODELS, "none"):
+        raise ValueError(f"[scoring.rating] model must be one of expert, statistical, ml, none (got {model!r})")
+    ruling = rating.get("ruling")
+    if ruling not in RULINGS:
+        raise ValueError(f"[scoring.rating] ruling must be imported or model (got {ruling!r})")
+    known = {"rating": {"model", "ruling", "override_notches", "application_months"},
+             "default": {"material_amt", "material_pct", "horizon_months"},
+             "training": {"out_of_time_months", "min_defaults", "max_observations", "seed", "at_load"},
+             "statistical": {"base_score", "base_odds", "pdo", "max_bins", "min_bin_share_pct", "min_iv",
+                             "max_correlation", "max_p_value", "max_characteristics"},
+             "challenger": {"max_iter", "learning_rate", "max_leaf_nodes", "min_leaf_share_pct",
+                            "l2_regularization"}}
+    for key, keys in known.items():
+        extra = set(section(key)) - keys
+        if extra:
+            raise ValueError(f"[scoring.{key}] has unknown keys: {', '.join(sorted(extra))}")
+    if not isinstance(training.get("at_load"), bool):
+        raise ValueError(f"[scoring.training] at_load must be true or false (got {training.get('at_load')!r})")
+    seed = int(_number(training, "scoring.training", "seed", 0, 2**32 - 1, whole=True))
+    where = "scoring.statistical"
+    scaling = PointsScaling(float(_number(stat, where, "base_score", 0, 10_000)),
+                            float(_number(stat, where, "base_odds", 1e-6, 1e6)),
+                            float(_number(stat, where, "pdo", 1e-3, 1_000)))
+    statistical = StatisticalSettings(
+        scaling=scaling, max_bins=int(_number(stat, where, "max_bins", 2, 20, whole=True)),
+        min_bin_share_pct=float(_number(stat, where, "min_bin_share_pct", 0.1, 50)),
+        min_iv=float(_number(stat, where, "min_iv", 0, 1)),
+        max_correlation=float(_number(stat, where, "max_correlation", 0.1, 1)),
+        max_p_value=float(_number(stat, where, "max_p_value", 1e-6, 1)),
+        max_characteristics=int(_number(stat, where, "max_characteristics", 1, 50, whole=True)))
+    where = "scoring.challenger"
+    challenger = ChallengerSettings(
+        scaling=scaling, max_iter=int(_number(ml, where, "max_iter", 10, 2_000, whole=True)),
+        learning_rate=float(_number(ml, where, "learning_rate", 1e-3, 1)),
+        max_leaf_nodes=int(_number(ml, where, "max_leaf_nodes", 2, 255, whole=True)),
+        min_leaf_share_pct=float(_number(ml, where, "min_leaf_share_pct", 0.01, 20)),
+        l2_regularization=float(_number(ml, where, "l2_regularization", 0, 1_000)), seed=seed)
+    return RatingSettings(
+        model=model, ruling=ruling,
+        statement_lag_days=int(_number(scoring, "scoring", "statement_lag_days", 0, 730, whole=True)),
+        override_notches=int(_number(rating, "scoring.rating", "override_notches", 0, 20, whole=True)),
+        application_months=int(_number(rating, "scoring.rating", "application_months", 0, 60, whole=True)),
+        default=DefaultDefinition(
+            material_amt=float(_number(default, "scoring.default", "material_amt", 0, 1e12)),
+            material_pct=float(_number(default, "scoring.default", "material_pct", 0, 100)),
+            horizon_months=int(_number(default, "scoring.default", "horizon_months", 1, 36, whole=True))),
+        training=TrainingSettings(
+            out_of_time_months=int(_number(training, "scoring.training", "out_of_time_months", 1, 36, whole=True)),
+            min_defaults=int(_number(training, "scoring.training", "min_defaults", 1, 1e6, whole=True)),
+            max_observations=int(_number(training, "scoring.training", "max_observations", 1000, 1e8, whole=True)),
+            seed=seed, at_load=training["at_load"]),
+        statistical=statistical, challenger=challenger)
