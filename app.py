@@ -47,6 +47,7 @@ SECTIONS = {
         st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
                 url_path="portfolio"),
         st.Page("pages/whatif.py", title="What-if: limits and stress", icon=":material/tune:", url_path="whatif"),
+        st.Page("pages/limits.py", title="Limit recommendations", icon=":material/credit_score:", url_path="limits"),
     ],
     "Receivables": [
         st.Page("pages/aging.py", title="Receivables aging", icon=":material/hourglass_bottom:", url_path="aging"),

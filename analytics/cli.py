@@ -35,11 +35,12 @@ from analytics.views import (
 from analytics.risk.migration import years_before
 from analytics.views.monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
 from analytics.views.receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
+from analytics.views.models import MODEL_NAMES, model_card_markdown, model_scores_view, model_validation, rating_model
 from analytics.views.scoring import scores_view
-from analytics.views.whatif import scenario_view, whatif_inputs
+from analytics.views.whatif import limit_recommendations, scenario_view, whatif_inputs
 from analytics.policy.levers import read_scenario_text
 from analytics.data.warehouse import (SAMPLE_DIR, Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path,
-                                     warehouse_dir)
+                                     rerate_warehouse, warehouse_dir)
 
 SAMPLE_CUSTOMERS = 2000
 SAMPLE_YEARS = 3
@@ -150,7 +151,9 @@ def _filters(args: argparse.Namespace) -> Filters:
 
 
 def _write(payload_tables: dict, fmt: str, out: str | None, table: str | None, meta: dict) -> None:  # type: ignore[type-arg]
-    if fmt == "json":
+    if fmt == "md":
+        data = str(meta["markdown"]).encode("utf-8")
+    elif fmt == "json":
         data = export.to_json_text({**meta, **payload_tables}).encode("utf-8")
     elif fmt == "xlsx":
         if not out:
@@ -232,12 +235,29 @@ def _report_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filters
                     notes=wv.notes)
         return wv.tables()
     if args.report == "scores":
-        sv = scores_view(wh, as_of, filters, policy)
-        meta.update(model="expert scorecard", scored_at=sv.scored_at.isoformat() if sv.scored_at else None,
-                    notes=sv.notes)
+        model = args.model or rating_model(wh) or "expert"
+        # the expert scorecard of the policy file as it is now; the trained models as the last run wrote them
+        sv = scores_view(wh, as_of, filters, policy) if model == "expert" else \
+            model_scores_view(wh, as_of, filters, policy, model)
+        meta.update(model=model, model_name=MODEL_NAMES[model],
+                    scored_at=sv.scored_at.isoformat() if sv.scored_at else None, notes=sv.notes)
         return sv.tables()
+    if args.report == "model-validation":
+        model = args.model or rating_model(wh) or "expert"
+        mv = model_validation(wh, policy, model)
+        meta.update(model=model, model_name=MODEL_NAMES[model], notes=mv.notes,
+                    run={k: (v.isoformat() if isinstance(v, date) else v) for k, v in (mv.run.facts.items()
+                                                                                     if mv.run else [])})
+        if args.format == "md":
+            meta["markdown"] = model_card_markdown(mv, policy)
+        return mv.tables()
     if args.report == "scenario":
         return _scenario_tables(args, wh, as_of, filters, policy, meta)
+    if args.report == "limits":
+        lr = limit_recommendations(whatif_inputs(wh, as_of, filters, policy), policy)
+        meta.update(customers=lr.frame.height, changes=lr.changes.height,
+                    bases=list(policy.levers.bases), rating_model=rating_model(wh))
+        return lr.tables()
     if args.report == "customer":
         if not args.customer:
             raise InvalidRequest("report customer needs --customer ID")
@@ -266,8 +286,33 @@ def _scenario_tables(args: argparse.Namespace, wh: Warehouse, as_of: date, filte
     return view.tables()
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """Grade the warehouse again with the rating models (a new version): all three scored and
+    the trained two trained, --model's grades written as ratings."""
+    policy = load_policy(args.policy)
+    folder = warehouse_dir(args.warehouse)
+    until = _iso_date(args.train_until, "--train-until") if args.train_until else None
+    path, run = rerate_warehouse(folder, policy, args.model, until, _say)
+    wh = Warehouse(folder)
+    try:
+        comparison = wh.query("model_discrimination").filter(pl.col("sample") == "out_of_time")
+    finally:
+        wh.close()
+    auroc = dict(zip(comparison["model"].to_list(), comparison["auroc"].to_list()))
+    for model, status in run.status.items():
+        extra = f", out-of-time AUROC {auroc[model]:.3f}" if model in auroc else ""
+        print(f"{MODEL_NAMES[model]}: {status}{extra}")
+    for note in run.notes:
+        print(note)
+    print(f"ratings with source = model from the {run.rating_model or 'no'} model "
+          f"({run.ratings_written:,} rating dates; ruling: {policy.rating.ruling}) -> {path}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
+    if args.format == "md" and args.report != "model-validation":
+        raise InvalidRequest("--format md is the model card: report model-validation only")
     wh = Warehouse(args.warehouse)
     try:
         as_of = calendar(wh).resolve(args.as_of)
@@ -323,16 +368,30 @@ def parser() -> argparse.ArgumentParser:
                     help="keep an existing warehouse built by this version of the code")
     sp.set_defaults(func=cmd_sample)
 
+    cp = sub.add_parser("score", help="grade the warehouse again with the rating models (a new version)")
+    cp.add_argument("--model", choices=["expert", "statistical", "ml"],
+                    help="the model whose grades become the ratings with source = model (default: the policy's "
+                         "[scoring.rating] model)")
+    cp.add_argument("--train-until", help="the last observation month-end the trained models learn from, "
+                    "YYYY-MM-DD (default: every month-end whose 12-month outcome is known)")
+    cp.add_argument("--warehouse")
+    cp.add_argument("--policy")
+    cp.set_defaults(func=cmd_score)
+
     rp = sub.add_parser("report", help="print or save a report (the same numbers as the pages)")
     rp.add_argument("report", choices=["exposure", "aging", "kpis", "ecl", "collections", "customer", "migration",
-                                       "watchlist", "reviews", "scenario", "reconciliation", "scores"])
+                                       "watchlist", "reviews", "scenario", "reconciliation", "scores",
+                                       "model-validation", "limits"])
+    rp.add_argument("--model", choices=["expert", "statistical", "ml"],
+                    help="scores / model-validation: which rating model (default: the one in force)")
     rp.add_argument("--params", help="scenario: TOML of levers (names as in the policy's [limits] and [stress])")
     rp.add_argument("--customer", help="customer: the customer_id whose credit file to print")
     rp.add_argument("--as-of", help="as-of date YYYY-MM-DD: any day up to the extraction date, or a month-end "
                     "snapshot (default: the extraction date)")
     rp.add_argument("--warehouse")
     rp.add_argument("--policy")
-    rp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+    rp.add_argument("--format", choices=["csv", "json", "xlsx", "md"], default="csv",
+                    help="md: the model card as Markdown (model-validation)")
     rp.add_argument("--out", help="output file (xlsx needs one; default stdout)")
     rp.add_argument("--table", help="csv only: which table (default: the report's first)")
     rp.add_argument("--buckets", help="aging / ecl: upper dpd bounds, e.g. 0,30,60,90 (default: policy)")

@@ -5,10 +5,13 @@ import polars as pl
 import streamlit as st
 
 from analytics.app import charts
-from analytics.views import RATIO_FORMULAS
+from analytics.views import RATIO_FORMULAS, Filters
 from analytics.views.receivables import bucket_items
+from analytics.views.models import customer_scoring, with_labels
 from analytics.app.ui import (
     plain,
+    cached_rating_model,
+    cached_limit_recommendations,
     cached_customer_file,
     cached_customer_search,
     cached_present_tables,
@@ -112,17 +115,43 @@ with left:
     st.markdown("\n".join(f"- **{k}:** {plain(v)}" for k, v in facts.items()))
 with right:
     st.subheader("Rating history")
-    if "ratings" not in present:
-        st.info("No ratings loaded.")
-    elif cf.ratings.height:
+    if cf.ratings.height:
         st.plotly_chart(charts.grade_history(cf.ratings, list(policy.scale)), key="grades")
         table(cf.ratings, f"ratings_{choice}", "t_ratings", cur, height=200)
     else:
-        st.info("This customer has no rating on or before this date.")
+        st.info("This customer has no rating on or before this date." if "ratings" in present or cf.scores.height
+                else "No ratings loaded, and no month-end yet for the rating model to grade.")
     if cf.group_members.height > 1:
         st.markdown(f"**Group exposure:** {fmt_amount(cf.group_members['gross_exposure_amt'].sum(), cur)} "
                     f"across {cf.group_members.height} members")
         table(cf.group_members, f"group_{prof['group_id']}", "t_group", cur)
+
+rec = cached_limit_recommendations(ctx.version, ctx.as_of, Filters()).frame.filter(pl.col("customer_id") == choice)
+if rec.height:
+    r = rec.row(0, named=True)
+    current = fmt_amount(r["current_limit_amt"], cur, compact=False) if r["current_limit_amt"] is not None else "none"
+    recommended = (fmt_amount(r["recommended_limit_amt"], cur, compact=False) if r["recommended_limit_amt"] is not None
+                   else "none (it draws on its group's limit)")
+    change = ("no change" if abs(r["limit_change_amt"]) < 0.005 else
+              f"{'raise' if r['limit_change_amt'] > 0 else 'cut'} of "
+              f"{fmt_amount(abs(r['limit_change_amt']), cur, compact=False)}, approved by the {r['approval_level']}")
+    st.markdown(f"**Limit recommendation** (policy formula, grade {r['grade']}): {recommended} against {current} in "
+                f"force — {change}; set by: {r['basis']}.")
+
+st.subheader("Credit scoring")
+scoring = customer_scoring(cf.scores, policy, cached_rating_model(ctx.version))
+if scoring.scored_at is None:
+    st.info("No month-end on or before this date at which the rating models scored this customer (a customer in "
+            "default is not scored: its rating is the default grade).")
+else:
+    st.caption(f"Each rating model's score at {scoring.scored_at}, the last month-end scored on or before this date "
+               "(Credit scoring page: how each model works and how well it validates). Reasons: what costs the "
+               "customer the most.")
+    if scoring.override:
+        st.warning(scoring.override, icon=":material/rule:")
+    table(with_labels(scoring.latest), f"scores_{choice}_{scoring.scored_at}", "t_cust_scores", cur)
+    with st.expander("Grades by model, month-end by month-end"):
+        table(scoring.history, f"score_history_{choice}", "t_cust_score_hist", cur, height=300)
 
 st.subheader("Exposure against limit over time")
 history = cf.history.filter(pl.col("snapshot_date") <= ctx.as_of)

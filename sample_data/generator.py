@@ -909,8 +909,10 @@ def _financials(w: _World) -> pl.DataFrame:
     rng, n, a = w.rng, w.n, w.arr
     end_d = date.fromordinal(w.end + _EPOCH_ORDINAL)
     start_d = date.fromordinal(w.start + _EPOCH_ORDINAL)
-    fy = np.array([_day(date(y, 12, 31)) for y in range(start_d.year, end_d.year + 1)
-                   if w.start <= _day(date(y, 12, 31)) <= w.end], dtype=np.int64)
+    # the fiscal years ending in the window and the one before it: a credit file holds the
+    # latest accounts on hand when the export's window opens
+    fy = np.array([_day(date(y, 12, 31)) for y in range(start_d.year - 1, end_d.year + 1)
+                   if _day(date(y, 12, 31)) <= w.end], dtype=np.int64)
     if fy.size == 0:
         return _conform("financials", pl.DataFrame(schema={c.name: POLARS_TYPES[c.type]
                                                            for c in TABLES["financials"].columns}))

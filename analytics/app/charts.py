@@ -439,3 +439,41 @@ def scenario_bars(frame: pl.DataFrame, measures: dict[str, str], currency: str) 
         traces.append(go.Bar(name=text_of([name])[0], x=[measures[m] for m in rows["measure"].to_list()], y=rows[name].to_list(),
                              marker_color=palette[i % len(palette)]))
     return _figure(traces, currency=currency, barmode="group", xaxis=dict(type="category"), height=360)
+
+
+SAMPLE_COLORS = {"development": NET, "out_of_time": GROSS}
+SAMPLE_NAMES = {"development": "Development", "out_of_time": "Out-of-time"}
+
+
+def model_curve(curves: pl.DataFrame, curve: str) -> go.Figure:
+    """A rating model's ROC curve (bads flagged against goods flagged) or CAP (bads flagged
+    against the population, worst scored first) per sample, with the random model's diagonal."""
+    traces: list[object] = [go.Scatter(name="Random", x=[0, 100], y=[0, 100], mode="lines",
+                                       line=dict(color=ORDERS, dash="dot"), hoverinfo="skip")]
+    part = curves.filter(pl.col("curve") == curve)
+    for sample in ("development", "out_of_time"):
+        rows = part.filter(pl.col("sample") == sample)
+        if rows.height:
+            traces.append(go.Scatter(name=SAMPLE_NAMES[sample], x=(rows["x_frac"] * 100).to_list(),
+                                     y=(rows["y_frac"] * 100).to_list(), mode="lines",
+                                     line=dict(color=SAMPLE_COLORS[sample], width=3),
+                                     hovertemplate="%{x:.0f} % → %{y:.0f} %<extra></extra>"))
+    x_title = "% of goods flagged (false positives)" if curve == "roc" else "% of customers, worst score first"
+    return _figure(traces, height=340, xaxis=dict(title_text=x_title, range=[0, 100], ticksuffix=" %", dtick=20),
+                   yaxis=dict(title_text="% of defaults flagged", range=[0, 100], ticksuffix=" %", dtick=20))
+
+
+def psi_bars(stability: pl.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """PSI per variable (development against the latest month-end), worst first, coloured by
+    its reading (< 0.1 stable, 0.1-0.25 watch, > 0.25 shifted)."""
+    part = stability.drop_nulls("psi").sort("psi")
+    colors = {"stable": BAND_COLORS[0], "watch": BAND_COLORS[2], "shifted": BAND_COLORS[3]}
+    names = [labels.get(v, v) for v in part["variable"].to_list()]
+    return _figure([go.Bar(x=part["psi"].to_list(), y=text_of(names), orientation="h",
+                           marker_color=[colors.get(r, ORDERS) for r in part["reading"].to_list()],
+                           text=[f"{v:.2f}" for v in part["psi"].to_list()], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{y}: PSI %{x:.3f}<extra></extra>")],
+                   height=max(260, 26 * part.height + 60), showlegend=False,
+                   xaxis=dict(title_text="PSI (0.1 watch, 0.25 shifted)"), yaxis=dict(automargin=True),
+                   shapes=[dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=c, dash="dash"))
+                           for x, c in ((0.1, BAND_COLORS[2]), (0.25, BAND_COLORS[3]))])

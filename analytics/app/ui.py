@@ -42,7 +42,9 @@ from analytics.views.monitoring import (MigrationView, MonitoringInputs, ReviewV
 from analytics.risk.watchlist import Rule
 from analytics.policy.levers import Levers, base_of
 from analytics.views.scoring import ScoreInputs, ScoresView, score_inputs, scores_from
-from analytics.views.whatif import ScenarioView, run_monte_carlo, scenario_view, whatif_inputs
+from analytics.views.models import ModelRun, ModelValidation, Movers, model_runs, model_scores_view, model_validation, movers
+from analytics.views.whatif import (LimitRecommendations, ScenarioView, limit_recommendations, run_monte_carlo,
+                                   scenario_view, whatif_inputs)
 from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
 from analytics.risk import whatif
 from analytics.data.warehouse import Warehouse, current_path, warehouse_dir
@@ -304,6 +306,40 @@ def cached_scores_view(version: str, as_of: date, filters: Filters) -> ScoresVie
     return scores_from(cached_score_inputs(version, as_of, filters), get_policy())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_model_runs(version: str) -> dict[str, ModelRun]:
+    """What each rating model's last run did (per warehouse version)."""
+    return model_runs(get_warehouse())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_limit_recommendations(version: str, as_of: date, filters: Filters) -> LimitRecommendations:
+    """The policy's recommended limits for everyone in scope (the what-if engine's formula)."""
+    return limit_recommendations(cached_whatif_inputs(version, as_of, filters), get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_rating_model(version: str) -> str | None:
+    """The model whose grades are the ratings with source = model (None: none)."""
+    return next((m for m, r in cached_model_runs(version).items() if r.is_rating_model), None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_model_scores(version: str, as_of: date, filters: Filters, model: str) -> ScoresView:
+    """A rating model's scores at the scored month-end, once per version, date, filters and model."""
+    return model_scores_view(get_warehouse(), as_of, filters, get_policy(), model)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_model_validation(version: str, model: str) -> ModelValidation:
+    return model_validation(get_warehouse(), get_policy(), model)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_movers(version: str, as_of: date, filters: Filters, model: str) -> Movers:
+    return movers(get_warehouse(), as_of, filters, get_policy(), model)
+
+
 # ----------------------------------------------------------------------------- app context
 
 @dataclass(frozen=True)
@@ -356,6 +392,11 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
                         icon=":material/download:", on_click="ignore", width="content")
 
 
+def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """A workbook of several sheets (the exports' rules: numbers stay numbers, no formulas)."""
+    return export.to_xlsx_bytes(sheets)
+
+
 def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
     """Column formats by naming convention: *_amt money, *_pct percent, *_on dates."""
     config: dict[str, object] = {}
@@ -363,6 +404,9 @@ def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
         label = name.replace("_amt", "").replace("_pct", " %").replace("_", " ")
         if name.endswith("_amt"):
             config[name] = st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
+        elif name.endswith("_frac"):
+            config[name] = st.column_config.NumberColumn(name.removesuffix("_frac").replace("_", " ") + " %",
+                                                         format="percent")
         elif name.endswith("_pct"):
             # rates and PDs need more digits than shares (a PD of 0.01 % is not 0.0 %)
             digits = 3 if "rate" in name else 2 if "pd" in name.split("_") else 1

@@ -23,7 +23,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 import numpy as np
@@ -32,7 +32,7 @@ import polars as pl
 from analytics.policy import Policy
 from analytics.risk.challenger import ChallengerModel, train_challenger
 from analytics.risk.rating_models import MODELS
-from analytics.risk.scorecard import CHARACTERISTICS
+from analytics.risk.scorecard import CHARACTERISTICS, NOT_TRAINED, is_new_customer, score_customers
 from analytics.risk.scoring import MasterScale
 from analytics.risk.statistical import StatisticalModel, train_statistical
 from analytics.risk.validation import TARGET, DevelopmentSample, ValidationReport, split_sample, validate
@@ -104,6 +104,12 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame | None =
             con.unregister("staged")
 
 
+def _month_end(day: date, months_after: int) -> date:
+    """The last day of the month `months_after` months after day's month."""
+    idx = day.year * 12 + day.month - 1 + months_after + 1
+    return date(idx // 12, idx % 12 + 1, 1) - timedelta(days=1)
+
+
 def _grade_by_pd(scale: MasterScale, pd_frac: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The grade of a model PD on the master scale: the grade whose PD band holds it (bands
     meet at the geometric mean of neighbouring grades' PDs), and that grade's PD."""
@@ -118,11 +124,12 @@ def _characteristic_arrays(frame: pl.DataFrame, names: list[str]) -> dict[str, n
 
 
 def _scores_frame(model: str, frame: pl.DataFrame, score: np.ndarray, grades: list[str], pd_frac: np.ndarray,
-                  reasons: list[list[str | None]] | None, scorecard: str) -> pl.DataFrame:
+                  reasons: list[list[str | None]] | None, scorecard: list[str] | pl.Series) -> pl.DataFrame:
     reasons = reasons or [[None, None, None]] * frame.height
     return pl.DataFrame({
         "model": model, "customer_id": frame["customer_id"], "snapshot_date": frame["snapshot_date"],
-        "scorecard": scorecard, "score": score, "pd_frac": pd_frac, "grade": pl.Series(grades, dtype=pl.String),
+        "scorecard": pl.Series(scorecard, dtype=pl.String), "score": score, "pd_frac": pd_frac,
+        "grade": pl.Series(grades, dtype=pl.String),
         "reason_1": pl.Series([r[0] for r in reasons], dtype=pl.String),
         "reason_2": pl.Series([r[1] for r in reasons], dtype=pl.String),
         "reason_3": pl.Series([r[2] for r in reasons], dtype=pl.String)})
@@ -158,11 +165,9 @@ def _validate(model: str, scored: pl.DataFrame, sample: DevelopmentSample, polic
 def _expert(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> _Scored:
     started = time.perf_counter()
     card = policy.expert_scorecard
-    scored = card.score(obs)
-    reasons = [list(r) for r in zip(*(scored[f"reason_{i}"].to_list() if f"reason_{i}" in scored.columns
-                                      else [None] * obs.height for i in (1, 2, 3)))]
+    scored = score_customers(card, policy.application_scorecard, obs, policy.rating.application_months)
     frame = _scores_frame("expert", obs, scored["score"].to_numpy(), scored["grade"].to_list(),
-                          scored["pd_frac"].to_numpy(), reasons, "behavioural")
+                          scored["pd_frac"].to_numpy(), _reasons(scored), scored["scorecard"])
     names = card.characteristic_names
     report = _validate("expert", frame, sample, policy, names)
     terms = pl.DataFrame({"model": "expert", "term": [c.name for d in card.dimensions for c in d.characteristics],
@@ -172,15 +177,44 @@ def _expert(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> _Sc
     return _Scored(frame, report, terms, pl.DataFrame(), names, time.perf_counter() - started)
 
 
+def _reasons(scored: pl.DataFrame) -> list[list[str | None]]:
+    cols = [scored[f"reason_{i}"].to_list() if f"reason_{i}" in scored.columns else [None] * scored.height
+            for i in (1, 2, 3)]
+    return [list(r) for r in zip(*cols)]
+
+
+def _with_application(obs: pl.DataFrame, policy: Policy, score: np.ndarray, pd_frac: np.ndarray,
+                      grades: list[str], reasons: list[list[str | None]]) -> tuple[np.ndarray, np.ndarray, list[str],
+                                                                                   list[list[str | None]], list[str]]:
+    """A trained model's grades with the new customers' from the application scorecard: their
+    grade, its PD, the score that PD stands for on the model's points scale, and the reasons."""
+    new = is_new_customer(obs, policy.rating.application_months)
+    kinds = ["application" if n else "behavioural" for n in new]
+    if not new.any():
+        return score, pd_frac, grades, reasons, kinds
+    app = policy.application_scorecard.score(obs.filter(pl.Series(new)))
+    app_pd = app["pd_frac"].to_numpy()
+    scaling = policy.rating.statistical.scaling
+    app_score = np.asarray(scaling.score(np.log((1 - app_pd) / app_pd)), dtype=float)
+    rows = np.flatnonzero(new)
+    score, pd_frac, grades, reasons = score.copy(), pd_frac.copy(), list(grades), list(reasons)
+    score[rows], pd_frac[rows] = app_score, app_pd
+    for row, grade, why in zip(rows, app["grade"].to_list(), _reasons(app)):
+        grades[row], reasons[row] = grade, why
+    return score, pd_frac, grades, reasons, kinds
+
+
 def _statistical(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str]) -> \
         tuple[_Scored, StatisticalModel]:
     started = time.perf_counter()
-    dev = sample.development
+    dev = _behavioural(sample.development, policy)
     model = train_statistical(dev, dev[TARGET].to_numpy(), names, policy.rating.statistical)
     seconds = time.perf_counter() - started
     pd_frac = model.pd_frac(obs)
-    grades, grade_pd = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
-    frame = _scores_frame("statistical", obs, model.score(obs), grades, pd_frac, model.reasons(obs), "behavioural")
+    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
+    score, pd_frac, grades, reasons, kinds = _with_application(obs, policy, model.score(obs), pd_frac, grades,
+                                                               model.reasons(obs))
+    frame = _scores_frame("statistical", obs, score, grades, pd_frac, reasons, kinds)
     edges = {c.name: np.asarray(c.splits) for c in model.characteristics}
     report = _validate("statistical", frame, sample, policy, model.names, edges)
     coef = model.coefficient_table()
@@ -201,7 +235,7 @@ def _statistical(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, n
 def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str]) -> \
         tuple[_Scored, ChallengerModel]:
     started = time.perf_counter()
-    dev = sample.development
+    dev = _behavioural(sample.development, policy)
     model = train_challenger(dev, dev[TARGET].to_numpy(), names, policy.rating.challenger)
     seconds = time.perf_counter() - started
     pd_frac = model.pd_frac(obs)
@@ -211,7 +245,9 @@ def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, na
     reasons: list[list[str | None]] = [[None, None, None] for _ in range(obs.height)]
     for row, r in zip(recent["_row"].to_list(), model.reasons(recent)):
         reasons[row] = r
-    frame = _scores_frame("ml", obs, model.score(obs), grades, pd_frac, reasons, "behavioural")
+    score, pd_frac, grades, reasons, kinds = _with_application(obs, policy, model.score(obs), pd_frac, grades,
+                                                               reasons)
+    frame = _scores_frame("ml", obs, score, grades, pd_frac, reasons, kinds)
     report = _validate("ml", frame, sample, policy, names)
     oot = sample.out_of_time
     importance = model.importance_table(oot, oot[TARGET].to_numpy(), seed=policy.rating.training.seed) \
@@ -222,6 +258,11 @@ def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, na
                               pl.col("auroc_loss").cast(pl.Float64).alias("importance_auroc_loss"),
                               pl.col("monotonic").cast(pl.Int64))
     return _Scored(frame, report, terms, pl.DataFrame(), list(names), seconds), model
+
+
+def _behavioural(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """The observation points the behavioural models learn from: customers with history."""
+    return frame.filter(pl.Series(~is_new_customer(frame, policy.rating.application_months)))
 
 
 def _report_frames(model: str, report: ValidationReport | None) -> dict[str, pl.DataFrame]:
@@ -274,9 +315,11 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
     extracted_on = date.fromisoformat(info["extracted_on"])
     obs = query(con, "model_observations", horizon_months=settings.default.horizon_months, extracted_on=extracted_on)
     defaults = con.sql("select customer_id, default_on from customer_defaults").pl()
+    first = date.fromisoformat(info["first_document_date"])
+    train_from = _month_end(first, settings.training.min_history_months - 1)
     sample = split_sample(obs, settings.training.out_of_time_months, settings.training.max_observations,
-                          settings.training.seed, train_until)
-    names = list(CHARACTERISTICS)
+                          settings.training.seed, train_until, train_from)
+    names = [n for n in CHARACTERISTICS if n not in NOT_TRAINED]
     results: dict[str, _Scored] = {}
     if obs.height:
         results["expert"] = _expert(obs, sample, policy)
@@ -345,10 +388,11 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
             "out_of_time_observations": sample.out_of_time.height, "out_of_time_defaults": sample.out_of_time_defaults,
             "characteristics": json.dumps(r.characteristics if r else []),
             "train_seconds": run.seconds.get(kind), "grade_hhi_frac": report.grade_hhi_frac if report else None,
-            "train_until": train_until})
+            "train_until": train_until, "train_from": train_from})
     _run(con, "model_runs", pl.DataFrame(runs, schema_overrides={
         "development_from": pl.Date, "development_to": pl.Date, "out_of_time_from": pl.Date,
-        "out_of_time_to": pl.Date, "latest_at": pl.Date, "train_until": pl.Date, "train_seconds": pl.Float64,
+        "out_of_time_to": pl.Date, "latest_at": pl.Date, "train_until": pl.Date, "train_from": pl.Date,
+        "train_seconds": pl.Float64,
         "grade_hhi_frac": pl.Float64}))
 
     if rating_model is None or rating_model not in results:

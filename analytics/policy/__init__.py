@@ -64,6 +64,7 @@ class Policy:
     levers: Levers  # the what-if levers of [limits] and [stress]
     approval_levels: tuple[tuple[str, float | None], ...]  # (name, up to amount; None = any)
     expert_scorecard: ExpertScorecard  # [scoring]: the expert scorecard and its score bands
+    application_scorecard: ExpertScorecard  # [scoring.application]: new customers' scorecard
     rating: RatingSettings  # [scoring.rating], [scoring.default], [scoring.training]
 
     @property
@@ -208,6 +209,9 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     high_risk_months = int(_get(doc, "reviews", "high_risk_months", int))  # type: ignore[arg-type]
     if not (1 <= default_months <= 60 and 1 <= high_risk_months <= 60):
         raise PolicyError("policy: [reviews] default_months and high_risk_months must be 1-60")
+    new_customer_months = int(_get(doc, "reviews", "new_customer_review_months", int))  # type: ignore[arg-type]
+    if not 1 <= new_customer_months <= 60:
+        raise PolicyError("policy: [reviews] new_customer_review_months must be 1-60")
     high_risk_grade = str(_get(doc, "reviews", "high_risk_grade", str))
     if high_risk_grade not in scale:  # type: ignore[operator]
         raise PolicyError(f"policy: [reviews] high_risk_grade {high_risk_grade!r} is not on the scale")
@@ -231,6 +235,8 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     try:
         expert = parse_expert(scoring.get("expert", {}), scoring.get("grade_lower_scores", {}),
                               tuple(scale), pds, set(CHARACTERISTICS))  # type: ignore[arg-type]
+        application = parse_expert(scoring.get("application", {}), scoring.get("grade_lower_scores", {}),
+                                   tuple(scale), pds, set(CHARACTERISTICS), "scoring.application")  # type: ignore[arg-type]
         rating = parse_rating_settings(scoring)
     except ValueError as exc:
         raise PolicyError(f"policy: {exc}") from exc
@@ -257,7 +263,8 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         dunning_stages=tuple(stages),
         priority_weights={k: float(v) for k, v in weights.items()},  # type: ignore[union-attr]
         reviews=ReviewPolicy({str(k): int(v) for k, v in months_by_segment.items()},  # type: ignore[union-attr]
-                             default_months, high_risk_grade, high_risk_months),
+                             default_months, high_risk_grade, high_risk_months, new_customer_months,
+                             rating.application_months),
         watch_rules=rules,
         severity_points=points,
         disputed_in_dpd=disputed_in_dpd,
@@ -271,6 +278,7 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         levers=levers,
         approval_levels=approvals,
         expert_scorecard=expert,
+        application_scorecard=application,
         rating=rating,
     )
 

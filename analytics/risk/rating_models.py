@@ -32,7 +32,8 @@ class TrainingSettings:
     min_defaults: int  # fewer defaults in the development sample: the model is not trained
     max_observations: int  # observation points at most (deterministic sample beyond)
     seed: int
-    at_load: bool  # train the statistical model and the challenger at every load
+    at_load: bool
+    min_history_months: int  # observation points from the month-end with this many months of data  # train the statistical model and the challenger at every load
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
         raise ValueError(f"[scoring.rating] ruling must be imported or model (got {ruling!r})")
     known = {"rating": {"model", "ruling", "override_notches", "application_months"},
              "default": {"material_amt", "material_pct", "horizon_months"},
-             "training": {"out_of_time_months", "min_defaults", "max_observations", "seed", "at_load"},
+             "training": {"out_of_time_months", "min_defaults", "max_observations", "seed", "at_load",
+                          "min_history_months"},
              "statistical": {"base_score", "base_odds", "pdo", "max_bins", "min_bin_share_pct", "min_iv",
                              "max_correlation", "max_p_value", "max_characteristics"},
              "challenger": {"max_iter", "learning_rate", "max_leaf_nodes", "min_leaf_share_pct",
@@ -119,5 +121,6 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
             out_of_time_months=int(_number(training, "scoring.training", "out_of_time_months", 1, 36, whole=True)),
             min_defaults=int(_number(training, "scoring.training", "min_defaults", 1, 1e6, whole=True)),
             max_observations=int(_number(training, "scoring.training", "max_observations", 1000, 1e8, whole=True)),
-            seed=seed, at_load=training["at_load"]),
+            seed=seed, at_load=training["at_load"],
+            min_history_months=int(_number(training, "scoring.training", "min_history_months", 1, 36, whole=True))),
         statistical=statistical, challenger=challenger)

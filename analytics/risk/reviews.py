@@ -21,14 +21,20 @@ class ReviewPolicy:
     default_months: int
     high_risk_grade: str
     high_risk_months: int
+    new_customer_months: int | None = None  # a new customer's first review, months after it started trading
+    application_months: int = 0  # under this many months on book a customer is new ([scoring.rating])
 
 
 def schedule(customers: pl.DataFrame, policy: ReviewPolicy, scale: tuple[str, ...], as_of: date) -> pl.DataFrame:
     """One row per customer under review (open credit: a limit or exposure; not in default).
 
     customers: customer_id, segment, credit_manager, grade, rated_on, limit_effective_from,
-    gross_exposure_amt, limit_amt. The last review is the later of the latest rating and
-    the latest limit decision.
+    gross_exposure_amt, limit_amt; optionally reviewed_on (the latest review on record: an
+    imported rating, where the rating model's grades would otherwise count as reviews),
+    months_on_book and first_trade_on. The last review is the later of the latest rating (or
+    reviewed_on) and the latest limit decision. A new customer (fewer than application_months
+    on book) is reviewed every new_customer_months, the first time that long after it started
+    trading.
     """
     high_rank = scale.index(policy.high_risk_grade)
     rank = {g: i for i, g in enumerate(scale)}
@@ -38,12 +44,20 @@ def schedule(customers: pl.DataFrame, policy: ReviewPolicy, scale: tuple[str, ..
     seg_months = pl.col("segment").replace_strict(policy.months_by_segment, default=policy.default_months,
                                                   return_dtype=pl.Int64)
     is_high_risk = pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64).fill_null(-1) >= high_rank
+    reviewed = "reviewed_on" if "reviewed_on" in customers.columns else "rated_on"
+    frequency = pl.when(is_high_risk).then(pl.min_horizontal(seg_months, pl.lit(policy.high_risk_months))) \
+        .otherwise(seg_months)
+    last = pl.max_horizontal(reviewed, "limit_effective_from")
+    is_new = pl.lit(False)
+    if policy.new_customer_months is not None and "months_on_book" in customers.columns:
+        is_new = pl.col("months_on_book").fill_null(0) < policy.application_months
+        frequency = pl.when(is_new).then(pl.min_horizontal(frequency, pl.lit(policy.new_customer_months))) \
+            .otherwise(frequency)
+        last = pl.when(is_new).then(pl.coalesce(last, "first_trade_on")).otherwise(last)
     out = active.select(
         "customer_id", "segment", "credit_manager", "grade", "gross_exposure_amt", "limit_amt",
-        is_high_risk.alias("is_high_risk"),
-        pl.when(is_high_risk).then(pl.min_horizontal(seg_months, pl.lit(policy.high_risk_months)))
-        .otherwise(seg_months).alias("frequency_months"),
-        pl.max_horizontal("rated_on", "limit_effective_from").alias("last_review_on"),
+        is_high_risk.alias("is_high_risk"), is_new.alias("is_new_customer"),
+        frequency.alias("frequency_months"), last.alias("last_review_on"),
     ).with_columns(
         pl.col("last_review_on").dt.offset_by(pl.format("{}mo", pl.col("frequency_months"))).alias("next_due_on"),
     ).with_columns(

@@ -63,6 +63,12 @@ CHARACTERISTICS: dict[str, str] = {
 }
 
 
+# Characteristics the trained models leave out: the statement's age follows the calendar of
+# fiscal year-ends, so a model trained on it learns the season of its development window
+# rather than the customer (its PSI against the latest month-end shows it).
+NOT_TRAINED: frozenset[str] = frozenset({"statement_age_months"})
+
+
 @dataclass(frozen=True)
 class Characteristic:
     name: str  # a column of customer_characteristics
@@ -78,11 +84,45 @@ class Characteristic:
         return np.where(np.isnan(v), self.missing_points, out)
 
 
+    def points_from(self, frame: pl.DataFrame) -> np.ndarray:
+        return self.points_of(frame[self.name].cast(pl.Float64).fill_null(math.nan).to_numpy())
+
+
+# Text characteristics a scorecard may score by category (points per value in the policy):
+# the customer's industry and region (customer_dims) and its external (imported) grade.
+CATEGORICAL: dict[str, str] = {
+    "industry": "industry risk",
+    "region": "region risk",
+    "external_grade": "external (imported) grade",
+}
+
+
+@dataclass(frozen=True)
+class CategoricalCharacteristic:
+    """A text characteristic scored by category: `categories` gives the points of each value,
+    any other value scores `other_points`, a missing one `missing_points`."""
+
+    name: str
+    categories: tuple[tuple[str, float], ...]
+    other_points: float
+    missing_points: float
+
+    @property
+    def points(self) -> tuple[float, ...]:
+        return (*(p for _, p in self.categories), self.other_points)
+
+    def points_from(self, frame: pl.DataFrame) -> np.ndarray:
+        col = frame[self.name].cast(pl.String)
+        mapped = col.replace_strict(dict(self.categories), default=self.other_points, return_dtype=pl.Float64)
+        return pl.select(pl.when(col.is_null()).then(pl.lit(self.missing_points)).otherwise(mapped)).to_series() \
+            .cast(pl.Float64).to_numpy()
+
+
 @dataclass(frozen=True)
 class Dimension:
     name: str
     weight_pct: float
-    characteristics: tuple[Characteristic, ...]
+    characteristics: tuple[Characteristic | CategoricalCharacteristic, ...]
 
 
 @dataclass(frozen=True)
@@ -110,8 +150,7 @@ class ExpertScorecard:
         for dim in self.dimensions:
             per_char = []
             for ch in dim.characteristics:
-                values = characteristics[ch.name].cast(pl.Float64).fill_null(math.nan).to_numpy()
-                pts = ch.points_of(values)
+                pts = ch.points_from(characteristics)
                 columns[f"points_{ch.name}"] = pts
                 per_char.append(pts)
                 share = dim.weight_pct / 100 / len(dim.characteristics) * SCALE_MAX / MAX_POINTS
@@ -141,16 +180,32 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _categorical(at: str, name: str, spec: dict) -> CategoricalCharacteristic:  # type: ignore[type-arg]
+    extra = sorted(set(spec) - {"categories", "other", "missing"})
+    if extra:
+        raise ValueError(f"{at} has unknown keys {', '.join(extra)} (known: categories, other, missing)")
+    cats, other, missing = spec.get("categories"), spec.get("other"), spec.get("missing")
+    if not isinstance(cats, dict) or not cats or not all(_number(p) and 0 <= p <= MAX_POINTS for p in cats.values()):
+        raise ValueError(f"{at} categories must map each value to points from 0 to {MAX_POINTS:g}")
+    for key, value in (("other", other), ("missing", missing)):
+        if not _number(value) or not 0 <= value <= MAX_POINTS:
+            raise ValueError(f"{at} {key} must be points from 0 to {MAX_POINTS:g}")
+    return CategoricalCharacteristic(name, tuple((str(k), float(v)) for k, v in cats.items()), float(other),
+                                     float(missing))
+
+
 def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # type: ignore[type-arg]
-                 pd_pct: dict[str, float], known: set[str]) -> ExpertScorecard:
-    """The expert scorecard of the policy's [scoring.expert.<dimension>] tables and the
-    [scoring] grade_lower_scores bands (every grade but the default one, best first, falling).
-    `known`: the characteristic columns on offer. Raises ValueError naming the key at fault."""
+                 pd_pct: dict[str, float], known: set[str], name: str = "scoring.expert") -> ExpertScorecard:
+    """The expert scorecard of the policy's [<name>.<dimension>] tables (scoring.expert, or
+    scoring.application) and the [scoring] grade_lower_scores bands (every grade but the
+    default one, best first, falling). `known`: the characteristic columns on offer; a text
+    characteristic (CATEGORICAL) takes `categories`, `other` and `missing` points instead of
+    bins. Raises ValueError naming the key at fault."""
     if not isinstance(section, dict) or not section:
-        raise ValueError("[scoring.expert] needs at least one dimension")
+        raise ValueError(f"[{name}] needs at least one dimension")
     dims = []
     for dim_name, raw in section.items():
-        where = f"[scoring.expert.{dim_name}]"
+        where = f"[{name}.{dim_name}]"
         if not isinstance(raw, dict):
             raise ValueError(f"{where} must be a table")
         extra = sorted(set(raw) - {"weight_pct", "characteristics"})
@@ -163,12 +218,16 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
         if not isinstance(chars_raw, dict) or not chars_raw:
             raise ValueError(f"{where} needs characteristics")
         chars = []
-        for name, spec in chars_raw.items():
-            at = f"{where} characteristics.{name}"
-            if name not in known:
-                raise ValueError(f"{at}: unknown characteristic (known: {', '.join(sorted(known))})")
+        for char_name, spec in chars_raw.items():
+            at = f"{where} characteristics.{char_name}"
+            if char_name not in known and char_name not in CATEGORICAL:
+                names = ", ".join(sorted(known | set(CATEGORICAL)))
+                raise ValueError(f"{at}: unknown characteristic (known: {names})")
             if not isinstance(spec, dict):
                 raise ValueError(f"{at} must be a table with bins, points and missing")
+            if char_name in CATEGORICAL:
+                chars.append(_categorical(at, char_name, spec))
+                continue
             extra = sorted(set(spec) - {"bins", "points", "missing"})
             if extra:
                 raise ValueError(f"{at} has unknown keys {', '.join(extra)} (known: bins, points, missing)")
@@ -183,12 +242,12 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
                                  "(one more than bins)")
             if not _number(missing) or not 0 <= missing <= MAX_POINTS:
                 raise ValueError(f"{at} missing must be points from 0 to {MAX_POINTS:g}")
-            chars.append(Characteristic(name, tuple(float(b) for b in bins), tuple(float(p) for p in points),
+            chars.append(Characteristic(char_name, tuple(float(b) for b in bins), tuple(float(p) for p in points),
                                         float(missing)))
         dims.append(Dimension(dim_name, float(weight), tuple(chars)))
     total = sum(d.weight_pct for d in dims)
     if abs(total - 100.0) > 1e-9:
-        raise ValueError(f"[scoring.expert] weights add up to {total:g} %, not 100 %")
+        raise ValueError(f"[{name}] weights add up to {total:g} %, not 100 %")
     graded = [g for g in scale if g != scale[-1]]
     if not isinstance(grade_bounds, dict) or list(grade_bounds) != graded:
         raise ValueError(f"[scoring] grade_lower_scores must give, best first, every grade but the default: "
@@ -201,3 +260,32 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
     except (TypeError, ValueError) as exc:
         raise ValueError(f"[scoring] {exc}") from None
     return ExpertScorecard(tuple(dims), master)
+
+
+def is_new_customer(frame: pl.DataFrame, application_months: int) -> np.ndarray:
+    """Rows whose customer has fewer than application_months months on book (missing counts as
+    new): the application scorecard grades them."""
+    months = frame["months_on_book"].cast(pl.Float64).fill_null(-1.0).to_numpy()
+    return months < application_months
+
+
+def score_customers(behavioural: ExpertScorecard, application: ExpertScorecard, frame: pl.DataFrame,
+                    application_months: int) -> pl.DataFrame:
+    """Every row graded by the scorecard its history calls for: the application scorecard for a
+    customer with fewer than application_months months on book, the behavioural one for the
+    others. Output: customer_id (and snapshot_date when given), score, grade, pd_frac,
+    reason_1..3, scorecard ('application' | 'behavioural') and the behavioural scorecard's
+    points columns (null on application rows)."""
+    new = is_new_customer(frame, application_months)
+    beh = behavioural.score(frame)
+    if not new.any():
+        return beh.with_columns(pl.lit("behavioural").alias("scorecard"))
+    app = application.score(frame)
+    pick = pl.Series(new)
+    shared = ["score", "grade", "pd_frac", "reason_1", "reason_2", "reason_3"]
+    out = beh.with_columns(
+        *[pl.when(pick).then(app[c] if c in app.columns else pl.lit(None)).otherwise(pl.col(c)).alias(c)
+          for c in shared if c in beh.columns],
+        pl.when(pick).then(pl.lit("application")).otherwise(pl.lit("behavioural")).alias("scorecard"))
+    points = [c for c in beh.columns if c.startswith("points_") or c.endswith("_points")]
+    return out.with_columns([pl.when(pick).then(None).otherwise(pl.col(c)).alias(c) for c in points])

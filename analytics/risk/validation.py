@@ -48,15 +48,19 @@ class DevelopmentSample:
 
 
 def split_sample(observations: pl.DataFrame, out_of_time_months: int, max_observations: int, seed: int,
-                 train_until: date | None = None) -> DevelopmentSample:
+                 train_until: date | None = None, train_from: date | None = None) -> DevelopmentSample:
     """Split observation points (sql/queries/model_observations.sql) in time.
 
     Only points whose horizon the data has seen count (is_observed), and, with train_until,
     only those on or before it; their last `out_of_time_months` month-ends are the
     out-of-time sample, the earlier ones the development sample, sampled down to
-    max_observations rows (a seeded, reproducible sample of rows). `latest` holds the
-    points at the latest month-end of all (whose outcome is not known yet)."""
+    max_observations rows (a seeded, reproducible sample of rows); with train_from, only
+    points on or after it (the first month-ends of an export see truncated 12-month windows,
+    which a model would read as young customers). `latest` holds the points at the latest
+    month-end of all (whose outcome is not known yet)."""
     observed = observations.filter(pl.col("is_observed"))
+    if train_from is not None:
+        observed = observed.filter(pl.col("snapshot_date") >= train_from)
     if train_until is not None:
         observed = observed.filter(pl.col("snapshot_date") <= train_until)
     months = sorted(observed["snapshot_date"].unique().to_list()) if observed.height else []

@@ -191,6 +191,7 @@ class CustomerFile:
     collateral: pl.DataFrame
     credits: pl.DataFrame  # the credits on account at the date (cash on account, credit notes, ...)
     post_dated: pl.DataFrame  # documents dated after the extraction date (count at no date)
+    scores: pl.DataFrame  # every rating model's month-end scores, newest first (customer_model_scores.sql)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every part of the file by name (for exports and `report customer`)."""
@@ -202,7 +203,7 @@ class CustomerFile:
                 "open_items": self.open_items, "ratings": self.ratings, "payment_behaviour": self.behaviour,
                 "payments": self.payments, "financial_ratios": self.ratios, "events": self.events,
                 "collateral": self.collateral, "limits": self.limits, "credits_on_account": self.credits,
-                "post_dated": self.post_dated}
+                "post_dated": self.post_dated, "model_scores": self.scores}
 
 
 def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> CustomerFile:
@@ -232,4 +233,5 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
         collateral=wh.query("customer_collateral", customer_id=customer_id, as_of=as_of),
         credits=wh.query("customer_credits", customer_id=customer_id, as_of=as_of),
         post_dated=wh.query("customer_post_dated", customer_id=customer_id, extracted_on=extracted_on),
+        scores=wh.query("customer_model_scores", customer_id=customer_id, as_of=as_of),
     )

@@ -280,4 +280,48 @@ def with_labels(frame: pl.DataFrame, columns: tuple[str, ...] = ("reason_1", "re
                               for c in columns if c in frame.columns)
 
 
-SCORE_TABLE_COLUMNS = SCORE_COLUMNS
+@dataclass(frozen=True)
+class CustomerScoring:
+    """The scoring section of one customer's credit file."""
+
+    scored_at: date | None  # the latest month-end scored on or before the file's date
+    latest: pl.DataFrame  # one row per model: model, score, grade, pd_pct, reasons
+    history: pl.DataFrame  # month-end, then one grade column per model (newest first, 12 at most)
+    override: str | None  # the imported grade rules over a model grade more than N notches away
+
+
+def customer_scoring(scores: pl.DataFrame, policy: Policy, in_force: str | None, months: int = 12) -> CustomerScoring:
+    """The credit file's scoring section from the customer's model scores (newest first):
+    each model's latest score, grade, PD and reasons, the grades of the last `months`
+    month-ends side by side, and the override when the imported grade rules and the model in
+    force grades more than [scoring.rating] override_notches away."""
+    if scores.height == 0:
+        return CustomerScoring(None, pl.DataFrame(), pl.DataFrame(), None)
+    scored_at = scores["snapshot_date"].max()
+    order = {m: i for i, m in enumerate(MODELS)}
+    latest = (scores.filter(pl.col("snapshot_date") == scored_at)
+              .with_columns(pl.col("model").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+              .sort("_o")
+              .select(pl.col("model").replace_strict(MODEL_NAMES, return_dtype=pl.String).alias("model"),
+                      pl.col("score").round(1), "grade", (pl.col("pd_frac") * 100).alias("model_pd_pct"),
+                      "reason_1", "reason_2", "reason_3", "imported_grade"))
+    dates = sorted(scores["snapshot_date"].unique().to_list(), reverse=True)[:months]
+    history = (scores.filter(pl.col("snapshot_date").is_in(dates))
+               .pivot(on="model", index="snapshot_date", values="grade")
+               .sort("snapshot_date", descending=True))
+    history = history.select("snapshot_date", *[m for m in MODELS if m in history.columns]).rename(
+        {m: MODEL_NAMES[m].split(" (")[0] for m in MODELS if m in history.columns})
+    override = None
+    if in_force is not None:
+        row = scores.filter((pl.col("snapshot_date") == scored_at) & (pl.col("model") == in_force))
+        if row.height and row["imported_grade"][0] is not None and policy.rating.ruling == "imported":
+            rank = {g: i for i, g in enumerate(policy.scale)}
+            model_grade, imported = row["grade"][0], row["imported_grade"][0]
+            gap = rank.get(model_grade, 0) - rank.get(imported, 0)
+            if abs(gap) > policy.rating.override_notches and imported != policy.default_grade:
+                override = (f"The imported grade {imported} rules; the {MODEL_NAMES[in_force].lower()} grades "
+                            f"{model_grade} ({abs(gap)} notches {'worse' if gap > 0 else 'better'}) at {scored_at}"
+                            + (f", first because of: {label(row['reason_1'][0])}" if row["reason_1"][0] else "")
+                            + ". An override of more than "
+                            f"{policy.rating.override_notches} notches needs its reason on file.")
+    return CustomerScoring(scored_at, latest, history, override)

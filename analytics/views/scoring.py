@@ -10,14 +10,16 @@ import polars as pl
 
 from analytics.data.warehouse import Warehouse
 from analytics.policy import Policy
-from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard  # noqa: F401 - named by pages
+from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, score_customers  # noqa: F401 - named by pages
 from analytics.views import Filters, calendar
 
 EMPTY_SCHEMA = {"customer_id": pl.String, "score": pl.Float64, "grade": pl.String, "pd_pct": pl.Float64,
-                "imported_grade": pl.String, "notches_vs_imported": pl.Int64, "reason_1": pl.String,
+                "model_pd_pct": pl.Float64, "scorecard": pl.String, "imported_grade": pl.String, "notches_vs_imported": pl.Int64,
+                "reason_1": pl.String,
                 "reason_2": pl.String, "reason_3": pl.String, "segment": pl.String, "industry": pl.String,
                 "gross_exposure_amt": pl.Float64}
-SCORE_COLUMNS = ["customer_id", "score", "grade", "pd_pct", "imported_grade", "notches_vs_imported",
+SCORE_COLUMNS = ["customer_id", "score", "grade", "pd_pct", "model_pd_pct", "scorecard", "imported_grade",
+                 "notches_vs_imported",
                  "reason_1", "reason_2", "reason_3", "segment", "industry", "gross_exposure_amt"]
 
 
@@ -113,7 +115,8 @@ def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | Non
     card = card or policy.expert_scorecard
     frame = inputs.frame
     if frame.height:
-        scored = card.score(frame)
+        # a customer with little history is graded by the application scorecard
+        scored = score_customers(card, policy.application_scorecard, frame, policy.rating.application_months)
         frame = (frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
                  .join(scored, on="customer_id", how="left"))
     return scores_frame_view(inputs.as_of, inputs.scored_at, frame, policy,
@@ -133,12 +136,16 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
     if frame.height == 0:
         return replace(empty, notes=["No customers in scope at this month-end."])
     rank = {g: i for i, g in enumerate(policy.scale)}
-    frame = (frame.with_columns((pl.col("pd_frac") * 100).alias("pd_pct"),
+    # pd_pct: the grade's PD on the master scale (what EL and limits use); model_pd_pct: the
+    # model's own estimate (the expert scorecard has none beyond its grade's)
+    grade_pd = {g: policy.pd_pct[g] for g in policy.scale}
+    frame = (frame.with_columns(pl.col("grade").replace_strict(grade_pd, default=None, return_dtype=pl.Float64)
+                                .alias("pd_pct"), (pl.col("pd_frac") * 100).alias("model_pd_pct"),
                                 (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
                                  - pl.col("imported_grade").replace_strict(rank, default=None, return_dtype=pl.Int64))
                                 .alias("notches_vs_imported"))
              .sort(["score", "customer_id"], descending=[True, False]))
-    for col in ("reason_1", "reason_2", "reason_3"):
+    for col in ("reason_1", "reason_2", "reason_3", "scorecard"):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
     frame = frame.select(*SCORE_COLUMNS, pl.exclude(*SCORE_COLUMNS, "pd_frac", "snapshot_date"))

@@ -4,7 +4,7 @@ once per date and filters, then evaluate any levers on them without a query."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -276,3 +276,54 @@ def compare_scenarios(views: dict[str, ScenarioView]) -> pl.DataFrame:
     for name, view in views.items():
         data[name] = [view.summary.get(k, 0.0) for k in keys]
     return pl.DataFrame(data)
+
+
+# ----------------------------------------------------------------------------- limit recommendations
+
+LIMIT_COLUMNS = ["customer_id", "grade", "current_limit_amt", "recommended_limit_amt", "limit_change_amt",
+                 "approval_level", "basis", "name", "segment", "tangible_net_worth_amt", "working_capital_amt",
+                 "monthly_purchases_amt", "terms_days", "gross_exposure_amt", "utilization_pct", "pd_pct"]
+
+
+@dataclass(frozen=True)
+class LimitRecommendations:
+    """The policy's limit formula for every customer in scope (the what-if engine's
+    proposed_limits with the policy's [limits] levers and no stress): the current limit, the
+    recommended one, the basis that set it and the authority a change needs."""
+
+    as_of: date
+    frame: pl.DataFrame  # LIMIT_COLUMNS, largest change first
+    approvals: pl.DataFrame  # approval_level, customers, limit_change_amt
+
+    @property
+    def changes(self) -> pl.DataFrame:
+        return self.frame.filter(pl.col("limit_change_amt").abs() > 0.005)
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {"limits": self.frame, "approvals": self.approvals}
+
+
+def limit_recommendations(inputs: whatif.WhatIfInputs, policy: Policy) -> LimitRecommendations:
+    """Recommended limits from the policy formula (docs/definitions.md, Credit limits): the
+    smallest of the policy's bases the customer has data for (a share of tangible net worth, of
+    working capital, monthly purchases × (terms + grace) / 30) × the grade multiplier, floored,
+    capped by grade and by the single-name cap, none below the minimum grade, rounded down; the
+    grade is the one in force (imported or the rating model's). The what-if page computes its
+    proposed limits with the same function."""
+    levers = replace(policy.levers, pd_multiplier=1.0, downgrade_notches=0, downgrade_scope="all",
+                     downgrade_value="", payment_delay_days=0, sales_growth_pct=0.0)
+    view = scenario_view(inputs, levers)
+    changed = whatif.changes(inputs, view.base, view.scenario)
+    extra = inputs.customers.select("customer_id").with_columns(
+        pl.Series("tangible_net_worth_amt", inputs.tangible_net_worth, nan_to_null=True),
+        pl.Series("working_capital_amt", inputs.working_capital, nan_to_null=True),
+        pl.Series("monthly_purchases_amt", inputs.monthly_purchases, nan_to_null=True),
+        pl.Series("terms_days", inputs.terms_days))
+    frame = (changed.rename({"proposed_limit_amt": "recommended_limit_amt"})
+             .join(extra, on="customer_id", how="left").select(LIMIT_COLUMNS))
+    levels = [name for name, _ in inputs.approval_levels]
+    approvals = (frame.filter(pl.col("approval_level").is_not_null())
+                 .group_by("approval_level").agg(pl.len().alias("customers"), pl.col("limit_change_amt").sum())
+                 .sort(pl.col("approval_level").replace_strict({n: i for i, n in enumerate(levels)},
+                                                               return_dtype=pl.Int64)))
+    return LimitRecommendations(inputs.as_of, frame, approvals)

@@ -1,6 +1,7 @@
 -- purpose: the rating models' observation points: every customer at every month-end up to the
 --          extraction date that is not already in default, with its characteristics as of that
---          month-end (sql/marts/14_customer_characteristics.sql) and its outcome: a default
+--          month-end (with its industry, region and the imported grade in force then:
+--          external_grade) (sql/marts/14_customer_characteristics.sql) and its outcome: a default
 --          within $horizon_months after it (sql/marts/14b_customer_defaults.sql), and whether
 --          the data has seen the whole horizon (is_observed: it ends on or before the extraction
 --          date). Training uses observed points only (a later point would count its defaults
@@ -12,6 +13,8 @@ with final as (
         ch.*,
         cd.segment,
         cd.industry,
+        cd.region,
+        ir.grade as external_grade,
         d.default_on,
         coalesce(d.default_on <= last_day(ch.snapshot_date + to_months($horizon_months::integer)), false)
             as is_default_within_horizon,
@@ -19,6 +22,7 @@ with final as (
     from customer_characteristics as ch
     join customer_dims as cd on cd.customer_id = ch.customer_id
     left join customer_defaults as d on d.customer_id = ch.customer_id
+    asof left join imported_ratings as ir on ir.customer_id = ch.customer_id and ch.snapshot_date >= ir.rated_on
     where ch.snapshot_date <= $extracted_on::date
         and (d.default_on is null or d.default_on > ch.snapshot_date)
     order by ch.snapshot_date, ch.customer_id

@@ -14,6 +14,14 @@ with snap as (
     select cs.*
     from customer_snapshot_in_scope($as_of, $scope) as cs
 ),
+reviews as (
+    -- the latest credit review on record: an imported rating (a model's grade is no review)
+    select ir.customer_id, max(ir.rated_on) as reviewed_on
+    from imported_ratings as ir
+    semi join snap as s on s.customer_id = ir.customer_id
+    where ir.rated_on <= $as_of
+    group by ir.customer_id
+),
 window_grades as (
     -- the grade in force at the window start and every rating in the window
     select r.customer_id, min(list_position($scale::varchar[], r.grade)) as best_rank
@@ -94,6 +102,11 @@ final as (
         list_position($scale::varchar[], s.grade) as grade_rank,
         least(wg.best_rank, gs.start_rank) as best_rank_in_window,
         s.rated_on,
+        rv.reviewed_on,
+        least(c.onboarded_on, cd.first_document_date) as first_trade_on,
+        year($as_of::date) * 12 + month($as_of::date)
+        - (year(least(c.onboarded_on, cd.first_document_date)) * 12
+           + month(least(c.onboarded_on, cd.first_document_date))) as months_on_book,
         s.limit_effective_from,
         s.open_ar_amt,
         s.gross_exposure_amt,
@@ -122,6 +135,9 @@ final as (
         pt.recent_days_beyond_terms,
         pt.prior_days_beyond_terms
     from snap as s
+    join customers as c on c.customer_id = s.customer_id
+    join customer_dims as cd on cd.customer_id = s.customer_id
+    left join reviews as rv on rv.customer_id = s.customer_id
     left join window_grades as wg on wg.customer_id = s.customer_id
     left join grade_at_window_start as gs on gs.customer_id = s.customer_id
     left join statements as st on st.customer_id = s.customer_id and st.recency = 1

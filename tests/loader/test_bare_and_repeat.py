@@ -29,16 +29,15 @@ def test_bare_invoice_list_loads_with_defaults(bare_warehouse, policy):
         assert view.kpis.overdue_amt == 1200.0  # B1 due 06-01
         assert view.kpis.limit_amt == 0.0 and view.kpis.utilization_pct is None
         assert any("No credit limits loaded" in note for note in view.notes)
-        # no ratings imported: the expert scorecard grades K1 at the 05-31 month-end by hand —
-        # payment history (missing 60, worst dpd 0 -> 100, late share missing 60, trend missing 60)
-        # 70; credit use (utilization missing 70, no month over limit 100) 85; relationship
-        # (0 months on book 20, 1 month with sales 30, volatility 0 % 100) 50; disputes and
-        # events 100: 10 × (45×70 + 15×85 + 20×50 + 20×100) / 100 = 742.5 -> A (>= 740).
+        # no ratings imported: K1 (first invoice 05-02, so new) is graded at the 05-31 month-end
+        # by the application scorecard, by hand: company data missing 30, no statements 40,
+        # industry Unknown ("other") 50, no external grade 50:
+        # 10 × (15×30 + 50×40 + 15×50 + 20×50) / 100 = 420 -> B (380-520).
         # K2's first invoice came after the last month-end: not graded yet.
         grades = view.breakdowns["grade"]
-        assert set(grades["grade"]) == {"A", "unrated"}
+        assert set(grades["grade"]) == {"B", "unrated"}
         rating = wh.con.sql("select customer_id, rated_on, grade, score, source from ratings").fetchall()
-        assert rating == [("K1", date(2024, 5, 31), "A", 742.5, "model")]
+        assert rating == [("K1", date(2024, 5, 31), "B", 420.0, "model")]
     finally:
         wh.close()
 

@@ -101,19 +101,22 @@ def test_customer_report(capsys, tiny_warehouse):
 
 def test_migration_report_long_format_by_hand(capsys, tiny_warehouse):
     # on 2024-03-15 C1 is BBB (rated 01-01) and C3 is B (agency B+, mapped); on 04-10 C3 is CCC.
-    # C2 has no imported rating: the expert scorecard grades it, BB from the 02-29 month-end
-    # (620.8: payment history 70, credit use 15, relationship 41.7, disputes 100) and still BB
-    # at 03-31 (578.3), so BB on both dates
+    # C2 has no imported rating and is new (onboarded 01-01): the application scorecard grades
+    # it B from the 01-31 month-end (420: company 30, no statements 40, Retail 50, no external
+    # grade 50), so B on both dates
     code, out, _ = run(capsys, tiny_warehouse, "migration", "--from", "2024-03-15", "--to", "2024-04-10",
                        "--weight", "exposure", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     cells = {(r["from_grade"], r["to_grade"]): r for r in doc["matrix"] if r["count"]}
-    assert set(cells) == {("BBB", "BBB"), ("BB", "BB"), ("B", "CCC")}
-    assert all(r["count"] == 1 and r["rate"] == 1.0 for r in cells.values())
+    assert set(cells) == {("BBB", "BBB"), ("B", "B"), ("B", "CCC")}
+    assert all(r["count"] == 1 for r in cells.values())
+    assert cells[("BBB", "BBB")]["rate"] == 1.0 and cells[("B", "B")]["rate"] == cells[("B", "CCC")]["rate"] == 0.5
     assert cells[("BBB", "BBB")]["exposure_rate"] == 1.0
-    # C3 was onboarded on 03-01: the snapshot in force on 03-15 (02-29) holds no exposure for it
-    assert cells[("B", "CCC")]["exposure_amt"] == 0 and cells[("B", "CCC")]["exposure_rate"] is None
+    # C3 was onboarded on 03-01: the snapshot in force on 03-15 (02-29) holds no exposure for it;
+    # the B cohort's exposure is C2's
+    assert cells[("B", "CCC")]["exposure_amt"] == 0 and cells[("B", "CCC")]["exposure_rate"] == 0.0
+    assert cells[("B", "B")]["exposure_rate"] == 1.0
     assert sum(r["count"] for r in doc["matrix"]) == 3
     assert doc["summary"]["downgrades"] == 1 and doc["summary"]["stable"] == 2
     assert [m["customer_id"] for m in doc["movers"]] == ["C3"]
@@ -124,7 +127,8 @@ def test_migration_report_csv_header(capsys, tiny_warehouse):
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == "from_grade,to_grade,count,rate"
-    assert "B,CCC,1,1.0" in lines and len(lines) == 1 + 7 * 9
+    # the B cohort: C2 (the application scorecard's B) stays, C3 goes to CCC
+    assert "B,CCC,1,0.5" in lines and "B,B,1,0.5" in lines and len(lines) == 1 + 7 * 9
 
 
 def test_reconciliation_report_by_hand(capsys, tiny_warehouse):
@@ -145,7 +149,7 @@ def test_scores_report(capsys, tiny_warehouse):
     code, out, _ = run(capsys, tiny_warehouse, "scores", "--as-of", "2024-04-20", "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["model"] == "expert scorecard" and doc["scored_at"] == "2024-03-31"
+    assert doc["model"] == "expert" and doc["scored_at"] == "2024-03-31"
     scores = [r["score"] for r in doc["scores"]]
     assert scores == sorted(scores, reverse=True) and {r["customer_id"] for r in doc["scores"]} == {"C1", "C2", "C3"}
     assert sum(r["customers"] for r in doc["by_grade"]) == 3

@@ -123,12 +123,26 @@ def test_the_list_of_characteristics_is_the_mart(tiny_warehouse: Path):
 
 
 def test_expert_scores_on_tiny_by_hand(tiny_warehouse: Path, policy):
+    from dataclasses import replace
+
     from analytics.data.warehouse import Warehouse
     from analytics.views import Filters
     from analytics.views.scoring import scores_view
 
     wh = Warehouse(tiny_warehouse)
     try:
+        # every tiny customer is under 6 months on book: the application scorecard grades it.
+        # C1 at 03-31 by hand: company (no incorporation date 30, no registered capital 30) 30;
+        # financial condition (no statements: 40 each) 40; industry Machinery 60; external
+        # grade BBB 68 -> 10 x (0.15 x 30 + 0.5 x 40 + 0.15 x 60 + 0.2 x 68) = 471 -> B
+        new = scores_view(wh, date(2024, 4, 20), Filters(), policy)
+        c1_new = new.scores.filter(pl.col("customer_id") == "C1").row(0, named=True)
+        assert c1_new["scorecard"] == "application"
+        assert c1_new["score"] == pytest.approx(471.0) and c1_new["grade"] == "B"
+        # C2: Retail 50, no external grade 50 -> 10 x (4.5 + 20 + 7.5 + 10) = 420
+        assert new.scores.filter(pl.col("customer_id") == "C2")["score"][0] == pytest.approx(420.0)
+        # the behavioural scorecard, as for a customer with history (application_months = 0)
+        policy = replace(policy, rating=replace(policy.rating, application_months=0))
         view = scores_view(wh, date(2024, 4, 20), Filters(), policy)
         # the extraction date's month is still open: the last complete month-end is scored
         assert view.scored_at == date(2024, 3, 31)

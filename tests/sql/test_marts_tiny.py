@@ -60,8 +60,8 @@ def test_customer_snapshot_at_march_end(wh):
     snap = sql(wh, f"select {COLUMNS} from customer_snapshot where snapshot_date = '2024-03-31' order by customer_id")
     assert snap.rows() == [
         ("C1", 250.0, 250.0, 300.0, 550.0, 1000.0, "C1", 1270.0, False, "BBB", 100.0, 0.0, 450.0, 0.0),
-        # C2 has no imported rating: the expert scorecard's BB of 02-29 (still BB at 03-31)
-        ("C2", 720.0, 720.0, 0.0, 720.0, 1000.0, "C1", 1270.0, False, "BB", 0.0, 0.0, 720.0, 0.0),
+        # C2 has no imported rating: the application scorecard's B (it is new) of 01-31
+        ("C2", 720.0, 720.0, 0.0, 720.0, 1000.0, "C1", 1270.0, False, "B", 0.0, 0.0, 720.0, 0.0),
         ("C3", 2000.0, 0.0, 400.0, 2400.0, 2000.0, "C3", 2400.0, True, "B", 0.0, 1000.0, 1400.0, 2000.0),
     ]
     lines = sql(wh, "select customer_id, line_scope, is_line_holder, own_limit_amt from customer_snapshot "
@@ -73,7 +73,7 @@ def test_customer_snapshot_at_the_extraction_date(wh):
     """By 04-20 I2 and I3 are settled, CN1 is used up, O2 (cancelled, no date) closed, O1 invoiced."""
     snap = sql(wh, "select customer_id, open_ar_amt, credit_balance_amt, gross_exposure_amt, grade, net_exposure_amt "
                    "from customer_snapshot where snapshot_date = $d order by customer_id", d=E)
-    assert snap.rows() == [("C1", 0.0, 0.0, 0.0, "BBB", 0.0), ("C2", 0.0, 0.0, 0.0, "BB", 0.0),
+    assert snap.rows() == [("C1", 0.0, 0.0, 0.0, "BBB", 0.0), ("C2", 0.0, 0.0, 0.0, "B", 0.0),
                            ("C3", 2000.0, 0.0, 2000.0, "CCC", 1000.0)]
 
 

@@ -239,3 +239,26 @@ def test_the_dispute_rule_is_one_expression() -> None:
     assert frame.select(days_past_due_expr(policy))["max_days_past_due"].to_list() == [19, None, 5]
     counted = frame.select(days_past_due_expr(replace(policy, disputed_in_dpd=True)).alias("d"))["d"].to_list()
     assert counted == [90, 120, 5]
+
+
+def test_a_new_customer_is_reviewed_early_and_a_model_grade_is_no_review() -> None:
+    policy = reviews.ReviewPolicy({"core": 6, "key": 12, "general": 12}, 12, "B", 3, new_customer_months=3,
+                                  application_months=6)
+    frame = pl.DataFrame({
+        "customer_id": ["N1", "N2", "OLD"], "segment": ["general"] * 3, "credit_manager": ["x"] * 3,
+        "grade": ["A", "A", "A"], "gross_exposure_amt": [100.0] * 3, "limit_amt": [1000.0] * 3,
+        # the model re-grades everyone at month-ends: rated_on is recent, yet nobody reviewed them
+        "rated_on": [date(2026, 10, 31)] * 3,
+        "reviewed_on": [None, date(2026, 9, 15), date(2026, 1, 10)],
+        "limit_effective_from": [None, None, None],
+        "months_on_book": [2, 4, 40], "first_trade_on": [date(2026, 8, 20), date(2026, 6, 5), date(2023, 6, 1)],
+    }, schema_overrides={"reviewed_on": pl.Date, "limit_effective_from": pl.Date})
+    sched = reviews.schedule(frame, policy, SCALE, AS_OF).sort("customer_id")
+    rows = {r["customer_id"]: r for r in sched.iter_rows(named=True)}
+    # N1: new, never reviewed: its first review 3 months after it started trading (2026-11-20)
+    assert rows["N1"]["is_new_customer"] and rows["N1"]["frequency_months"] == 3
+    assert rows["N1"]["last_review_on"] == date(2026, 8, 20) and rows["N1"]["next_due_on"] == date(2026, 11, 20)
+    # N2: new, reviewed 09-15: next 12-15
+    assert rows["N2"]["next_due_on"] == date(2026, 12, 15)
+    # OLD: general, every 12 months from its last real review (01-10), not from the model's 10-31
+    assert not rows["OLD"]["is_new_customer"] and rows["OLD"]["next_due_on"] == date(2027, 1, 10)
