@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.app import charts
 from analytics.views import RATIO_FORMULAS, Filters
 from analytics.views.receivables import bucket_items
-from analytics.views.models import customer_scoring, with_labels
+from analytics.views.models import customer_scoring, scoring_lines, with_labels
 from analytics.app.ui import (
     plain,
     cached_rating_model,
@@ -149,6 +149,7 @@ else:
                "customer the most.")
     if scoring.override:
         st.warning(scoring.override, icon=":material/rule:")
+    st.markdown("\n".join(scoring_lines(scoring)))
     table(with_labels(scoring.latest), f"scores_{choice}_{scoring.scored_at}", "t_cust_scores", cur)
     with st.expander("Grades by model, month-end by month-end"):
         table(scoring.history, f"score_history_{choice}", "t_cust_score_hist", cur, height=300)

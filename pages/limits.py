@@ -5,6 +5,7 @@ The What-if page computes its proposed limits with the same function."""
 import polars as pl
 import streamlit as st
 
+from analytics.app import charts
 from analytics.app.ui import (cached_limit_recommendations, context, fmt_amount, fmt_int, get_policy, kpi,
                               open_customer_on_select, table)
 
@@ -41,6 +42,9 @@ kpi(row[2], f"Cuts ({cur})", fmt_amount(float(-cut["limit_change_amt"].sum())),
 kpi(row[3], f"Recommended ({cur})", fmt_amount(float(frame["recommended_limit_amt"].fill_null(0).sum())),
     float(frame["recommended_limit_amt"].fill_null(0).sum() - frame["current_limit_amt"].fill_null(0).sum()),
     currency=cur, help="Sum of the recommended limits; the change is against the limits in force.")
+
+st.markdown("**Limits in force and recommended, by grade**")
+st.plotly_chart(charts.limits_by_grade(rec.by_grade, cur), key="lim_by_grade")
 
 left, right = st.columns([1, 1])
 with left:

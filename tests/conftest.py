@@ -61,6 +61,22 @@ def generated_warehouse(warehouse_of, generated_source: Path) -> Path:
     return warehouse_of(generated_source)
 
 
+@pytest.fixture(scope="session")
+def scored_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic portfolio with three years of history (400 customers, fixed seed): enough
+    outcome months for the statistical model and the challenger to train and validate."""
+    from analytics.cli import generate_files
+
+    out = tmp_path_factory.mktemp("scored_src")
+    generate_files(400, 3, GENERATED_SEED, out, "csv")
+    return out
+
+
+@pytest.fixture(scope="session")
+def scored_warehouse(warehouse_of, scored_source: Path) -> Path:
+    return warehouse_of(scored_source)
+
+
 @pytest.fixture()
 def tiny_copy(tmp_path: Path) -> Path:
     """A writable copy of the tiny source files, to break in a test."""

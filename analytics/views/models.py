@@ -128,9 +128,12 @@ class ModelValidation:
         return float(row["auroc"][0]) if row.height else None
 
     def tables(self) -> dict[str, pl.DataFrame]:
-        return {"discrimination": self.discrimination, "calibration": self.calibration,
-                "stability": self.stability, "terms": self.terms, "bins": self.bins,
-                "candidates": self.candidates, "comparison": self.comparison, "curves": self.curves}
+        """The report's tables by name (those the model has: bins and candidates are the
+        statistical model's)."""
+        every = {"discrimination": self.discrimination, "calibration": self.calibration,
+                 "stability": self.stability, "terms": self.terms, "bins": self.bins,
+                 "candidates": self.candidates, "comparison": self.comparison, "curves": self.curves}
+        return {k: t for k, t in every.items() if t.width}
 
 
 def model_validation(wh: Warehouse, policy: Policy, model: str) -> ModelValidation:
@@ -288,6 +291,18 @@ class CustomerScoring:
     latest: pl.DataFrame  # one row per model: model, score, grade, pd_pct, reasons
     history: pl.DataFrame  # month-end, then one grade column per model (newest first, 12 at most)
     override: str | None  # the imported grade rules over a model grade more than N notches away
+
+
+def scoring_lines(scoring: CustomerScoring) -> list[str]:
+    """The scoring section as Markdown bullets: per model its score, grade, PD and reasons
+    (readable on a printed file and on a shared screen)."""
+    lines = []
+    for r in scoring.latest.iter_rows(named=True):
+        reasons = [label(r[f"reason_{i}"]) for i in (1, 2, 3) if r[f"reason_{i}"]]
+        why = "; ".join(reasons) if reasons else "no characteristic costs it points"
+        lines.append(f"- **{r['model']}**: {r['score']:,.1f}, grade {r['grade']} (PD {r['model_pd_pct']:.2f} %) — "
+                     f"{why}")
+    return lines
 
 
 def customer_scoring(scores: pl.DataFrame, policy: Policy, in_force: str | None, months: int = 12) -> CustomerScoring:

@@ -294,13 +294,14 @@ class LimitRecommendations:
     as_of: date
     frame: pl.DataFrame  # LIMIT_COLUMNS, largest change first
     approvals: pl.DataFrame  # approval_level, customers, limit_change_amt
+    by_grade: pl.DataFrame  # grade (scale order), customers, current_limit_amt, proposed_limit_amt
 
     @property
     def changes(self) -> pl.DataFrame:
         return self.frame.filter(pl.col("limit_change_amt").abs() > 0.005)
 
     def tables(self) -> dict[str, pl.DataFrame]:
-        return {"limits": self.frame, "approvals": self.approvals}
+        return {"limits": self.frame, "approvals": self.approvals, "by_grade": self.by_grade}
 
 
 def limit_recommendations(inputs: whatif.WhatIfInputs, policy: Policy) -> LimitRecommendations:
@@ -326,4 +327,6 @@ def limit_recommendations(inputs: whatif.WhatIfInputs, policy: Policy) -> LimitR
                  .group_by("approval_level").agg(pl.len().alias("customers"), pl.col("limit_change_amt").sum())
                  .sort(pl.col("approval_level").replace_strict({n: i for i, n in enumerate(levels)},
                                                                return_dtype=pl.Int64)))
-    return LimitRecommendations(inputs.as_of, frame, approvals)
+    grades = whatif.by_grade(inputs, view.base, view.scenario).select("grade", "customers", "current_limit_amt",
+                                                                     "proposed_limit_amt")
+    return LimitRecommendations(inputs.as_of, frame, approvals, grades)

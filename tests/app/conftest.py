@@ -41,6 +41,22 @@ def assert_clean(at: AppTest) -> None:
 
 
 @pytest.fixture()
+def scored_app(scored_warehouse, monkeypatch):
+    """The app on the three-year portfolio whose statistical model and challenger are trained."""
+    monkeypatch.setenv("CREDIT_WAREHOUSE", str(scored_warehouse))
+
+    def make(widgets: dict[str, object] | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        for key, value in (widgets or {}).items():
+            at.session_state[key] = value
+        return at
+
+    return make
+
+
+@pytest.fixture()
 def bare_app(bare_warehouse, monkeypatch):
     monkeypatch.setenv("CREDIT_WAREHOUSE", str(bare_warehouse))
 

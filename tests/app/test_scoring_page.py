@@ -43,3 +43,43 @@ def test_a_weight_moved_regrades_the_portfolio(app):
                            "sc_w_disputes_and_events": 0})
     assert any("All weights are 0" in w.value for w in zero.warning)
     assert metric(zero, "Grades moved") == "0"
+
+
+def test_each_trained_model_shows_its_grades_and_validation(scored_app, scored_warehouse, capsys):
+    from analytics.cli import main
+
+    for model in ("statistical", "ml"):
+        at = open_page(scored_app, model=model)
+        assert at.segmented_control(key="sc_model").value == model
+        scored = int(metric(at, "Customers scored").replace(",", ""))
+        auroc = float(metric(at, "Out-of-time AUROC"))
+        assert scored > 100 and 0.5 < auroc < 1.0
+        # the validation tab's ROC, CAP, calibration and stability charts, and the grade chart above
+        assert len(at.get("plotly_chart")) >= 5
+        # the same figures as the CLI's validation report
+        assert main(["report", "model-validation", "--model", model, "--warehouse", str(scored_warehouse),
+                     "--format", "json"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        oot = next(r for r in doc["discrimination"] if r["sample"] == "out_of_time")
+        assert f"{oot['auroc']:.3f}" == metric(at, "Out-of-time AUROC")
+        assert main(["report", "scores", "--model", model, "--as-of", at.query_params["as_of"], "--warehouse",
+                     str(scored_warehouse), "--format", "json"]) == 0
+        assert len(json.loads(capsys.readouterr().out)["scores"]) == scored
+    # the challenger's importance and the statistical model's coefficients with p-values
+    stat = open_page(scored_app, model="statistical")
+    frames = [d.value for d in stat.dataframe]
+    assert any("p_value" in f.columns for f in frames) and any("woe" in f.columns for f in frames)
+
+
+def test_a_nonsense_model_in_the_link_gets_a_message(scored_app):
+    at = open_page(scored_app, model="neural-net")
+    assert any("neural-net" in w.value and "one of expert, statistical, ml" in w.value for w in at.warning)
+    assert at.segmented_control(key="sc_model").value == "expert"  # the model in force
+
+
+def test_switching_models_keeps_the_page_clean(scored_app):
+    at = open_page(scored_app)
+    for model in ("ml", "statistical", "expert"):
+        at.segmented_control(key="sc_model").set_value(model).run()
+        assert_clean(at)
+        assert at.query_params["model"] == model

@@ -215,6 +215,7 @@ def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehous
     ("migration", "Rating migration"),
     ("reviews", "Review schedule"),
     ("scoring", "Credit scoring"),
+    ("limits", "Limit recommendations"),
 ])
 def test_analysis_pages(server, page, path, heading):
     page.goto(f"{server}/{path}")
@@ -295,13 +296,20 @@ def test_whatif_lever_reruns_the_panel_and_the_link_reproduces_it(server, page):
     assert metric_value(page, "Expected loss") == after
 
 
+@pytest.fixture(scope="module")
+def scored_server(scored_warehouse: Path) -> Iterator[str]:
+    """The app on the three-year portfolio whose statistical model and challenger are trained."""
+    with streamlit_server(scored_warehouse) as url:
+        yield url
+
+
 @pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
-def test_a_scorecard_weight_regrades_the_portfolio(server, browser, size):
+def test_a_scorecard_weight_regrades_the_portfolio(scored_server, browser, size):
     width, height = (int(v) for v in size.split("x"))
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
     try:
-        page.goto(f"{server}/scoring")
+        page.goto(f"{scored_server}/scoring")
         settle(page)
         no_errors(page)
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
@@ -322,6 +330,61 @@ def test_a_scorecard_weight_regrades_the_portfolio(server, browser, size):
         shot(page, f"scoring_weights_{size}")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
+def test_the_statistical_model_shows_its_validation(scored_server, browser, size):
+    ctx = browser.new_context(viewport=SIZES[size])
+    page = ctx.new_page()
+    try:
+        page.goto(f"{scored_server}/scoring")
+        settle(page)
+        page.locator('[data-testid="stButtonGroup"] button', has_text="Statistical model (WoE logistic)").click()
+        page.wait_for_url("**model=statistical**", timeout=30_000)
+        settle(page)
+        no_errors(page)
+        auroc = float(metric_value(page, "Out-of-time AUROC"))
+        assert 0.5 < auroc < 1.0
+        body = page.inner_text("body")
+        for heading in ("ROC curve", "Cumulative accuracy profile (CAP)", "Calibration by grade",
+                        "Population stability"):
+            assert heading in body, heading
+        # the grade chart, ROC, CAP, calibration and stability: every chart drawn, none empty
+        charts = page.locator('[data-testid="stPlotlyChart"]')
+        assert charts.count() >= 5
+        for i in range(charts.count()):
+            charts.nth(i).scroll_into_view_if_needed()
+            assert charts.nth(i).locator("g.trace, g.barlayer .point, path.js-line").count() > 0, i
+        shot(page, f"scoring_statistical_{size}")
+        page.get_by_role("tab", name="Characteristics").click()
+        page.get_by_text("The scorecard: bins, weight of evidence and points").wait_for(timeout=20_000)
+        no_errors(page)
+        shot(page, f"scoring_statistical_bins_{size}")
+    finally:
+        ctx.close()
+
+
+def test_the_credit_file_shows_the_scores_and_their_reasons(scored_server, scored_warehouse, page):
+    import duckdb
+
+    from analytics.data.warehouse import current_path
+    from analytics.risk.scorecard import CHARACTERISTICS
+
+    con = duckdb.connect(str(current_path(scored_warehouse)), read_only=True)
+    try:  # a customer the statistical model gives a reason at the latest month-end
+        customer, reason = con.sql(
+            "select customer_id, reason_1 from model_scores where model = 'statistical' and reason_1 is not null "
+            "order by snapshot_date desc, score limit 1").fetchall()[0]
+    finally:
+        con.close()
+    page.goto(f"{scored_server}/customer?customer={customer}")
+    settle(page)
+    no_errors(page)
+    page.get_by_role("heading", name="Credit scoring").wait_for(timeout=30_000)
+    body = page.inner_text("body")
+    assert "Statistical model (WoE logistic)" in body and CHARACTERISTICS[reason] in body
+    assert "Limit recommendation" in body
+    shot(page, "customer_scoring")
 
 
 # ----------------------------------------------------------------------------- the ledger in the browser
