@@ -159,6 +159,8 @@ def main() -> None:
         "What-if (Monte Carlo included)": ("pages/whatif.py", {}),
         "Data and policy": ("pages/data.py", {}),
         "Credit scoring": ("pages/scoring.py", {}),
+        "Credit scoring, statistical model": ("pages/scoring.py", {"model": "statistical"}),
+        "Limit recommendations": ("pages/limits.py", {}),
         f"Portfolio exposure at an on-demand date ({day})": (None, {"as_of": day.isoformat()}),
         f"Receivables aging at an on-demand date ({day})": ("pages/aging.py", {"as_of": day.isoformat()}),
     }

@@ -10,7 +10,8 @@ from analytics.app import charts
 from analytics.app.ui import (cached_model_runs, cached_model_scores, cached_model_validation, cached_movers,
                               cached_score_inputs, cached_scores_view, context, fmt_int, fmt_pct,
                               get_policy, kpi, open_customer_on_select, table, xlsx_bytes)
-from analytics.views.models import (MODEL_NAMES, label, model_card_markdown, model_card_sheets, with_labels)
+from analytics.views.models import (MODEL_NAMES, grade_pd_pct, label, model_card_markdown, model_card_sheets,
+                                   with_labels)
 from analytics.views.scoring import CHARACTERISTICS, scorecard_table, scores_from, with_weights
 
 SHOWN_ROWS = 1_000  # a grid of 100k rows costs the page more than scoring them
@@ -41,11 +42,16 @@ if asked is not None and asked not in available:
                f"{'trained on this warehouse' if asked in MODEL_NAMES else 'one of expert, statistical, ml'}: "
                f"showing the {MODEL_NAMES[in_force or 'expert'].lower()}.")
     asked = None
-default = asked or (in_force if in_force in available else "expert")
-choice = st.segmented_control("Model", available, default=default, key="sc_model",
-                              format_func=lambda m: MODEL_NAMES[m] + (" · in force" if m == in_force else "")) or default
-if choice != default or asked is not None:
-    st.query_params[MODEL_PARAM] = choice
+fallback = in_force if in_force in available else "expert"
+if asked is not None and asked != st.session_state.get("sc_model_url"):
+    st.session_state["sc_model"] = asked  # a link (or the address bar) asks for this model
+if st.session_state.get("sc_model") not in available:
+    st.session_state["sc_model"] = fallback
+choice = st.segmented_control("Model", available, key="sc_model",
+                              format_func=lambda m: MODEL_NAMES[m] + (" · in force" if m == in_force else "")) \
+    or fallback
+st.session_state["sc_model_url"] = choice
+st.query_params[MODEL_PARAM] = choice
 for m, r in runs.items():
     if not r.is_available:
         st.caption(f"{MODEL_NAMES[m]}: {r.status}.")
@@ -53,16 +59,16 @@ for m, r in runs.items():
 
 def tiles(view, base_view, auroc: float | None, moved: int | None = None) -> None:
     row = st.columns(4 if moved is None else 5)
-    kpi(row[0], "Customers scored", fmt_int(view.scores.height), kind="count",
-        help=f"Customers in scope with a snapshot at {view.scored_at}.")
+    kpi(row[0], "Scored", fmt_int(view.scores.height), kind="count",
+        help=f"Customers scored: those in scope with a snapshot at {view.scored_at}, not in default.")
     kpi(row[1], "Median score", fmt_int(round(view.median_score)),
         None if base_view is None else view.median_score - base_view.median_score, "count", good="up",
         help="Expert: 0-1,000; statistical and challenger: points (600 at odds 50:1, 20 points double the odds).")
-    kpi(row[2], "Exposure-weighted PD", fmt_pct(view.exposure_weighted_pd_pct, 2),
-        help="Σ PD of the grade × gross exposure / Σ gross exposure.")
-    kpi(row[3], "Out-of-time AUROC", "—" if auroc is None else f"{auroc:.3f}",
-        help="The probability that a customer that defaulted within 12 months scored below one that did not, on "
-             "the held-out latest observation months (0.5 = chance).")
+    kpi(row[2], "Weighted PD", fmt_pct(view.exposure_weighted_pd_pct, 2),
+        help="Exposure-weighted: Σ PD of the grade × gross exposure / Σ gross exposure.")
+    kpi(row[3], "OOT AUROC", "—" if auroc is None else f"{auroc:.3f}",
+        help="Out-of-time AUROC: the probability that a customer that defaulted within 12 months scored below one "
+             "that did not, on the held-out latest observation months (0.5 = chance).")
     if moved is not None:
         kpi(row[4], "Grades moved", fmt_int(moved), kind="count",
             help="Customers whose grade with these weights differs from the policy's weights.")
@@ -113,7 +119,8 @@ if choice == "expert":
             st.warning("All weights are 0: nothing to score. The policy's weights are shown.")
             weights = {d.name: d.weight_pct for d in card.dimensions}
         unchanged = all(weights[d.name] == d.weight_pct for d in card.dimensions)
-        view = base if unchanged else scores_from(inputs, policy, with_weights(card, weights))
+        view = base if unchanged else scores_from(inputs, policy, with_weights(card, weights),
+                                                  grade_pd=grade_pd_pct(policy, validation))
         if view.scores.height == 0:
             return
         tiles(view, base, validation.auroc(), view.grades_moved(base))
@@ -161,6 +168,14 @@ with t_val:
             table(cal.rename({"customers": "observations"}), f"calibration_{choice}", "t_sc_cal", cur)
             st.caption("Jeffreys interval (95 %) and one-sided test: a p-value near 0 says the grade's PD is too low "
                        "for the defaults observed; near 1, too high.")
+        if validation.master_scale.height:
+            in_force = ("calibrated to the observed defaults" if policy.rating.pd_source == "observed"
+                        else "the policy's ([ratings] pd_pct)")
+            st.markdown(f"**Master scale** — the PDs in force are {in_force} ([scoring.rating] pd_source)")
+            table(validation.master_scale, f"master_scale_{choice}", "t_sc_scale", cur)
+            st.caption("Calibrated PD: the smoothed default rate (d + ½) / (n + 1) of the grade's development and "
+                       "out-of-time observations, made to rise grade by grade (isotonic regression weighted by the "
+                       f"observations), never below {policy.rating.pd_floor_pct:g} %.")
         st.markdown("**Population stability: development sample against the latest month-end**")
         st.plotly_chart(charts.psi_bars(validation.stability, {**CHARACTERISTICS, "score": "score"}), key="sc_psi")
         hhi = validation.run.facts.get("grade_hhi_frac") if validation.run else None

@@ -42,7 +42,8 @@ from analytics.views.monitoring import (MigrationView, MonitoringInputs, ReviewV
 from analytics.risk.watchlist import Rule
 from analytics.policy.levers import Levers, base_of
 from analytics.views.scoring import ScoreInputs, ScoresView, score_inputs, scores_from
-from analytics.views.models import ModelRun, ModelValidation, Movers, model_runs, model_scores_view, model_validation, movers
+from analytics.views.models import (ModelRun, ModelValidation, Movers, grade_pd_pct, model_runs, model_scores_view,
+                                   model_validation, movers)
 from analytics.views.whatif import (LimitRecommendations, ScenarioView, limit_recommendations, run_monte_carlo,
                                    scenario_view, whatif_inputs)
 from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
@@ -303,7 +304,9 @@ def cached_score_inputs(version: str, as_of: date, filters: Filters) -> ScoreInp
 def cached_scores_view(version: str, as_of: date, filters: Filters) -> ScoresView:
     """The policy scorecard's grades, once per version, date and filters (the base of the
     weights what-if)."""
-    return scores_from(cached_score_inputs(version, as_of, filters), get_policy())
+    policy = get_policy()
+    validation = cached_model_validation(version, "expert") if policy.rating.pd_source == "observed" else None
+    return scores_from(cached_score_inputs(version, as_of, filters), policy, grade_pd=grade_pd_pct(policy, validation))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -327,7 +330,9 @@ def cached_rating_model(version: str) -> str | None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_model_scores(version: str, as_of: date, filters: Filters, model: str) -> ScoresView:
     """A rating model's scores at the scored month-end, once per version, date, filters and model."""
-    return model_scores_view(get_warehouse(), as_of, filters, get_policy(), model)
+    policy = get_policy()
+    validation = cached_model_validation(version, model) if policy.rating.pd_source == "observed" else None
+    return model_scores_view(get_warehouse(), as_of, filters, policy, model, grade_pd_pct(policy, validation))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -35,7 +35,8 @@ from analytics.risk.rating_models import MODELS
 from analytics.risk.scorecard import CHARACTERISTICS, NOT_TRAINED, is_new_customer, score_customers
 from analytics.risk.scoring import MasterScale
 from analytics.risk.statistical import StatisticalModel, train_statistical
-from analytics.risk.validation import TARGET, DevelopmentSample, ValidationReport, split_sample, validate
+from analytics.risk.validation import (TARGET, DevelopmentSample, ValidationReport, calibrated_master_scale,
+                                      split_sample, validate)
 
 Progress = Callable[[str], None]
 REASONS_MONTHS = 1  # the challenger's reasons: at the latest month-end only (each costs a prediction per characteristic)
@@ -60,6 +61,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
               "p_value": pl.Float64, "iv": pl.Float64, "in_model": pl.Boolean, "note": pl.String,
               "dimension": pl.String, "weight_pct": pl.Float64, "importance_auroc_loss": pl.Float64,
               "monotonic": pl.Int64},
+    "master_scale": {"model": pl.String, "grade": pl.String, "observations": pl.Int64, "defaults": pl.Int64,
+                     "policy_pd_frac": pl.Float64, "observed_rate_frac": pl.Float64, "calibrated_pd_frac": pl.Float64},
     "bins": {"model": pl.String, "characteristic": pl.String, "bin_index": pl.Int64, "bin": pl.String, "observations": pl.Int64,
              "bads": pl.Int64, "bad_rate_frac": pl.Float64, "woe": pl.Float64, "iv": pl.Float64,
              "points": pl.Float64},
@@ -110,29 +113,36 @@ def _month_end(day: date, months_after: int) -> date:
     return date(idx // 12, idx % 12 + 1, 1) - timedelta(days=1)
 
 
-def _grade_by_pd(scale: MasterScale, pd_frac: np.ndarray) -> tuple[list[str], np.ndarray]:
+def _grade_by_pd(scale: MasterScale, pd_frac: np.ndarray) -> tuple[pl.Series, np.ndarray]:
     """The grade of a model PD on the master scale: the grade whose PD band holds it (bands
     meet at the geometric mean of neighbouring grades' PDs), and that grade's PD."""
     pds = np.asarray(scale.pd_frac, dtype=float)
     bounds = np.sqrt(pds[:-1] * pds[1:])
     idx = np.searchsorted(bounds, np.asarray(pd_frac, dtype=float), side="left")
-    return [scale.grades[i] for i in idx], pds[idx]
+    return pl.Series(scale.grades, dtype=pl.String).gather(idx), pds[idx]
 
 
 def _characteristic_arrays(frame: pl.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
     return {n: frame.get_column(n).cast(pl.Float64).fill_null(float("nan")).to_numpy() for n in names}
 
 
-def _scores_frame(model: str, frame: pl.DataFrame, score: np.ndarray, grades: list[str], pd_frac: np.ndarray,
-                  reasons: list[list[str | None]] | None, scorecard: list[str] | pl.Series) -> pl.DataFrame:
-    reasons = reasons or [[None, None, None]] * frame.height
+REASON_COLUMNS = ["reason_1", "reason_2", "reason_3"]
+
+
+def _reasons(frame: pl.DataFrame | None, height: int) -> pl.DataFrame:
+    """The reason_1..3 columns of a scored frame (null where it has none)."""
+    if frame is None:
+        return pl.DataFrame({c: pl.Series([None] * height, dtype=pl.String) for c in REASON_COLUMNS})
+    return frame.select([pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+                         for c in REASON_COLUMNS])
+
+
+def _scores_frame(model: str, frame: pl.DataFrame, score: np.ndarray, grades: pl.Series, pd_frac: np.ndarray,
+                  reasons: pl.DataFrame, scorecard: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({
         "model": model, "customer_id": frame["customer_id"], "snapshot_date": frame["snapshot_date"],
-        "scorecard": pl.Series(scorecard, dtype=pl.String), "score": score, "pd_frac": pd_frac,
-        "grade": pl.Series(grades, dtype=pl.String),
-        "reason_1": pl.Series([r[0] for r in reasons], dtype=pl.String),
-        "reason_2": pl.Series([r[1] for r in reasons], dtype=pl.String),
-        "reason_3": pl.Series([r[2] for r in reasons], dtype=pl.String)})
+        "scorecard": scorecard.cast(pl.String), "score": score, "pd_frac": pd_frac,
+        "grade": grades.cast(pl.String)}).hstack(reasons)
 
 
 @dataclass
@@ -166,8 +176,9 @@ def _expert(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> _Sc
     started = time.perf_counter()
     card = policy.expert_scorecard
     scored = score_customers(card, policy.application_scorecard, obs, policy.rating.application_months)
-    frame = _scores_frame("expert", obs, scored["score"].to_numpy(), scored["grade"].to_list(),
-                          scored["pd_frac"].to_numpy(), _reasons(scored), scored["scorecard"])
+    frame = _scores_frame("expert", obs, scored["score"].to_numpy(), scored["grade"], scored["pd_frac"].to_numpy(),
+                          _reasons(scored, obs.height), scored["scorecard"])
+    del scored
     names = card.characteristic_names
     report = _validate("expert", frame, sample, policy, names)
     terms = pl.DataFrame({"model": "expert", "term": [c.name for d in card.dimensions for c in d.characteristics],
@@ -177,31 +188,27 @@ def _expert(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> _Sc
     return _Scored(frame, report, terms, pl.DataFrame(), names, time.perf_counter() - started)
 
 
-def _reasons(scored: pl.DataFrame) -> list[list[str | None]]:
-    cols = [scored[f"reason_{i}"].to_list() if f"reason_{i}" in scored.columns else [None] * scored.height
-            for i in (1, 2, 3)]
-    return [list(r) for r in zip(*cols)]
-
-
-def _with_application(obs: pl.DataFrame, policy: Policy, score: np.ndarray, pd_frac: np.ndarray,
-                      grades: list[str], reasons: list[list[str | None]]) -> tuple[np.ndarray, np.ndarray, list[str],
-                                                                                   list[list[str | None]], list[str]]:
-    """A trained model's grades with the new customers' from the application scorecard: their
-    grade, its PD, the score that PD stands for on the model's points scale, and the reasons."""
+def _graded(model: str, obs: pl.DataFrame, policy: Policy, score: np.ndarray, pd_frac: np.ndarray,
+            reasons: pl.DataFrame) -> pl.DataFrame:
+    """A trained model's model_scores rows: its PD's grade on the master scale; a new customer
+    (under application_months on book) takes the application scorecard's grade, its PD, the
+    score that PD stands for on the model's points scale, and its reasons."""
+    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
     new = is_new_customer(obs, policy.rating.application_months)
-    kinds = ["application" if n else "behavioural" for n in new]
-    if not new.any():
-        return score, pd_frac, grades, reasons, kinds
-    app = policy.application_scorecard.score(obs.filter(pl.Series(new)))
-    app_pd = app["pd_frac"].to_numpy()
-    scaling = policy.rating.statistical.scaling
-    app_score = np.asarray(scaling.score(np.log((1 - app_pd) / app_pd)), dtype=float)
-    rows = np.flatnonzero(new)
-    score, pd_frac, grades, reasons = score.copy(), pd_frac.copy(), list(grades), list(reasons)
-    score[rows], pd_frac[rows] = app_score, app_pd
-    for row, grade, why in zip(rows, app["grade"].to_list(), _reasons(app)):
-        grades[row], reasons[row] = grade, why
-    return score, pd_frac, grades, reasons, kinds
+    kinds = pl.Series(np.where(new, "application", "behavioural"), dtype=pl.String)
+    grade_series = grades
+    if new.any():
+        app = policy.application_scorecard.score(obs)
+        app_pd = app["pd_frac"].to_numpy()
+        scaling = policy.rating.statistical.scaling
+        app_score = np.asarray(scaling.score(np.log((1 - app_pd) / app_pd)), dtype=float)
+        score, pd_frac = np.where(new, app_score, score), np.where(new, app_pd, pd_frac)
+        mask = pl.Series(new)
+        grade_series = pl.select(pl.when(mask).then(app["grade"]).otherwise(grade_series)).to_series()
+        app_reasons = _reasons(app, obs.height)
+        reasons = pl.DataFrame({c: pl.select(pl.when(mask).then(app_reasons[c]).otherwise(reasons[c])).to_series()
+                                for c in REASON_COLUMNS})
+    return _scores_frame(model, obs, score, grade_series, pd_frac, reasons, kinds)
 
 
 def _statistical(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, names: list[str]) -> \
@@ -210,11 +217,7 @@ def _statistical(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, n
     dev = _behavioural(sample.development, policy)
     model = train_statistical(dev, dev[TARGET].to_numpy(), names, policy.rating.statistical)
     seconds = time.perf_counter() - started
-    pd_frac = model.pd_frac(obs)
-    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
-    score, pd_frac, grades, reasons, kinds = _with_application(obs, policy, model.score(obs), pd_frac, grades,
-                                                               model.reasons(obs))
-    frame = _scores_frame("statistical", obs, score, grades, pd_frac, reasons, kinds)
+    frame = _graded("statistical", obs, policy, model.score(obs), model.pd_frac(obs), model.reasons(obs))
     edges = {c.name: np.asarray(c.splits) for c in model.characteristics}
     report = _validate("statistical", frame, sample, policy, model.names, edges)
     coef = model.coefficient_table()
@@ -238,16 +241,12 @@ def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, na
     dev = _behavioural(sample.development, policy)
     model = train_challenger(dev, dev[TARGET].to_numpy(), names, policy.rating.challenger)
     seconds = time.perf_counter() - started
-    pd_frac = model.pd_frac(obs)
-    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
     months = sorted(obs["snapshot_date"].unique().to_list())[-REASONS_MONTHS:]
     recent = obs.with_row_index("_row").filter(pl.col("snapshot_date").is_in(months))
-    reasons: list[list[str | None]] = [[None, None, None] for _ in range(obs.height)]
-    for row, r in zip(recent["_row"].to_list(), model.reasons(recent)):
-        reasons[row] = r
-    score, pd_frac, grades, reasons, kinds = _with_application(obs, policy, model.score(obs), pd_frac, grades,
-                                                               reasons)
-    frame = _scores_frame("ml", obs, score, grades, pd_frac, reasons, kinds)
+    recent_reasons = model.reasons(recent).with_columns(recent["_row"].alias("_row"))
+    reasons = (pl.DataFrame({"_row": pl.int_range(obs.height, eager=True, dtype=pl.UInt32)})
+               .join(recent_reasons, on="_row", how="left", maintain_order="left").drop("_row"))
+    frame = _graded("ml", obs, policy, model.score(obs), model.pd_frac(obs), reasons)
     report = _validate("ml", frame, sample, policy, names)
     oot = sample.out_of_time
     importance = model.importance_table(oot, oot[TARGET].to_numpy(), seed=policy.rating.training.seed) \
@@ -258,6 +257,18 @@ def _challenger(obs: pl.DataFrame, sample: DevelopmentSample, policy: Policy, na
                               pl.col("auroc_loss").cast(pl.Float64).alias("importance_auroc_loss"),
                               pl.col("monotonic").cast(pl.Int64))
     return _Scored(frame, report, terms, pl.DataFrame(), list(names), seconds), model
+
+
+def _master_scale(model: str, scored: pl.DataFrame, sample: DevelopmentSample, policy: Policy) -> pl.DataFrame:
+    """A model's grades on its development and out-of-time samples against their defaults:
+    the policy PD and the calibrated PD per grade."""
+    key = ["customer_id", "snapshot_date"]
+    points = pl.concat([sample.development.select(*key, TARGET), sample.out_of_time.select(*key, TARGET)])
+    graded = points.join(scored.select(*key, "grade"), on=key, how="inner")
+    scale = tuple(g for g in policy.scale if g != policy.default_grade)
+    table = calibrated_master_scale(graded["grade"], graded[TARGET].to_numpy(), scale,
+                                    {g: policy.pd_pct[g] / 100 for g in scale}, policy.rating.pd_floor_pct / 100)
+    return table.select(pl.lit(model).alias("model"), pl.all())
 
 
 def _behavioural(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
@@ -279,17 +290,20 @@ def _report_frames(model: str, report: ValidationReport | None) -> dict[str, pl.
             "stability": report.stability.select(tag, pl.all())}
 
 
-def _model_ratings(scores: pl.DataFrame, defaults: pl.DataFrame, default_grade: str) -> pl.DataFrame:
+def _model_ratings(scores: pl.DataFrame, defaults: pl.DataFrame, default_grade: str,
+                   grade_pd: dict[str, float] | None = None) -> pl.DataFrame:
     """Ratings from one model's month-end grades: where the grade changes, at each year-end,
-    and the default grade on the default date (pd left empty: the policy PD of the grade)."""
+    and the default grade on the default date. pd: grade_pd's PD of the grade (the master
+    scale calibrated to observed defaults), else empty (the policy PD of the grade)."""
     s = scores.select("customer_id", "snapshot_date", "grade", "score").sort(["customer_id", "snapshot_date"])
     changed = (pl.col("grade") != pl.col("grade").shift(1).over("customer_id")) \
         | pl.col("grade").shift(1).over("customer_id").is_null() | (pl.col("snapshot_date").dt.month() == 12)
     graded = s.filter(changed).select("customer_id", pl.col("snapshot_date").alias("rated_on"), "grade", "score")
     defaulted = defaults.select("customer_id", pl.col("default_on").alias("rated_on"),
                                 pl.lit(default_grade).alias("grade"), pl.lit(None, pl.Float64).alias("score"))
-    return (pl.concat([graded, defaulted]).with_columns(pl.lit(None, pl.Float64).alias("pd"),
-                                                        pl.lit("model").alias("source"))
+    pd = (pl.col("grade").replace_strict(grade_pd, default=None, return_dtype=pl.Float64) if grade_pd
+          else pl.lit(None, pl.Float64))
+    return (pl.concat([graded, defaulted]).with_columns(pd.alias("pd"), pl.lit("model").alias("source"))
             .unique(["customer_id", "rated_on"], keep="last", maintain_order=True)
             .sort(["customer_id", "rated_on"]))
 
@@ -365,6 +379,9 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
         _run(con, f"model_{key}", _conform([f[key] for f in reports if key in f], SCHEMAS[key]))
     _run(con, "model_terms", _conform([r.terms.with_row_index("term_index") for r in results.values()],
                                       SCHEMAS["terms"]))
+    scales = {kind: _master_scale(kind, r.scores, sample, policy) for kind, r in results.items()
+              if sample.development.height or sample.out_of_time.height}
+    _run(con, "model_master_scale", _conform(list(scales.values()), SCHEMAS["master_scale"]))
     _run(con, "model_bins", _conform([r.bins.with_columns(pl.int_range(pl.len()).over("characteristic")
                                                           .alias("bin_index")) for r in results.values()
                                       if r.bins.height], SCHEMAS["bins"]))
@@ -399,7 +416,11 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
         if rating_model is not None:
             run.notes.append("no month-end to grade: the imported ratings stay as they are")
         return run
-    ratings = _model_ratings(results[rating_model].scores, defaults, policy.default_grade)
+    grade_pd = None
+    if settings.pd_source == "observed" and rating_model in scales:
+        scale = scales[rating_model]
+        grade_pd = dict(zip(scale["grade"].to_list(), scale["calibrated_pd_frac"].to_list()))
+    ratings = _model_ratings(results[rating_model].scores, defaults, policy.default_grade, grade_pd)
     _run(con, "model_ratings", ratings)
     _run(con, "ratings", params={"ruling": settings.ruling})
     _run(con, "snapshot_grades")

@@ -293,6 +293,8 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             say(f"built {mart.stem} in {time.perf_counter() - started:.1f} s")
         _run_file(con, "rating/imported_ratings")
         started = time.perf_counter()
+        # the rating step holds its frames in Python: DuckDB lets go of the marts' cached pages
+        con.execute("set memory_limit = $limit", {"limit": RATING_MEMORY})
         rating_run = rate(con, policy, facts, say, fallback=True)
         say(f"rating models run in {time.perf_counter() - started:.1f} s")
         _record_rating(con, rating_run)
@@ -378,6 +380,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 OVERLAY_SEARCH_PATH = "memory.main,wh.main"
+RATING_MEMORY = "2GB"  # DuckDB's share while the rating models hold the observation points in Python
 OVERLAY_MEMORY = "768MB"  # while an on-demand date is built
 OVERLAY_READ_MEMORY = "384MB"  # once built (per date, OVERLAYS_KEPT at most): reads as fast as with more
 

@@ -22,13 +22,14 @@ import numpy as np
 import polars as pl
 
 from analytics.risk.scoring import PointsScaling
+from analytics.risk.statistical import top_reasons
 
 # +1: a higher value never lowers the risk; -1: never raises it; absent: not constrained.
 KNOWN_DIRECTIONS: dict[str, int] = {
     "days_beyond_terms_3m_days": 1, "days_beyond_terms_6m_days": 1, "days_beyond_terms_12m_days": 1,
     "max_days_past_due_12m_days": 1, "late_settled_12m_pct": 1, "disputed_share_pct": 1,
     "overdue_share_pct": 1, "write_offs_12m_amt": 1, "over_limit_months_12m": 1,
-    "events_12m": 1, "severe_events_12m": 1, "months_on_book": -1, "months_with_sales_12m": -1,
+    "events_12m": 1, "severe_events_12m": 1, "litigation_12m": 1, "tax_penalty_12m": 1, "late_filing_12m": 1, "months_on_book": -1, "months_with_sales_12m": -1,
     "cover_pct": -1, "years_established": -1, "current_ratio": -1, "quick_ratio": -1, "debt_to_assets_pct": 1,
     "interest_cover": -1, "ebit_margin_pct": -1, "roa_pct": -1, "ocf_to_liabilities_pct": -1,
     "tangible_net_worth_amt": -1, "working_capital_amt": -1, "altman_z2": -1,
@@ -67,9 +68,10 @@ class ChallengerModel:
     def score(self, frame: pl.DataFrame) -> np.ndarray:
         return np.asarray(self.scaling.score(-self.log_odds_bad(frame)), dtype=float)
 
-    def reasons(self, frame: pl.DataFrame, top: int = 3) -> list[list[str | None]]:
-        """Per row, the characteristics whose own value raises its log-odds of default the
-        most against the typical value (largest first; none where nothing raises it)."""
+    def reasons(self, frame: pl.DataFrame, top: int = 3) -> pl.DataFrame:
+        """Per row (reason_1 .. reason_<top>), the characteristics whose own value raises its
+        log-odds of default the most against the typical value (largest first; null where
+        nothing raises it)."""
         x = self._x(frame)
         base = np.asarray(self.estimator.decision_function(x), dtype=float)
         lift = np.zeros_like(x)
@@ -78,8 +80,7 @@ class ChallengerModel:
             probe = x.copy()
             probe[:, j] = ref
             lift[:, j] = base - np.asarray(self.estimator.decision_function(probe), dtype=float)
-        order = np.argsort(-lift, axis=1, kind="stable")[:, :top]
-        return [[self.names[j] if lift[i, j] > 1e-6 else None for j in row] for i, row in enumerate(order)]
+        return top_reasons(np.where(lift > 1e-6, lift, 0.0), list(self.names), top)
 
     def importance_table(self, frame: pl.DataFrame, bad: np.ndarray, max_rows: int = 5_000,
                          seed: int = 0) -> pl.DataFrame:

@@ -41,6 +41,8 @@ class RatingSettings:
     model: str  # expert | statistical | ml | none: the model whose grades become ratings
     ruling: str  # imported | model: which grade rules where both exist
     override_notches: int  # model vs imported difference listed as an override
+    pd_source: str  # policy | observed: the grades' PDs from [ratings] pd_pct or calibrated to defaults
+    pd_floor_pct: float  # the lowest calibrated PD
     application_months: int  # fewer months of invoices: the application scorecard grades
     statement_lag_days: int  # [scoring] statement_lag_days: a statement counts this long after its period end
     default: DefaultDefinition
@@ -75,7 +77,7 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
     ruling = rating.get("ruling")
     if ruling not in RULINGS:
         raise ValueError(f"[scoring.rating] ruling must be imported or model (got {ruling!r})")
-    known = {"rating": {"model", "ruling", "override_notches", "application_months"},
+    known = {"rating": {"model", "ruling", "override_notches", "application_months", "pd_source", "pd_floor_pct"},
              "default": {"material_amt", "material_pct", "horizon_months"},
              "training": {"out_of_time_months", "min_defaults", "max_observations", "seed", "at_load",
                           "min_history_months"},
@@ -108,8 +110,11 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
         max_leaf_nodes=int(_number(ml, where, "max_leaf_nodes", 2, 255, whole=True)),
         min_leaf_share_pct=float(_number(ml, where, "min_leaf_share_pct", 0.01, 20)),
         l2_regularization=float(_number(ml, where, "l2_regularization", 0, 1_000)), seed=seed)
+    if rating.get("pd_source") not in ("policy", "observed"):
+        raise ValueError(f"[scoring.rating] pd_source must be policy or observed (got {rating.get('pd_source')!r})")
     return RatingSettings(
-        model=model, ruling=ruling,
+        model=model, ruling=ruling, pd_source=rating["pd_source"],
+        pd_floor_pct=float(_number(rating, "scoring.rating", "pd_floor_pct", 0, 10)),
         statement_lag_days=int(_number(scoring, "scoring", "statement_lag_days", 0, 730, whole=True)),
         override_notches=int(_number(rating, "scoring.rating", "override_notches", 0, 20, whole=True)),
         application_months=int(_number(rating, "scoring.rating", "application_months", 0, 60, whole=True)),

@@ -44,6 +44,10 @@ CHARACTERISTICS: dict[str, str] = {
     "sales_share_pct": "share of our net credit sales, 12 months",
     "events_12m": "events of any severity, 12 months",
     "severe_events_12m": "high-severity adverse events, 12 months",
+    "litigation_12m": "litigation events, 12 months",
+    "tax_penalty_12m": "tax penalties, 12 months",
+    "late_filing_12m": "late filings, 12 months",
+    "management_change_12m": "management changes, 12 months",
     "cover_pct": "exposure covered by collateral and credit insurance",
     "years_established": "years since incorporation",
     "registered_capital_amt": "registered capital",
@@ -161,7 +165,7 @@ class ExpertScorecard:
         out = characteristics.select([c for c in ("customer_id", "snapshot_date") if c in characteristics.columns])
         out = out.with_columns([pl.Series(k, v) for k, v in columns.items()])
         out = out.with_columns(pl.Series("score", total),
-                               pl.Series("grade", self.master_scale.grade(total), dtype=pl.String),
+                               self.master_scale.grade(total).alias("grade"),
                                pl.Series("pd_frac", self.master_scale.pd(total)))
         if reasons and lost:
             names = np.array([name for name, _ in lost])

@@ -221,8 +221,9 @@ class MasterScale:
         idx = np.searchsorted(-bounds, -np.asarray(score, dtype=float), side="left")
         return np.minimum(idx, len(self.grades) - 1)
 
-    def grade(self, score: np.ndarray) -> list[str]:
-        return [self.grades[i] for i in self.grade_index(score)]
+    def grade(self, score: np.ndarray) -> pl.Series:
+        """The grade of each score (a String series; millions of rows build no Python list)."""
+        return pl.Series(self.grades, dtype=pl.String).gather(self.grade_index(score))
 
     def pd(self, score: np.ndarray) -> np.ndarray:
         return np.asarray(self.pd_frac)[self.grade_index(score)]

@@ -155,16 +155,16 @@ class StatisticalModel:
         """Σ points = offset + factor × ln(odds good) (a higher score = a lower risk)."""
         return np.asarray(self.scaling.score(self.log_odds_good(frame)), dtype=float)
 
-    def reasons(self, frame: pl.DataFrame, top: int = 3) -> list[list[str | None]]:
-        """Per row, the characteristics that cost the most points against their best bin
-        (largest loss first; none where a row loses no points)."""
+    def reasons(self, frame: pl.DataFrame, top: int = 3) -> pl.DataFrame:
+        """Per row (reason_1 .. reason_<top>), the characteristics that cost the most points
+        against their best bin (largest loss first; null where a row loses no points)."""
         if not self.characteristics:
-            return [[None] * top for _ in range(frame.height)]
+            return top_reasons(np.zeros((frame.height, 0)), [], top)
         pts = self.points(frame)
         best = np.array([max(b * w for w in c.woe) for c, b in zip(self.characteristics, self.coefficients)])
         lost = best * self.scaling.factor - (pts - (self.intercept / len(self.characteristics) * self.scaling.factor
                                                     + self.scaling.offset / len(self.characteristics)))
-        return _top_reasons(lost, self.names, top)
+        return top_reasons(lost, self.names, top)
 
     def coefficient_table(self) -> pl.DataFrame:
         """Intercept and one row per characteristic: coefficient, standard error, p-value, IV."""
@@ -199,12 +199,23 @@ def _values(frame: pl.DataFrame, name: str) -> np.ndarray:
     return frame.get_column(name).cast(pl.Float64).fill_null(float("nan")).to_numpy()
 
 
-def _top_reasons(lost: np.ndarray, names: list[str], top: int) -> list[list[str | None]]:
-    order = np.argsort(-lost, axis=1, kind="stable")[:, :top]
-    out = []
-    for i, row in enumerate(order):
-        out.append([names[j] if lost[i, j] > 1e-9 else None for j in row] + [None] * (top - len(row)))
-    return out
+def top_reasons(lost: np.ndarray, names: list[str], top: int = 3) -> pl.DataFrame:
+    """reason_1 .. reason_<top>: per row of `lost` (rows x characteristics, what each costs),
+    the names of the costliest, largest first (ties in the order of `names`), null where it
+    costs nothing. Vectorised: a frame of millions of rows builds no Python list per row."""
+    n = lost.shape[0]
+    columns = {}
+    order = np.argsort(-lost, axis=1, kind="stable") if lost.shape[1] else np.zeros((n, 0), dtype=int)
+    labels = pl.Series(names, dtype=pl.String)
+    for r in range(top):
+        if r >= lost.shape[1]:
+            columns[f"reason_{r + 1}"] = pl.Series([None] * n, dtype=pl.String)
+            continue
+        idx = order[:, r]
+        cost = lost[np.arange(n), idx]
+        picked = labels.gather(idx)
+        columns[f"reason_{r + 1}"] = pl.select(pl.when(pl.Series(cost > 1e-9)).then(picked)).to_series()
+    return pl.DataFrame(columns)
 
 
 def _logit(y_good: np.ndarray, x: np.ndarray):

@@ -208,3 +208,36 @@ def validate(model: str, dev_score: np.ndarray, dev_bad: np.ndarray, oot_score: 
         calibration=calibration_by_grade(oot_grades, oot_bad, scale, pd_frac_by_grade) if len(oot_grades) else
         pl.DataFrame(),
         stability=psi_rows, grades=grades, grade_hhi_frac=hhi)
+
+
+def calibrated_master_scale(grades: list[str] | pl.Series, bad: np.ndarray, scale: tuple[str, ...],
+                            policy_pd_frac: dict[str, float], floor_frac: float) -> pl.DataFrame:
+    """Grade PDs calibrated to observed default rates (docs/definitions.md, master scale).
+
+    Per grade of `scale` (best first, the default grade left out): observations n, defaults
+    d, the observed rate d / n, and the calibrated PD: the smoothed rate (d + ½) / (n + 1)
+    (the mean of the Jeffreys posterior Beta(d + ½, n − d + ½), never 0 for a grade without
+    defaults), made to rise grade by grade by weighted isotonic regression (pool adjacent
+    violators, weights n; a grade with no observation takes the policy PD with weight 1),
+    then raised to floor_frac. Output columns: grade, observations, defaults,
+    policy_pd_frac, observed_rate_frac, calibrated_pd_frac."""
+    from sklearn.isotonic import IsotonicRegression
+
+    frame = pl.DataFrame({"grade": pl.Series(grades, dtype=pl.String), "bad": np.asarray(bad, dtype=bool)})
+    counts = frame.group_by("grade").agg(pl.len().alias("observations"), pl.col("bad").sum().alias("defaults"))
+    table = (pl.DataFrame({"grade": list(scale)})
+             .join(counts, on="grade", how="left", maintain_order="left")
+             .with_columns(pl.col("observations").fill_null(0).cast(pl.Int64),
+                           pl.col("defaults").fill_null(0).cast(pl.Int64),
+                           pl.col("grade").replace_strict(policy_pd_frac, return_dtype=pl.Float64)
+                           .alias("policy_pd_frac")))
+    n = table["observations"].to_numpy().astype(float)
+    d = table["defaults"].to_numpy().astype(float)
+    smoothed = np.where(n > 0, (d + 0.5) / (n + 1), table["policy_pd_frac"].to_numpy())
+    weights = np.where(n > 0, n, 1.0)
+    iso = IsotonicRegression(increasing=True, y_min=0.0, y_max=1.0)
+    fitted = iso.fit_transform(np.arange(len(scale), dtype=float), smoothed, sample_weight=weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = np.where(n > 0, d / n, np.nan)
+    return table.with_columns(pl.Series("observed_rate_frac", observed, nan_to_null=True),
+                              pl.Series("calibrated_pd_frac", np.maximum(fitted, floor_frac)))

@@ -62,15 +62,20 @@ def rating_model(wh: Warehouse) -> str | None:
     return next((r.model for r in model_runs(wh).values() if r.is_rating_model), None)
 
 
-def model_scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, model: str) -> ScoresView:
+def model_scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, model: str,
+                      grade_pd: dict[str, float] | None = None) -> ScoresView:
     """A trained (or the load's expert) model's scores at the last complete month-end on or
-    before as_of, as a ScoresView (best score first). Raises ValueError for an unknown model."""
+    before as_of, as a ScoresView (best score first; grade_pd: the grades' PDs in percent,
+    default grade_pd_pct). Raises ValueError for an unknown model."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}: expert, statistical or ml")
     scored_at = scored_month_end(wh, as_of)
     frame = (wh.query("model_scores_at", model=model, scored_at=scored_at, **filters.params())
              if scored_at else pl.DataFrame())
-    return scores_frame_view(as_of, scored_at, frame, policy, policy.rating.override_notches)
+    if grade_pd is None:
+        grade_pd = grade_pd_pct(policy, model_validation(wh, policy, model)
+                                if policy.rating.pd_source == "observed" else None)
+    return scores_frame_view(as_of, scored_at, frame, policy, policy.rating.override_notches, grade_pd)
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class ModelValidation:
     bins: pl.DataFrame  # the statistical model's scorecard
     candidates: pl.DataFrame  # statistical: every candidate's IV and why it left
     comparison: pl.DataFrame  # every model's out-of-time AUROC, Gini and KS side by side
+    master_scale: pl.DataFrame  # grade, observations, defaults, policy_pd_frac, observed_rate_frac, calibrated_pd_frac
     notes: list[str] = field(default_factory=list)
 
     def auroc(self, sample: str = "out_of_time") -> float | None:
@@ -132,7 +138,8 @@ class ModelValidation:
         statistical model's)."""
         every = {"discrimination": self.discrimination, "calibration": self.calibration,
                  "stability": self.stability, "terms": self.terms, "bins": self.bins,
-                 "candidates": self.candidates, "comparison": self.comparison, "curves": self.curves}
+                 "candidates": self.candidates, "comparison": self.comparison, "curves": self.curves,
+                 "master_scale": self.master_scale}
         return {k: t for k, t in every.items() if t.width}
 
 
@@ -178,8 +185,23 @@ def model_validation(wh: Warehouse, policy: Policy, model: str) -> ModelValidati
         notes.append("The rating models have not run on this warehouse: load the data again.")
     elif not run.is_available:
         notes.append(f"{MODEL_NAMES[model]}: {run.status}.")
-    return ModelValidation(model, run, mine(wh.query("model_discrimination")), mine(wh.query("model_curves")), calibration,
-                           mine(wh.query("model_stability")), terms, bins, candidates, comparison, notes)
+    scale = mine(wh.query("model_master_scale"))
+    if scale.height:
+        scale = scale.sort(pl.col("grade").replace_strict(rank, default=99, return_dtype=pl.Int64))
+    return ModelValidation(model, run, mine(wh.query("model_discrimination")), mine(wh.query("model_curves")),
+                           calibration, mine(wh.query("model_stability")), terms, bins, candidates, comparison, scale,
+                           notes)
+
+
+def grade_pd_pct(policy: Policy, validation: ModelValidation | None) -> dict[str, float]:
+    """The PD (percent) of each grade as the ratings carry it: the policy's [ratings] pd_pct,
+    or with [scoring.rating] pd_source = "observed" the master scale calibrated to the model's
+    observed defaults (the default grade and any grade without one keep the policy's)."""
+    pds = dict(policy.pd_pct)
+    if policy.rating.pd_source == "observed" and validation is not None and validation.master_scale.height:
+        pds.update({g: p * 100 for g, p in zip(validation.master_scale["grade"].to_list(),
+                                               validation.master_scale["calibrated_pd_frac"].to_list())})
+    return pds
 
 
 def _fmt(value: object, digits: int = 3) -> str:
@@ -250,6 +272,12 @@ def model_card_markdown(v: ModelValidation, policy: Policy) -> str:
                                        "pd_frac": "PD", "observed_rate_frac": "observed",
                                        "jeffreys_low_frac": "Jeffreys low", "jeffreys_high_frac": "Jeffreys high",
                                        "jeffreys_p_value": "Jeffreys p"}, 4)
+    in_force = ("calibrated to the observed defaults" if policy.rating.pd_source == "observed"
+                else "the policy table ([ratings] pd_pct)")
+    lines += ["## Master scale (development and out-of-time samples)", "", f"PDs in force: {in_force}.", ""]
+    lines += _md_table(v.master_scale, {"grade": "grade", "observations": "observations", "defaults": "defaults",
+                                        "policy_pd_frac": "policy PD", "observed_rate_frac": "observed",
+                                        "calibrated_pd_frac": "calibrated PD"}, 4)
     lines += ["## Stability (development against the latest month-end)", ""]
     lines += _md_table(v.stability.with_columns(pl.col("variable").map_elements(label, return_dtype=pl.String)
                                                 .alias("v_label")),

@@ -110,8 +110,9 @@ def scores_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
 
 
 def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | None = None,
-                max_notches: int | None = None) -> ScoresView:
-    """scores_view on characteristics already read."""
+                max_notches: int | None = None, grade_pd: dict[str, float] | None = None) -> ScoresView:
+    """scores_view on characteristics already read (grade_pd: the grades' PDs in percent,
+    default the policy's)."""
     card = card or policy.expert_scorecard
     frame = inputs.frame
     if frame.height:
@@ -120,11 +121,11 @@ def scores_from(inputs: ScoreInputs, policy: Policy, card: ExpertScorecard | Non
         frame = (frame.select("customer_id", "imported_grade", "segment", "industry", "gross_exposure_amt")
                  .join(scored, on="customer_id", how="left"))
     return scores_frame_view(inputs.as_of, inputs.scored_at, frame, policy,
-                             policy.rating.override_notches if max_notches is None else max_notches)
+                             policy.rating.override_notches if max_notches is None else max_notches, grade_pd)
 
 
 def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, policy: Policy,
-                      max_notches: int) -> ScoresView:
+                      max_notches: int, grade_pd: dict[str, float] | None = None) -> ScoresView:
     """A ScoresView of scored customers: frame has customer_id, score, grade, pd_frac,
     imported_grade, segment, industry, gross_exposure_amt and optionally reason_1..3 and
     points columns. notches_vs_imported: model grade index minus imported grade index
@@ -138,7 +139,7 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
     rank = {g: i for i, g in enumerate(policy.scale)}
     # pd_pct: the grade's PD on the master scale (what EL and limits use); model_pd_pct: the
     # model's own estimate (the expert scorecard has none beyond its grade's)
-    grade_pd = {g: policy.pd_pct[g] for g in policy.scale}
+    grade_pd = grade_pd or {g: policy.pd_pct[g] for g in policy.scale}
     frame = (frame.with_columns(pl.col("grade").replace_strict(grade_pd, default=None, return_dtype=pl.Float64)
                                 .alias("pd_pct"), (pl.col("pd_frac") * 100).alias("model_pd_pct"),
                                 (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
@@ -155,7 +156,7 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
                                                   pl.col("score").mean().round(0).alias("avg_score")),
                       on="grade", how="left")
                 .with_columns(pl.col("customers").fill_null(0), pl.col("gross_exposure_amt").fill_null(0.0),
-                              pl.col("grade").replace_strict({g: policy.pd_pct[g] for g in graded}).alias("pd_pct"))
+                              pl.col("grade").replace_strict({g: grade_pd[g] for g in graded}).alias("pd_pct"))
                 .select("grade", "customers", "gross_exposure_amt", "pd_pct", "avg_score"))
     # a customer imported in default is not a model difference: a default is observed, never scored
     differences = frame.filter((pl.col("notches_vs_imported").abs() > max_notches)

@@ -1,16 +1,17 @@
--- purpose: the rating models' behavioural characteristics of every customer at every
---          month-end, from data on or before that month-end only (no look-ahead): payment
---          behaviour (amount-weighted days beyond terms over 3, 6 and 12 months and its trend,
---          the worst days past due in 12 months, the share of invoices settled late, the
---          disputed share, write-offs, utilization and months over limit), the trading
---          relationship (months on book, months with sales, sales over 12 months, their trend,
---          volatility and share of our sales), adverse events in 12 months, the cover by
+-- purpose: the rating models' characteristics of every customer at every month-end, from
+--          data on or before that month-end only (no look-ahead): payment behaviour
+--          (amount-weighted days beyond terms over 3, 6 and 12 months and its trend, the worst
+--          days past due in 12 months, the share of invoices settled late, the disputed share,
+--          write-offs, utilization and months over limit), the trading relationship (months on
+--          book, months with sales, sales over 12 months, their trend, volatility and share of
+--          our sales), adverse events in 12 months (by severity and by type), the cover by
 --          collateral and insurance, company data (age, registered capital) and the latest
 --          financial statement available at the month-end (its period end at least
 --          $statement_lag_days before it: ratios, tangible net worth, working capital, Altman
---          Z'' and the change against the statement before). A window of N months is the month-end and the N - 1
---          before it (fewer for a young customer: months_on_book + 1 of them). Null is a
---          state of its own (no settled invoice, no limit, no open items), never a zero.
+--          Z'' and the change against the statement before). A window of N months is the
+--          month-end and the N - 1 before it (fewer for a young customer: months_on_book + 1 of
+--          them). Null is a state of its own (no settled invoice, no limit, no open items),
+--          never a zero.
 -- parameters: $statement_lag_days (integer: days from a period end until its statement is in hand).
 -- grain: one row per customer per month-end snapshot. key: (customer_id, snapshot_date).
 create table customer_characteristics as
@@ -50,7 +51,11 @@ event_counts as (
         ev.customer_id,
         year(ev.event_date) * 12 + month(ev.event_date) as month_idx,
         count(*) as events,
-        count(*) filter (where ev.severity in ('high', 'critical')) as severe_events
+        count(*) filter (where ev.severity in ('high', 'critical')) as severe_events,
+        count(*) filter (where ev.event_type = 'litigation') as litigation_events,
+        count(*) filter (where ev.event_type = 'tax_penalty') as tax_penalty_events,
+        count(*) filter (where ev.event_type = 'late_filing') as late_filing_events,
+        count(*) filter (where ev.event_type = 'management_change') as management_change_events
     from events as ev
     group by all
 ),
@@ -65,6 +70,10 @@ monthly as (
         coalesce(sc.settled_late_invoices, 0) as settled_late_invoices,
         coalesce(ec.events, 0) as events,
         coalesce(ec.severe_events, 0) as severe_events,
+        coalesce(ec.litigation_events, 0) as litigation_events,
+        coalesce(ec.tax_penalty_events, 0) as tax_penalty_events,
+        coalesce(ec.late_filing_events, 0) as late_filing_events,
+        coalesce(ec.management_change_events, 0) as management_change_events,
         me.limit_amt > 0 and me.line_exposure_amt > me.limit_amt as is_over_limit
     from month_ends as me
     left join customer_month as cm on cm.customer_id = me.customer_id and cm.snapshot_date = me.snapshot_date
@@ -93,6 +102,10 @@ windowed as (
         stddev_pop(m.sales_amt) over w12 as sales_sd_12m,
         sum(m.events) over w12 as events_12m,
         sum(m.severe_events) over w12 as severe_events_12m,
+        sum(m.litigation_events) over w12 as litigation_12m,
+        sum(m.tax_penalty_events) over w12 as tax_penalty_12m,
+        sum(m.late_filing_events) over w12 as late_filing_12m,
+        sum(m.management_change_events) over w12 as management_change_12m,
         count(*) over w12 as months_in_window_12m
     from monthly as m
     -- a customer has every month-end from its entry on (customer_snapshot), so N rows are N
@@ -150,6 +163,10 @@ final as (
         case when ps.portfolio_sales_12m > 0 then w.sales_12m / ps.portfolio_sales_12m * 100 end as sales_share_pct,
         w.events_12m,
         w.severe_events_12m,
+        w.litigation_12m,
+        w.tax_penalty_12m,
+        w.late_filing_12m,
+        w.management_change_12m,
         case when w.gross_exposure_amt > 0
                  then least(w.collateral_amt + w.insured_amt, w.gross_exposure_amt) / w.gross_exposure_amt * 100
         end as cover_pct,

@@ -10,9 +10,9 @@ from tests.conftest import ROOT
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture()
-def app(generated_warehouse, monkeypatch):
-    monkeypatch.setenv("CREDIT_WAREHOUSE", str(generated_warehouse))
+def app_on(warehouse, monkeypatch):
+    """A maker of AppTests of the app on `warehouse`, with query parameters and widget state."""
+    monkeypatch.setenv("CREDIT_WAREHOUSE", str(warehouse))
 
     def make(widgets: dict[str, object] | None = None, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=90)
@@ -23,6 +23,11 @@ def app(generated_warehouse, monkeypatch):
         return at
 
     return make
+
+
+@pytest.fixture()
+def app(generated_warehouse, monkeypatch):
+    return app_on(generated_warehouse, monkeypatch)
 
 
 def shown(text: str) -> str:
@@ -43,17 +48,7 @@ def assert_clean(at: AppTest) -> None:
 @pytest.fixture()
 def scored_app(scored_warehouse, monkeypatch):
     """The app on the three-year portfolio whose statistical model and challenger are trained."""
-    monkeypatch.setenv("CREDIT_WAREHOUSE", str(scored_warehouse))
-
-    def make(widgets: dict[str, object] | None = None, **params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        for key, value in (widgets or {}).items():
-            at.session_state[key] = value
-        return at
-
-    return make
+    return app_on(scored_warehouse, monkeypatch)
 
 
 @pytest.fixture()

@@ -343,7 +343,7 @@ def test_the_statistical_model_shows_its_validation(scored_server, browser, size
         page.wait_for_url("**model=statistical**", timeout=30_000)
         settle(page)
         no_errors(page)
-        auroc = float(metric_value(page, "Out-of-time AUROC"))
+        auroc = float(metric_value(page, "OOT AUROC"))
         assert 0.5 < auroc < 1.0
         body = page.inner_text("body")
         for heading in ("ROC curve", "Cumulative accuracy profile (CAP)", "Calibration by grade",

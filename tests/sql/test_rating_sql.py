@@ -135,3 +135,30 @@ def test_the_model_rules_everyone_when_the_policy_says_so(tiny_warehouse: Path, 
                    "and snapshot_date = '2024-03-31'") == [("B", date(2024, 1, 31))]
     # C3's imported CCC is not a default: C3 is scored by the model
     assert sql(tiny_warehouse, "select count(*) from customer_defaults") == [(0,)]
+
+
+def test_observed_pds_reach_the_ratings_and_expected_loss(scored_source: Path, tmp_path: Path):
+    from analytics.data.warehouse import Warehouse
+    from analytics.risk.exposure import enrich
+    from analytics.views import Filters, calendar
+
+    text = (DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace('ruling = "imported"', 'ruling = "model"')
+            .replace('pd_source = "policy"', 'pd_source = "observed"'))
+    policy = parse_policy(text, tmp_path / "policy.toml")
+    assert load(scored_source, policy, tmp_path / "wh").ok
+    wh = tmp_path / "wh"
+    scale = dict(sql(wh, "select grade, calibrated_pd_frac from model_master_scale where model = 'expert'"))
+    pds = [p for _, p in sorted(scale.items(), key=lambda kv: policy.scale.index(kv[0]))]
+    assert pds == sorted(pds) and min(pds) >= 0.0003  # rising grade by grade, floored at 0.03 %
+    # every model rating but a default carries its grade's calibrated PD
+    rows = sql(wh, "select grade, pd from ratings where source = 'model'")
+    assert rows and all((p is None) if g == "D" else p == pytest.approx(scale[g]) for g, p in rows)
+    # and the exposure page's PD (hence expected loss: the same enrich) reads it
+    handle = Warehouse(wh)
+    try:
+        rows = handle.query("exposure_customers", as_of=calendar(handle).extracted_on, **Filters().params())
+        graded = enrich(rows, policy).filter(pl.col("grade").is_in(list(scale)))
+        assert graded.height > 0
+        assert all(p == pytest.approx(scale[g] * 100) for g, p in graded.select("grade", "pd_pct").iter_rows())
+    finally:
+        handle.close()

@@ -69,7 +69,7 @@ def test_statistical_model_keeps_the_signal_drops_the_noise_and_its_points_add_u
     assert float(model.pd_frac(frame).mean()) == pytest.approx(float(bad.mean()), abs=0.002)
     # reasons: a customer 80 days late loses most points on days late
     worst = pl.DataFrame({"late": [80.0], "ratio": [1.6], "noise": [0.0]})
-    assert model.reasons(worst)[0][0] == "late"
+    assert model.reasons(worst)["reason_1"][0] == "late"
     # the same data give the same model
     again = train_statistical(frame, bad, ["late", "ratio", "noise"], StatisticalSettings(SCALING))
     assert again.coefficients == model.coefficients and again.characteristics == model.characteristics
@@ -107,7 +107,7 @@ def test_challenger_is_monotone_where_the_direction_is_known_and_gives_reasons()
     assert np.all(np.diff(model.pd_frac(grid2)) <= 1e-12)  # a better ratio: never a higher PD
     assert model.score(grid) == pytest.approx(SCALING.offset + SCALING.factor * -model.log_odds_bad(grid))
     late_payer = pl.DataFrame({"days_beyond_terms_12m_days": [90.0], "current_ratio": [1.6], "noise": [0.0]})
-    assert model.reasons(late_payer)[0][0] == "days_beyond_terms_12m_days"
+    assert model.reasons(late_payer)["reason_1"][0] == "days_beyond_terms_12m_days"
     again = train_challenger(frame, bad, names, ChallengerSettings(SCALING, max_iter=80))
     assert np.array_equal(again.pd_frac(grid), model.pd_frac(grid))  # same seed, same model
     importance = model.importance_table(frame, bad)
@@ -165,7 +165,7 @@ def test_grade_of_a_model_pd_on_the_master_scale():
     scale = MasterScale(("A", "B", "C"), (700, 500, 0), (0.01, 0.04, 0.16))
     # bands meet at the geometric means: sqrt(0.01 x 0.04) = 0.02, sqrt(0.04 x 0.16) = 0.08
     grades, pds = _grade_by_pd(scale, np.array([0.005, 0.02, 0.0201, 0.079, 0.5]))
-    assert grades == ["A", "A", "B", "B", "C"] and pds.tolist() == [0.01, 0.01, 0.04, 0.04, 0.16]
+    assert grades.to_list() == ["A", "A", "B", "B", "C"] and pds.tolist() == [0.01, 0.01, 0.04, 0.04, 0.16]
 
 
 def test_model_ratings_at_changes_year_ends_and_the_default():
@@ -206,3 +206,23 @@ def test_rating_settings_are_validated():
             parse_rating_settings(broken)
     with pytest.raises(ValueError, match="unknown keys: colour"):
         parse_rating_settings({**doc, "rating": {**doc["rating"], "colour": "red"}})
+
+
+def test_master_scale_calibrated_to_observed_defaults_by_hand():
+    # A: 0 of 99 -> (0 + .5) / 100 = 0.005; B: 1 of 49 -> 1.5 / 50 = 0.03; C: 2 of 99 -> 2.5 / 100 =
+    # 0.025, below B: pooled with B, weights 49 and 99 -> (49 x 0.03 + 99 x 0.025) / 148;
+    # D: no observation, the policy's 0.5 (weight 1)
+    grades = ["A"] * 99 + ["B"] * 49 + ["C"] * 99
+    bad = np.array([False] * 99 + [True] + [False] * 48 + [True] * 2 + [False] * 97)
+    t = va.calibrated_master_scale(grades, bad, ("A", "B", "C", "D"), {"A": 0.001, "B": 0.01, "C": 0.1, "D": 0.5},
+                                   floor_frac=0.0003)
+    pooled = (49 * 0.03 + 99 * 0.025) / 148
+    assert t["observations"].to_list() == [99, 49, 99, 0] and t["defaults"].to_list() == [0, 1, 2, 0]
+    assert t["calibrated_pd_frac"].to_list() == pytest.approx([0.005, pooled, pooled, 0.5])
+    assert t["observed_rate_frac"].to_list()[:3] == pytest.approx([0.0, 1 / 49, 2 / 99])
+    assert t["observed_rate_frac"][3] is None
+    # the floor lifts a grade whose smoothed rate is below it
+    big = va.calibrated_master_scale(["A"] * 9999 + ["B"], np.zeros(10_000, bool), ("A", "B"), {"A": 0.001, "B": 0.2},
+                                     floor_frac=0.0003)
+    assert big["calibrated_pd_frac"][0] == pytest.approx(0.0003)
+    assert np.all(np.diff(big["calibrated_pd_frac"].to_numpy()) >= 0)

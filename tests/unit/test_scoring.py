@@ -94,7 +94,7 @@ def test_calibration_table():
 
 def test_master_scale_bands_and_monotonicity():
     m = sc.MasterScale(("A", "BBB", "BB"), (700.0, 650.0, 600.0), (0.001, 0.005, 0.02))
-    assert m.grade(np.array([720, 700, 699.9, 650, 600, 400])) == ["A", "A", "BBB", "BBB", "BB", "BB"]
+    assert m.grade(np.array([720, 700, 699.9, 650, 600, 400])).to_list() == ["A", "A", "BBB", "BBB", "BB", "BB"]
     assert m.pd(np.array([710, 610])).tolist() == [0.001, 0.02]
     with pytest.raises(ValueError, match="PDs must rise"):
         sc.MasterScale(("A", "BBB"), (700.0, 650.0), (0.01, 0.005))
