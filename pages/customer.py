@@ -5,13 +5,13 @@ import polars as pl
 import streamlit as st
 
 from analytics.app import charts
-from analytics.views import RATIO_FORMULAS, Filters
+from analytics.views import RATIO_FORMULAS
 from analytics.views.receivables import bucket_items
 from analytics.views.models import customer_scoring, scoring_lines, with_labels
 from analytics.app.ui import (
     plain,
     cached_rating_model,
-    cached_limit_recommendations,
+    cached_customer_limit,
     cached_customer_file,
     cached_customer_search,
     cached_present_tables,
@@ -126,9 +126,8 @@ with right:
                     f"across {cf.group_members.height} members")
         table(cf.group_members, f"group_{prof['group_id']}", "t_group", cur)
 
-rec = cached_limit_recommendations(ctx.version, ctx.as_of, Filters()).frame.filter(pl.col("customer_id") == choice)
-if rec.height:
-    r = rec.row(0, named=True)
+r = cached_customer_limit(ctx.version, choice, str(prof["group_id"]), ctx.as_of)
+if r is not None:
     current = fmt_amount(r["current_limit_amt"], cur, compact=False) if r["current_limit_amt"] is not None else "none"
     recommended = (fmt_amount(r["recommended_limit_amt"], cur, compact=False) if r["recommended_limit_amt"] is not None
                    else "none (it draws on its group's limit)")

@@ -44,8 +44,8 @@ from analytics.policy.levers import Levers, base_of
 from analytics.views.scoring import ScoreInputs, ScoresView, score_inputs, scores_from
 from analytics.views.models import (ModelRun, ModelValidation, Movers, grade_pd_pct, model_runs, model_scores_view,
                                    model_validation, movers)
-from analytics.views.whatif import (LimitRecommendations, ScenarioView, limit_recommendations, run_monte_carlo,
-                                   scenario_view, whatif_inputs)
+from analytics.views.whatif import (LimitRecommendations, ScenarioView, customer_limit_recommendation,
+                                   limit_recommendations, run_monte_carlo, scenario_view, whatif_inputs)
 from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
 from analytics.risk import whatif
 from analytics.data.warehouse import Warehouse, current_path, warehouse_dir
@@ -319,6 +319,12 @@ def cached_model_runs(version: str) -> dict[str, ModelRun]:
 def cached_limit_recommendations(version: str, as_of: date, filters: Filters) -> LimitRecommendations:
     """The policy's recommended limits for everyone in scope (the what-if engine's formula)."""
     return limit_recommendations(cached_whatif_inputs(version, as_of, filters), get_policy())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_customer_limit(version: str, customer_id: str, group_id: str, as_of: date) -> dict[str, object] | None:
+    """One customer's limit recommendation (its group's inputs only)."""
+    return customer_limit_recommendation(get_warehouse(), customer_id, group_id, as_of, get_policy())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -330,3 +330,28 @@ def limit_recommendations(inputs: whatif.WhatIfInputs, policy: Policy) -> LimitR
     grades = whatif.by_grade(inputs, view.base, view.scenario).select("grade", "customers", "current_limit_amt",
                                                                      "proposed_limit_amt")
     return LimitRecommendations(inputs.as_of, frame, approvals, grades)
+
+
+def customer_limit_recommendation(wh: Warehouse, customer_id: str, group_id: str, as_of: date,
+                                  policy: Policy) -> dict[str, object] | None:
+    """One customer's line of the limit recommendations (LIMIT_COLUMNS), for its credit file,
+    without running the whole portfolio: the inputs of its group only (a group line's limit
+    depends on its members), the single-name cap against the whole portfolio's gross
+    exposure, the same proposed_limits as the list. None when it has no snapshot at as_of."""
+    inputs = whatif_inputs(wh, as_of, Filters(groups=(group_id,)), policy)
+    if inputs.size == 0 or customer_id not in inputs.customers["customer_id"].to_list():
+        return None
+    levers = policy.levers
+    totals = dated(wh, as_of).query("exposure_kpi_inputs", as_of=as_of, **Filters().params())
+    total = float(totals["gross_exposure_amt"].clip(lower_bound=0).sum()) if totals.height else 0.0
+    limit, basis = whatif.proposed_limits(inputs, levers, inputs.grade_idx, inputs.terms_days, 1.0, total)
+    approval = whatif.approval_needed(inputs.limit, limit, inputs.approval_levels)
+    i = inputs.customers["customer_id"].to_list().index(customer_id)
+    levels = [name for name, _ in inputs.approval_levels]
+    current = None if np.isnan(inputs.limit[i]) else float(inputs.limit[i])
+    recommended = None if np.isnan(limit[i]) else float(limit[i])
+    return {"customer_id": customer_id, "grade": inputs.customers["grade"][i] or "unrated",
+            "current_limit_amt": current, "recommended_limit_amt": recommended,
+            "limit_change_amt": (recommended or 0.0) - (current or 0.0),
+            "approval_level": levels[approval[i]] if approval[i] >= 0 else None,
+            "basis": whatif.BASIS_NAMES[basis[i]]}

@@ -116,3 +116,27 @@ def test_limits_report_is_the_whatifs_formula(capsys, scored_warehouse):
     changed = [r for r in doc["limits"] if abs(r["limit_change_amt"]) > 0.005]
     assert doc["changes"] == len(changed)
     assert sum(r["customers"] for r in doc["approvals"]) == len(changed)
+
+
+def test_one_customers_limit_is_its_line_of_the_list(scored_warehouse):
+    from analytics.data.warehouse import Warehouse
+    from analytics.policy import load_policy
+    from analytics.views import Filters, calendar
+    from analytics.views.whatif import customer_limit_recommendation, limit_recommendations, whatif_inputs
+
+    wh = Warehouse(scored_warehouse)
+    try:
+        policy = load_policy()
+        as_of = calendar(wh).extracted_on
+        full = limit_recommendations(whatif_inputs(wh, as_of, Filters(), policy), policy).frame
+        groups = dict(wh.con.sql("select customer_id, group_id from customer_dims").fetchall())
+        # a group member, a group parent and a stand-alone customer with a change
+        members = [c for c, g in groups.items() if g != c][:2] + [g for c, g in groups.items() if g != c][:1]
+        alone = full.filter(pl.col("limit_change_amt").abs() > 0.005)["customer_id"].head(3).to_list()
+        for customer in members + alone:
+            mine = customer_limit_recommendation(wh, customer, groups[customer], as_of, policy)
+            row = full.filter(pl.col("customer_id") == customer).row(0, named=True)
+            for key in ("current_limit_amt", "recommended_limit_amt", "basis", "approval_level", "grade"):
+                assert mine[key] == row[key], (customer, key, mine[key], row[key])
+    finally:
+        wh.close()
