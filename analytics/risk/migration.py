@@ -16,12 +16,13 @@ import polars as pl
 from scipy.linalg import expm
 from scipy.stats import binomtest
 
+from analytics.risk.scoring import grade_rank
+
 NR = "NR"
 WEIGHTS = ("count", "exposure")
 
 
-def _rank(scale: tuple[str, ...]) -> dict[str, int]:
-    return {g: i for i, g in enumerate(scale)}
+_rank = grade_rank  # each grade's position on the scale (analytics.risk.scoring)
 
 
 def cohort_matrix(cohort: pl.DataFrame, scale: tuple[str, ...]) -> pl.DataFrame:

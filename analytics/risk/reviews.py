@@ -9,6 +9,8 @@ from datetime import date
 
 import polars as pl
 
+from analytics.risk.scoring import grade_rank
+
 STATUSES = ("never reviewed", "overdue", "due in 30 days", "due in 31-60 days", "due in 61-90 days", "later")
 
 
@@ -37,7 +39,7 @@ def schedule(customers: pl.DataFrame, policy: ReviewPolicy, scale: tuple[str, ..
     trading.
     """
     high_rank = scale.index(policy.high_risk_grade)
-    rank = {g: i for i, g in enumerate(scale)}
+    rank = grade_rank(scale)
     active = customers.filter(
         ((pl.col("limit_amt").fill_null(0) > 0) | (pl.col("gross_exposure_amt") > 0))
         & (pl.col("grade").fill_null("") != scale[-1]))

@@ -40,6 +40,20 @@ PSI_BANDS = ((0.1, "stable"), (0.25, "watch"), (math.inf, "shifted"))
 EMPTY_CELL_ADJUSTMENT = 0.5
 
 
+def grade_rank(scale: tuple[str, ...] | list[str]) -> dict[str, int]:
+    """Each grade's position on the scale, best first (0 = the best grade): the one mapping
+    every view and computation uses to order grades and count notches."""
+    return {g: i for i, g in enumerate(scale)}
+
+
+def notches_between(worse: str, better: str, scale: tuple[str, ...] | list[str]) -> pl.Expr:
+    """Notches from grade column `better` to grade column `worse` (positive: `worse` is
+    worse); null where either is not on the scale."""
+    rank = grade_rank(scale)
+    return (pl.col(worse).replace_strict(rank, default=None, return_dtype=pl.Int64)
+            - pl.col(better).replace_strict(rank, default=None, return_dtype=pl.Int64))
+
+
 @dataclass(frozen=True)
 class PointsScaling:
     """score = offset + factor × ln(odds good:bad): `base_score` points at `base_odds`, and

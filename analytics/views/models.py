@@ -14,6 +14,7 @@ from analytics.data.warehouse import Warehouse
 from analytics.policy import Policy
 from analytics.risk.rating_models import MODELS
 from analytics.risk.scorecard import CHARACTERISTICS
+from analytics.risk.scoring import grade_rank, notches_between
 from analytics.views import Filters
 from analytics.views.scoring import SCORE_COLUMNS, ScoresView, scored_month_end, scores_frame_view
 
@@ -102,11 +103,8 @@ def movers(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, model: 
         return Movers(None, None, pl.DataFrame())
     previous_at = previous_month_end(scored_at)
     frame = wh.query("model_movers", model=model, scored_at=scored_at, previous_at=previous_at, **filters.params())
-    rank = {g: i for i, g in enumerate(policy.scale)}
     if frame.height:
-        frame = frame.with_columns(
-            (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
-             - pl.col("previous_grade").replace_strict(rank, default=None, return_dtype=pl.Int64)).alias("notches"))
+        frame = frame.with_columns(notches_between("grade", "previous_grade", policy.scale).alias("notches"))
         frame = frame.select("customer_id", "name", "previous_grade", "grade", "notches", "score_change", "score",
                              "reason_1", "reason_2", "reason_3", "gross_exposure_amt")
     return Movers(scored_at, previous_at, frame)
@@ -154,7 +152,7 @@ def model_validation(wh: Warehouse, policy: Policy, model: str) -> ModelValidati
     def mine(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter(pl.col("model") == model).drop("model")
 
-    rank = {g: i for i, g in enumerate(policy.scale)}
+    rank = grade_rank(policy.scale)
     calibration = mine(wh.query("model_calibration"))
     if calibration.height:
         calibration = calibration.sort(pl.col("grade").replace_strict(rank, default=99, return_dtype=pl.Int64))
@@ -358,7 +356,7 @@ def customer_scoring(scores: pl.DataFrame, policy: Policy, in_force: str | None,
     if in_force is not None:
         row = scores.filter((pl.col("snapshot_date") == scored_at) & (pl.col("model") == in_force))
         if row.height and row["imported_grade"][0] is not None and policy.rating.ruling == "imported":
-            rank = {g: i for i, g in enumerate(policy.scale)}
+            rank = grade_rank(policy.scale)
             model_grade, imported = row["grade"][0], row["imported_grade"][0]
             gap = rank.get(model_grade, 0) - rank.get(imported, 0)
             if abs(gap) > policy.rating.override_notches and imported != policy.default_grade:

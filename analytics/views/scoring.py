@@ -11,6 +11,7 @@ import polars as pl
 from analytics.data.warehouse import Warehouse
 from analytics.policy import Policy
 from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, score_customers  # noqa: F401 - named by pages
+from analytics.risk.scoring import notches_between
 from analytics.views import Filters, calendar
 
 EMPTY_SCHEMA = {"customer_id": pl.String, "score": pl.Float64, "grade": pl.String, "pd_pct": pl.Float64,
@@ -136,15 +137,12 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
         return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
     if frame.height == 0:
         return replace(empty, notes=["No customers in scope at this month-end."])
-    rank = {g: i for i, g in enumerate(policy.scale)}
     # pd_pct: the grade's PD on the master scale (what EL and limits use); model_pd_pct: the
     # model's own estimate (the expert scorecard has none beyond its grade's)
     grade_pd = grade_pd or {g: policy.pd_pct[g] for g in policy.scale}
     frame = (frame.with_columns(pl.col("grade").replace_strict(grade_pd, default=None, return_dtype=pl.Float64)
                                 .alias("pd_pct"), (pl.col("pd_frac") * 100).alias("model_pd_pct"),
-                                (pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int64)
-                                 - pl.col("imported_grade").replace_strict(rank, default=None, return_dtype=pl.Int64))
-                                .alias("notches_vs_imported"))
+                                notches_between("grade", "imported_grade", policy.scale).alias("notches_vs_imported"))
              .sort(["score", "customer_id"], descending=[True, False]))
     for col in ("reason_1", "reason_2", "reason_3", "scorecard"):
         if col not in frame.columns:

@@ -42,40 +42,50 @@ def _floats(frame: pl.DataFrame, column: str, fill: float | None = None) -> np.n
 
 def whatif_inputs(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
                   monitoring: MonitoringInputs | None = None,
-                  provisions: ProvisionView | None = None) -> whatif.WhatIfInputs:
+                  provisions: ProvisionView | None = None, limits_only: bool = False) -> whatif.WhatIfInputs:
     """Every customer's what-if inputs at as_of: exposure, limit, terms, limit bases, open
-    AR per provision bucket, the provision loss rates and today's watchlist signals."""
-    monitoring = monitoring or monitoring_inputs(wh, as_of, filters, policy)
-    provisions = provisions or provision_view(wh, as_of, filters, policy)
+    AR per provision bucket, the provision loss rates and today's watchlist signals.
+    limits_only: what proposed_limits reads and no more (no buckets, loss rates or watchlist
+    signals: a run on these inputs gives limits, not losses)."""
+    if not limits_only:
+        monitoring = monitoring or monitoring_inputs(wh, as_of, filters, policy)
+        provisions = provisions or provision_view(wh, as_of, filters, policy)
     params = filters.params()
     wh = dated(wh, as_of)
     customers = wh.query("whatif_customers", as_of=as_of, **params).with_columns(
         pd_pct_expr(policy), days_past_due_expr(policy).alias("max_days_past_due"))
     bounds = policy.provision_bucket_upper_dpd
-    long = wh.query("whatif_buckets", as_of=as_of, bounds=list(bounds), **params)
+    long = wh.query("whatif_buckets", as_of=as_of, bounds=list(bounds), **params) if not limits_only else None
     n, k = customers.height, len(bounds) + 1
     row = {c: i for i, c in enumerate(customers["customer_id"].to_list())}
     buckets = np.zeros((n, k))
-    if long.height:
+    if long is not None and long.height:
         rows = long["customer_id"].replace_strict(row, default=-1, return_dtype=pl.Int64).to_numpy()
         keep = rows >= 0
         np.add.at(buckets, (rows[keep], long["bucket_idx"].to_numpy()[keep]), long["outstanding_amt"].to_numpy()[keep])
-    rates = np.array([0.0 if r is None else float(r) for r in provisions.matrix.buckets["loss_rate_frac"].to_list()])
+    rates = (np.zeros(k) if provisions is None else
+             np.array([0.0 if r is None else float(r) for r in provisions.matrix.buckets["loss_rate_frac"].to_list()]))
 
     scale = policy.scale
     grade = customers["grade"].fill_null(policy.unrated_grade)
     grade_idx = grade.replace_strict({g: i for i, g in enumerate(scale)}, return_dtype=pl.Int64).to_numpy()
-    mon = customers.select("customer_id").join(
-        monitoring.customers.select("customer_id", "best_rank_in_window"), on="customer_id", how="left",
-        maintain_order="left")
     lever_rules = tuple(r for r in policy.watch_rules if r.enabled and r.key in whatif.LEVER_RULES)
-    other_rules = tuple(r for r in policy.watch_rules if r.enabled and r.key not in whatif.LEVER_RULES)
-    hits = wl.evaluate(wl.observe(monitoring.customers, monitoring.events, monitoring.schedule, other_rules,
-                                  monitoring.as_of, scale), other_rules)
-    order = {s: i for i, s in enumerate(wl.SEVERITIES)}
-    worst = (hits.group_by("customer_id").agg(pl.col("severity").replace_strict(order, return_dtype=pl.Int64).max())
-             if hits.height else pl.DataFrame(schema={"customer_id": pl.String, "severity": pl.Int64}))
-    other = customers.select("customer_id").join(worst, on="customer_id", how="left", maintain_order="left")
+    if monitoring is None:
+        mon = customers.select("customer_id", pl.lit(None, pl.Float64).alias("best_rank_in_window"))
+        other = customers.select("customer_id", pl.lit(None, pl.Int64).alias("severity"))
+        lever_rules = ()
+    else:
+        mon = customers.select("customer_id").join(
+            monitoring.customers.select("customer_id", "best_rank_in_window"), on="customer_id", how="left",
+            maintain_order="left")
+        other_rules = tuple(r for r in policy.watch_rules if r.enabled and r.key not in whatif.LEVER_RULES)
+        hits = wl.evaluate(wl.observe(monitoring.customers, monitoring.events, monitoring.schedule, other_rules,
+                                      monitoring.as_of, scale), other_rules)
+        order = {s: i for i, s in enumerate(wl.SEVERITIES)}
+        worst = (hits.group_by("customer_id").agg(pl.col("severity").replace_strict(order, return_dtype=pl.Int64)
+                                                   .max())
+                 if hits.height else pl.DataFrame(schema={"customer_id": pl.String, "severity": pl.Int64}))
+        other = customers.select("customer_id").join(worst, on="customer_id", how="left", maintain_order="left")
     lines = credit_lines(customers)
     industry_code, industries = _codes(customers["industry"])
     region_code, regions = _codes(customers["region"])
@@ -338,7 +348,7 @@ def customer_limit_recommendation(wh: Warehouse, customer_id: str, group_id: str
     without running the whole portfolio: the inputs of its group only (a group line's limit
     depends on its members), the single-name cap against the whole portfolio's gross
     exposure, the same proposed_limits as the list. None when it has no snapshot at as_of."""
-    inputs = whatif_inputs(wh, as_of, Filters(groups=(group_id,)), policy)
+    inputs = whatif_inputs(wh, as_of, Filters(groups=(group_id,)), policy, limits_only=True)
     if inputs.size == 0 or customer_id not in inputs.customers["customer_id"].to_list():
         return None
     levers = policy.levers
