@@ -99,9 +99,10 @@ def grades_and_table(view, key: str) -> None:
 
 
 validation = cached_model_validation(ctx.version, choice)
-base = cached_scores_view(ctx.version, ctx.as_of, ctx.filters)
-
 if choice == "expert":
+    # the expert scorecard as the policy file stands now (the weights' what-if starts from it);
+    # the trained models' scores are read as the last load wrote them
+    base = cached_scores_view(ctx.version, ctx.as_of, ctx.filters)
     inputs = cached_score_inputs(ctx.version, ctx.as_of, ctx.filters)
     for note in base.notes:
         st.info(note)

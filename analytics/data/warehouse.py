@@ -307,12 +307,18 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         raise
     con.close()
     shutil.rmtree(spill_dir, ignore_errors=True)
+    _publish(folder, temp_path, final_path, stamp)
+    return final_path
+
+
+def _publish(folder: Path, temp_path: Path, final_path: Path, stamp: str) -> None:
+    """A finished build becomes the current version: renamed into place, then CURRENT
+    switched atomically (written aside, then renamed), then old versions pruned."""
     os.replace(temp_path, final_path)
     pointer_tmp = folder / f".{POINTER}.{stamp}.tmp"
     pointer_tmp.write_text(final_path.name + "\n", encoding="utf-8")
     os.replace(pointer_tmp, folder / POINTER)
     prune(folder)
-    return final_path
 
 
 def _record_rating(con: duckdb.DuckDBPyConnection, run: RatingRun) -> None:
@@ -353,11 +359,7 @@ def rerate_warehouse(folder: Path, policy: Policy, model: str | None = None, tra
             Path(str(temp_path) + ".wal").unlink(missing_ok=True)
             raise
         con.close()
-        os.replace(temp_path, final_path)
-        pointer_tmp = folder / f".{POINTER}.{stamp}.tmp"
-        pointer_tmp.write_text(final_path.name + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, folder / POINTER)
-        prune(folder)
+        _publish(folder, temp_path, final_path, stamp)
     return final_path, run
 
 
