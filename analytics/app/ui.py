@@ -5,7 +5,7 @@ number formats, tables with CSV/XLSX downloads. Pages stay layout only.
 from __future__ import annotations
 
 import atexit
-import math
+import logging
 import re
 from concurrent.futures import Future
 from collections.abc import Callable
@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 
 import polars as pl
 import streamlit as st
-from babel.numbers import format_compact_decimal, format_decimal
 
 from analytics.data import export
+from analytics.formats import LOCALE, fmt_amount, fmt_delta, fmt_int, fmt_pct  # noqa: F401 (pages import them from here)
 from analytics.risk.exposure import ExposureView
 from analytics.risk.collections import Worklist
 from analytics.app.firstrun import SampleBuild, start_sample_build
@@ -49,8 +49,12 @@ from analytics.views.whatif import (LimitRecommendations, ScenarioView, customer
 from analytics.risk.whatif import LossDistribution, Outcome, WhatIfInputs
 from analytics.risk import whatif
 from analytics.data.warehouse import Warehouse, current_path, warehouse_dir
+from analytics.policy.access import Actor, can
+from analytics.store.db import store_url
+from analytics.store.decisions import DecisionStore
 
-LOCALE = "en"
+LOG = logging.getLogger("credit_dashboard")
+
 CTX_KEY = "_app_context"
 
 
@@ -66,43 +70,6 @@ def plain(text: object) -> str:
     Markdown, HTML, a link, an image, a colour or an icon directive; line breaks become
     spaces. The one place pages escape such text."""
     return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
-
-
-# ----------------------------------------------------------------------------- formats
-
-def fmt_amount(value: float | None, currency: str = "", compact: bool = True) -> str:
-    """'CNY 1.2M' (compact) or 'CNY 1,234,567'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    text = (format_compact_decimal(value, locale=LOCALE, fraction_digits=2) if compact and abs(value) >= 10_000
-            else format_decimal(round(value), format="#,##0", locale=LOCALE))
-    return f"{currency} {text}".strip()
-
-
-def fmt_pct(value: float | None, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
-        return "n/a"
-    return f"{format_decimal(value, format='#,##0.' + '0' * digits, locale=LOCALE)} %"
-
-
-def fmt_int(value: int | None) -> str:
-    return "n/a" if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
-
-
-def fmt_delta(change: float | None, kind: str, currency: str = "") -> str | None:
-    """A signed change for a KPI tile: '+CNY 1.2M', '-0.6 pp', '+35'; None when unknown.
-
-    The sign comes first because st.metric reads it to draw the arrow.
-    """
-    if change is None or (isinstance(change, float) and math.isnan(change)):
-        return None
-    sign = "-" if change < 0 else "+"
-    if kind == "amt":
-        return sign + fmt_amount(abs(change), currency)
-    if kind in ("pp", "days"):
-        unit = "pp" if kind == "pp" else "days"
-        return f"{sign}{abs(change):.1f} {unit}" if round(abs(change), 1) else f"0.0 {unit}"
-    return f"{sign}{abs(int(change)):,}"
 
 
 def kpi(container: object, label: str, value: str, change: float | None = None, kind: str = "amt",
@@ -130,14 +97,48 @@ def get_policy() -> Policy:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _open_warehouse(path: str) -> Warehouse:
-    """One read-only connection per warehouse version; queries use their own cursors."""
-    return Warehouse(warehouse_dir())
+def _open_store(url: str) -> DecisionStore:
+    return DecisionStore(get_policy(), url=url)
+
+
+def get_store() -> DecisionStore:
+    """The decisions store (one engine per server process and URL; see analytics.store.db)."""
+    return _open_store(store_url())
+
+
+def decided_stamp() -> int:
+    """The decided limits' version (0 when there are none or the store cannot be read)."""
+    try:
+        return get_store().limits_stamp()
+    except Exception:  # noqa: BLE001 - the analytics pages still work from the loaded limits
+        LOG.exception("the decisions store cannot be read; pages show the loaded limits only")
+        return 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_warehouse(path: str, store: str, stamp: int) -> Warehouse:
+    """One read-only connection per warehouse version and decided-limits version (of the
+    store at URL `store`); queries use their own cursors."""
+    decided = get_store().decided_limits() if stamp else None
+    return Warehouse(warehouse_dir(), decided=decided, stamp=stamp)
 
 
 def get_warehouse() -> Warehouse:
-    """The current warehouse; a new version is picked up on the next rerun."""
-    return _open_warehouse(str(current_path(warehouse_dir())))
+    """The current warehouse with the decided limits on top; a new version (or a new
+    decided limit) is picked up on the next rerun."""
+    return _open_warehouse(str(current_path(warehouse_dir())), store_url(), decided_stamp())
+
+
+def require_page(action: str, what: str) -> Actor:
+    """Stop the page with a message unless the signed-in user may `action` (every page
+    calls it, so a deep link past the navigation is refused too)."""
+    from analytics.app.auth import current_actor
+    actor = current_actor()
+    if not can(get_policy().access, actor, action):
+        st.error(f"{'Sign in first.' if actor is None else actor.label() + ' may not ' + what + '.'}",
+                 icon=":material/lock:")
+        st.stop()
+    return actor  # type: ignore[return-value]
 
 
 @st.cache_resource(show_spinner=False)
@@ -371,8 +372,11 @@ def set_context(ctx: AppContext) -> None:
 FRAME_PARAM = "_open"
 
 
-def context() -> AppContext:
+def context(needs: str = "view") -> AppContext:
     """The context app.py resolved for this rerun.
+
+    needs: the permission the page needs ("view" for the analytics pages); without it the
+    page stops with a message, whatever way it was reached.
 
     A deep link to a page (/customer?...) on a server that has not yet run app.py is
     routed by Streamlit's folder-based navigation straight to pages/<name>.py, past
@@ -382,6 +386,8 @@ def context() -> AppContext:
     if CTX_KEY not in st.session_state:
         page = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), FRAME_PARAM: page})
+    require_page(needs, "see this page" if needs == "view" else {
+        "view_decisions": "see credit decisions", "audit": "see the audit trail"}.get(needs, needs))
     return st.session_state[CTX_KEY]
 
 

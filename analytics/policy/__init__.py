@@ -18,6 +18,9 @@ from analytics.risk.reviews import ReviewPolicy
 from analytics.risk.rating_models import RatingSettings, parse_rating_settings
 from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, parse_expert
 from analytics.risk.watchlist import Rule, parse_points, parse_rules
+from analytics.risk.authority import AuthorityError, AuthorityMatrix, parse_authority
+from analytics.risk.committee import CommitteeError, CommitteeSettings, parse_committee
+from analytics.policy.access import AccessError, AccessPolicy, parse_access
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
 
@@ -66,6 +69,11 @@ class Policy:
     expert_scorecard: ExpertScorecard  # [scoring]: the expert scorecard and its score bands
     application_scorecard: ExpertScorecard  # [scoring.application]: new customers' scorecard
     rating: RatingSettings  # [scoring.rating], [scoring.default], [scoring.training]
+    access: AccessPolicy  # [access]: what each role may see and do
+    authority: AuthorityMatrix  # [decisions] over [limits] approval_levels
+    picture_valid_days: int  # [decisions]: an application's picture older than this is stale
+    temporary_max_days: int  # [decisions]: the longest a temporary limit runs
+    committee: CommitteeSettings  # [committee]
 
     @property
     def default_grade(self) -> str:
@@ -241,6 +249,20 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     except ValueError as exc:
         raise PolicyError(f"policy: {exc}") from exc
 
+    try:
+        access = parse_access(doc.get("access"))
+        decisions = doc.get("decisions")
+        if not isinstance(decisions, dict):
+            raise AuthorityError("section [decisions] is missing")
+        authority = parse_authority(decisions, approvals, tuple(scale), set(access.roles))  # type: ignore[arg-type]
+        committee = parse_committee(doc.get("committee"))
+    except (AccessError, AuthorityError, CommitteeError) as exc:
+        raise PolicyError(f"policy: {exc}") from exc
+    valid_days = decisions.get("picture_valid_days")
+    max_temporary = decisions.get("temporary_max_days")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3660 for v in (valid_days, max_temporary)):
+        raise PolicyError("policy: [decisions] picture_valid_days and temporary_max_days must be whole days 1-3660")
+
     return Policy(
         source=source,
         reporting_currency=currency,
@@ -280,6 +302,11 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
         expert_scorecard=expert,
         application_scorecard=application,
         rating=rating,
+        access=access,
+        authority=authority,
+        picture_valid_days=int(valid_days),  # type: ignore[arg-type]
+        temporary_max_days=int(max_temporary),  # type: ignore[arg-type]
+        committee=committee,
     )
 
 

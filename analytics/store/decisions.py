@@ -1,0 +1,809 @@
+"""Applications, decisions, votes, committee meetings and decided limits: the one way to
+change the decisions store. Every change checks the actor's role first, runs in one
+transaction with its audit entry, and refuses stale or invalid requests with a message,
+changing nothing.
+
+DOMAIN.md, Credit decisions. Concurrency: an application carries a row version; a change
+names the version it was shown, and the update applies only while the row still has it
+(`... where row_version = :seen`), so of two sessions deciding the same application one
+wins and the other is told who decided first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterator
+
+import polars as pl
+from sqlalchemy import Connection, Engine, func, select, update
+
+from analytics.policy import Policy
+from analytics.policy.access import Actor, Forbidden, require
+from analytics.risk.authority import (CONDITION_KINDS, KINDS, LIMIT_KINDS, OUTCOMES, authority_amount)
+from analytics.risk.committee import VOTES, Tally, agenda_items as build_agenda, tally
+from analytics.store import audit
+from analytics.store.db import migrate, open_engine, store_url
+from analytics.store.schema import (agenda_items, applications, decided_limits, decisions, meetings, opinions,
+                                    votes)
+
+OPEN_STATUSES = ("pending", "deferred")
+STATUSES = {"pending": "Awaiting decision", "deferred": "Deferred", "withdrawn": "Withdrawn", **{
+    k: v for k, v in OUTCOMES.items() if k != "deferred"}}
+MAX_TEXT = 5000
+MAX_AMOUNT = 1e15
+
+
+class DecisionError(ValueError):
+    """A request the store refuses (bad input, a rule of the policy): nothing was changed."""
+
+
+class StaleRecord(DecisionError):
+    """The record changed since it was shown (someone else acted first): nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition attached to a recommendation or a decision (CONDITION_KINDS) and its text."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The customer as the warehouse shows it when the application is made, frozen with it.
+
+    Amounts in the reporting currency `currency`. facts: everything else shown (exposure,
+    aging, PD, score and reasons, behaviour, events, cover), JSON-able."""
+
+    customer_id: str
+    customer_name: str
+    group_id: str | None
+    segment: str | None
+    currency: str
+    grade: str | None
+    current_limit_amt: float | None
+    current_terms_days: int | None
+    group_limit_amt: float | None
+    group_exposure_amt: float | None
+    outstanding_amt: float | None
+    on_hold: bool
+    limit_scope: str | None
+    as_of: date
+    warehouse_version: str
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApplicationRequest:
+    """What an analyst asks for. Amounts in the reporting currency."""
+
+    customer_id: str
+    kind: str
+    recommendation: str
+    requested_limit_amt: float | None = None
+    requested_terms_days: int | None = None
+    expires_on: date | None = None
+    write_off_amt: float | None = None
+    effective_from: date | None = None  # None: the day it is decided
+    conditions: tuple[Condition, ...] = ()
+
+
+def _utc(now: datetime | None) -> datetime:
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+
+
+def _text(value: object, what: str, required: bool = True) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise DecisionError(f"{what} is required.")
+    if len(text) > MAX_TEXT:
+        raise DecisionError(f"{what} is longer than {MAX_TEXT:,} characters.")
+    return text
+
+
+def _amount(value: float | None, what: str) -> float:
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise DecisionError(f"{what} must be an amount.")
+    if value < 0:
+        raise DecisionError(f"{what} must be 0 or more, not {value:,.2f}.")
+    if value > MAX_AMOUNT:
+        raise DecisionError(f"{what} {value:,.0f} is not a plausible amount.")
+    return float(value)
+
+
+def _conditions(items: tuple[Condition, ...] | list[Condition]) -> list[dict[str, str]]:
+    out = []
+    for c in items:
+        if c.kind not in CONDITION_KINDS:
+            raise DecisionError(f"unknown condition {c.kind!r} (one of {', '.join(CONDITION_KINDS)}).")
+        out.append({"kind": c.kind, "text": _text(c.text, f"The condition '{CONDITION_KINDS[c.kind]}'")})
+    return out
+
+
+def validate_request(request: ApplicationRequest, picture: Picture, policy: Policy, today: date) -> dict[str, object]:
+    """The application's values, checked against its kind and the customer's picture.
+    Raises DecisionError listing every problem."""
+    problems: list[str] = []
+    kind = request.kind
+    if kind not in KINDS:
+        raise DecisionError(f"unknown application kind {kind!r} (one of {', '.join(KINDS)}).")
+    if request.customer_id != picture.customer_id:
+        raise DecisionError("the picture is of another customer than the application.")
+    values: dict[str, object] = {"requested_limit_amt": None, "requested_terms_days": None, "expires_on": None,
+                                 "write_off_amt": None}
+    current = picture.current_limit_amt
+    try:
+        if kind in LIMIT_KINDS:
+            requested = _amount(request.requested_limit_amt, "The requested limit")
+            values["requested_limit_amt"] = requested
+            if kind == "new_limit" and current:
+                problems.append(f"{picture.customer_name} already has a limit of {current:,.0f}: apply for an "
+                                "increase or a decrease instead.")
+            if kind == "new_limit" and requested <= 0:
+                problems.append("A new limit must be more than 0.")
+            if kind in ("limit_increase", "temporary_limit") and requested <= (current or 0):
+                problems.append(f"The requested limit {requested:,.0f} is not above the current limit "
+                                f"{current or 0:,.0f}.")
+            if kind == "limit_decrease" and (current is None or requested >= current):
+                problems.append(f"The requested limit {requested:,.0f} is not below the current limit "
+                                f"{current or 0:,.0f}.")
+        if kind == "temporary_limit":
+            if request.expires_on is None:
+                problems.append("A temporary limit needs an expiry date.")
+            else:
+                start = request.effective_from or today
+                if request.expires_on <= start:
+                    problems.append(f"The expiry date {request.expires_on} must be after {start}.")
+                elif (request.expires_on - start).days > policy.temporary_max_days:
+                    problems.append(f"A temporary limit runs at most {policy.temporary_max_days} days "
+                                    f"(to {start + timedelta(days=policy.temporary_max_days)}).")
+                values["expires_on"] = request.expires_on
+        if kind == "terms_change":
+            terms = request.requested_terms_days
+            if not isinstance(terms, int) or isinstance(terms, bool) or not 0 <= terms <= 365:
+                problems.append("The requested payment terms must be whole days from 0 to 365.")
+            elif terms == picture.current_terms_days:
+                problems.append(f"The customer's terms are {terms} days already.")
+            if not current:
+                problems.append(f"{picture.customer_name} has no limit: payment terms go with a limit "
+                                "(apply for a new limit with its terms).")
+            values["requested_terms_days"] = terms
+        if kind == "hold_release" and not picture.on_hold:
+            problems.append(f"{picture.customer_name} is not on credit hold at {picture.as_of}.")
+        if kind == "write_off":
+            amount = _amount(request.write_off_amt, "The amount to write off")
+            if amount <= 0:
+                problems.append("The amount to write off must be more than 0.")
+            elif amount > (picture.outstanding_amt or 0) + 0.005:
+                problems.append(f"The amount to write off {amount:,.2f} is more than the customer's outstanding "
+                                f"{picture.outstanding_amt or 0:,.2f}.")
+            values["write_off_amt"] = amount
+    except DecisionError as exc:
+        problems.append(str(exc))
+    if request.effective_from is not None and request.effective_from < today:
+        problems.append(f"The effective date {request.effective_from} is in the past: a decision takes effect "
+                        "from its own date or later, it never rewrites history.")
+    if request.effective_from is not None and request.effective_from > today + timedelta(days=366):
+        problems.append(f"The effective date {request.effective_from} is more than a year ahead.")
+    try:
+        values["recommendation"] = _text(request.recommendation, "The analyst's recommendation")
+        values["conditions"] = _conditions(request.conditions)
+    except DecisionError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise DecisionError(" ".join(problems))
+    return values
+
+
+def _row(con: Connection, table, key, value) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+    row = con.execute(select(table).where(key == value)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def _jsonable(record: dict[str, object] | None) -> dict[str, object] | None:
+    return None if record is None else json.loads(audit.canonical(record))
+
+
+class DecisionStore:
+    """The decisions store on one database (see analytics.store.db for the URL)."""
+
+    def __init__(self, policy: Policy, url: str | None = None, folder: str | None = None,
+                 engine: Engine | None = None):
+        self.policy = policy
+        self.engine = engine or open_engine(store_url(url, folder))
+        migrate(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as con:
+            audit.lock_head(con)  # every writer queues here: one chain, no interleaving
+            yield con
+
+    def _audit(self, con: Connection, actor: Actor | str, action: str, entity: str, entity_id: object,
+               before: object, after: object, now: datetime) -> None:
+        who = actor if isinstance(actor, str) else actor.username
+        audit.append(con, who, action, entity, entity_id, _jsonable(before) if isinstance(before, dict) else before,
+                     _jsonable(after) if isinstance(after, dict) else after, audit.now_text(now))
+
+    def record_sign_in(self, actor: Actor, method: str, now: datetime | None = None) -> None:
+        """An audit entry for a sign-in (method: 'password', 'oidc' or 'none')."""
+        with self._write() as con:
+            self._audit(con, actor, "sign_in", "session", actor.username, None,
+                        {"name": actor.name, "roles": list(actor.roles), "method": method}, _utc(now))
+
+    def record_sign_out(self, actor: Actor, now: datetime | None = None) -> None:
+        with self._write() as con:
+            self._audit(con, actor, "sign_out", "session", actor.username, None, {}, _utc(now))
+
+    def record_export(self, actor: Actor, what: str, now: datetime | None = None) -> None:
+        """An audit entry for an export of decisions data (the pack, the trail, the limits file)."""
+        with self._write() as con:
+            self._audit(con, actor, "export", "export", what, None, {"what": what}, _utc(now))
+
+    # ------------------------------------------------------------------ applications
+
+    def submit(self, actor: Actor, request: ApplicationRequest, picture: Picture,
+               now: datetime | None = None) -> int:
+        """File an application with its frozen picture; it is routed by the authority matrix.
+        Returns its id. Raises Forbidden or DecisionError (nothing is written)."""
+        require(self.policy.access, actor, "apply", "submit credit applications")
+        moment = _utc(now)
+        values = validate_request(request, picture, self.policy, moment.date())
+        routing = self._route(request.kind, values, picture)
+        record = {
+            "customer_id": picture.customer_id, "customer_name": picture.customer_name,
+            "group_id": picture.group_id, "segment": picture.segment, "kind": request.kind, "status": "pending",
+            "currency": picture.currency, "current_limit_amt": picture.current_limit_amt,
+            "current_terms_days": picture.current_terms_days,
+            "requested_limit_amt": values["requested_limit_amt"], "requested_terms_days": values["requested_terms_days"],
+            "expires_on": values["expires_on"], "write_off_amt": values["write_off_amt"],
+            "effective_from": request.effective_from or moment.date(),
+            "recommendation": values["recommendation"], "conditions_json": audit.canonical(values["conditions"]),
+            "picture_json": audit.canonical(asdict(picture)), "picture_as_of": picture.as_of,
+            "picture_taken_at": audit.now_text(moment), "warehouse_version": picture.warehouse_version,
+            "grade": picture.grade, "authority_amt": routing.authority_amt, "required_level": routing.level,
+            "routing_reason": routing.reason, "proposed_by": actor.username, "proposed_at": audit.now_text(moment),
+            "decided_at": None, "row_version": 1,
+        }
+        with self._write() as con:
+            new_id = int(con.execute(applications.insert().values(**record)).inserted_primary_key[0])
+            self._audit(con, actor, "submit", "application", new_id, None, {**record, "application_id": new_id},
+                        moment)
+        return new_id
+
+    def _route(self, kind: str, values: dict[str, object], picture: Picture):  # type: ignore[no-untyped-def]
+        amount = authority_amount(kind, values.get("requested_limit_amt"), picture.current_limit_amt,  # type: ignore[arg-type]
+                                  picture.group_limit_amt, picture.group_exposure_amt,
+                                  values.get("write_off_amt"))  # type: ignore[arg-type]
+        return self.policy.authority.route(kind, amount, picture.grade, picture.segment)
+
+    def application(self, application_id: int) -> dict[str, object]:
+        """One application as stored, with its picture and conditions parsed. Raises
+        DecisionError for an unknown id."""
+        with self.engine.connect() as con:
+            row = _row(con, applications, applications.c.application_id, int(application_id))
+        if row is None:
+            raise DecisionError(f"There is no application {application_id}.")
+        row["picture"] = json.loads(str(row.pop("picture_json")))
+        row["conditions"] = json.loads(str(row.pop("conditions_json")))
+        return row
+
+    def _current(self, con: Connection, application_id: int, seen_version: int) -> dict[str, object]:
+        row = _row(con, applications, applications.c.application_id, int(application_id))
+        if row is None:
+            raise DecisionError(f"There is no application {application_id}.")
+        if row["row_version"] != seen_version:
+            last = con.execute(select(opinions.c.author, opinions.c.action, opinions.c.at)
+                               .where(opinions.c.application_id == application_id)
+                               .order_by(opinions.c.opinion_id.desc()).limit(1)).first()
+            dec = con.execute(select(decisions.c.decided_by, decisions.c.outcome, decisions.c.decided_at)
+                              .where(decisions.c.application_id == application_id)
+                              .order_by(decisions.c.decision_id.desc()).limit(1)).first()
+            who = (f"{dec[0]} recorded '{OUTCOMES.get(dec[1], dec[1])}' at {dec[2][:16].replace('T', ' ')} UTC"
+                   if dec is not None and (last is None or dec[2] >= last[2])
+                   else f"{last[0]} ({last[1]}) at {last[2][:16].replace('T', ' ')} UTC" if last is not None
+                   else "someone changed it")
+            raise StaleRecord(f"Application {application_id} changed since you opened it: {who}. "
+                              "Nothing was changed; reload it to see where it stands.")
+        return row
+
+    def _bump(self, con: Connection, application_id: int, seen_version: int, **values: object) -> None:
+        result = con.execute(update(applications)
+                             .where(applications.c.application_id == application_id,
+                                    applications.c.row_version == seen_version)
+                             .values(row_version=applications.c.row_version + 1, **values))
+        if result.rowcount != 1:
+            raise StaleRecord(f"Application {application_id} changed since you opened it. Nothing was changed.")
+
+    def _check_stale_picture(self, row: dict[str, object], moment: datetime) -> None:
+        taken = datetime.fromisoformat(str(row["picture_taken_at"]))
+        age = (moment - taken).days
+        if age > self.policy.picture_valid_days:
+            raise DecisionError(
+                f"Application {row['application_id']}'s picture of the customer was taken {age} days ago "
+                f"(valid {self.policy.picture_valid_days} days): refresh it before deciding. Nothing was changed.")
+
+    def decide(self, actor: Actor, application_id: int, seen_version: int, outcome: str, reason: str,
+               conditions: tuple[Condition, ...] = (), decided_limit_amt: float | None = None,
+               meeting_id: int | None = None, now: datetime | None = None) -> int:
+        """Record a decision: approve, approve with conditions, decline or defer, with the
+        reason. Below the committee: a holder of the level's role (or a higher one), never
+        the proposer. At the committee: recorded from a meeting by whoever runs it, on the
+        members' votes (an approval needs the votes to carry it, a decline too).
+
+        decided_limit_amt: the limit approved when less than the one asked for. Returns the
+        decision id. Raises Forbidden, StaleRecord or DecisionError (nothing is written)."""
+        moment = _utc(now)
+        if outcome not in OUTCOMES:
+            raise DecisionError(f"unknown outcome {outcome!r} (one of {', '.join(OUTCOMES)}).")
+        reason_text = _text(reason, "The reason for the decision")
+        conds = _conditions(conditions)
+        if outcome == "approved_with_conditions" and not conds:
+            raise DecisionError("An approval with conditions needs at least one condition.")
+        if outcome != "approved_with_conditions" and conds:
+            raise DecisionError("Conditions go with 'approved with conditions' only.")
+        matrix = self.policy.authority
+        with self._write() as con:
+            row = self._current(con, application_id, seen_version)
+            if row["status"] not in OPEN_STATUSES:
+                raise DecisionError(f"Application {application_id} is {STATUSES[str(row['status'])].lower()} "
+                                    "already. Nothing was changed.")
+            level_index = matrix.index(str(row["required_level"]))
+            tally_: Tally | None = None
+            if level_index == len(matrix.levels) - 1:
+                if meeting_id is None:
+                    raise DecisionError(f"Application {application_id} goes to the {matrix.committee.name}: "
+                                        "it is decided in a meeting, on the members' votes.")
+                require(self.policy.access, actor, "run_meetings", "record the committee's decisions")
+                meeting = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
+                if meeting is None:
+                    raise DecisionError(f"There is no meeting {meeting_id}.")
+                if meeting["status"] == "closed":
+                    raise DecisionError(f"Meeting {meeting_id} is closed: nothing more is decided in it.")
+                on_agenda = con.execute(select(func.count()).select_from(agenda_items).where(
+                    agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
+                    agenda_items.c.is_removed.is_(False))).scalar_one()
+                if not on_agenda:
+                    raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+                cast = [str(v) for v in con.execute(select(votes.c.vote).where(
+                    votes.c.meeting_id == meeting_id, votes.c.application_id == application_id)).scalars()]
+                tally_ = tally(cast, self.policy.committee)
+                if outcome in ("approved", "approved_with_conditions") and tally_.carried != "approve":
+                    raise DecisionError(f"The votes ({tally_.words()}) do not carry an approval; the committee "
+                                        "can decline it only if they carry a decline, else defer it.")
+                if outcome == "declined" and tally_.carried != "decline":
+                    raise DecisionError(f"The votes ({tally_.words()}) do not carry a decline.")
+            else:
+                require(self.policy.access, actor, "decide", "decide credit applications")
+                mine = matrix.decider_index(actor.roles)
+                if mine < level_index:
+                    raise Forbidden(f"Application {application_id} needs the {row['required_level']}'s authority "
+                                    f"({row['routing_reason']}); {actor.label()} decides up to "
+                                    f"{matrix.levels[mine].name if mine >= 0 else 'no level'} and can only forward it.")
+            if row["proposed_by"] == actor.username:
+                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id} and may not "
+                                "decide it.")
+            if outcome != "deferred":
+                self._check_stale_picture(row, moment)
+            limit_amt, terms = self._decided_values(row, outcome, decided_limit_amt)
+            effective = max(row["effective_from"], moment.date()) if outcome.startswith("approved") else None  # type: ignore[type-var]
+            decision = {
+                "application_id": application_id, "outcome": outcome, "level": row["required_level"],
+                "decided_by": actor.username, "decided_at": audit.now_text(moment), "reason": reason_text,
+                "conditions_json": audit.canonical(conds), "meeting_id": meeting_id,
+                "votes_for": tally_.votes_for if tally_ else None,
+                "votes_against": tally_.votes_against if tally_ else None,
+                "abstentions": tally_.abstentions if tally_ else None,
+                "limit_amt": limit_amt, "payment_terms_days": terms, "effective_from": effective,
+                "expires_on": row["expires_on"] if outcome.startswith("approved") else None,
+                "write_off_amt": row["write_off_amt"] if outcome.startswith("approved") else None,
+            }
+            decision_id = int(con.execute(decisions.insert().values(**decision)).inserted_primary_key[0])
+            status = outcome
+            self._bump(con, application_id, seen_version, status=status,
+                       decided_at=decision["decided_at"] if outcome != "deferred" else None)
+            self._audit(con, actor, "decide", "application", application_id,
+                        {"status": row["status"], "row_version": row["row_version"]},
+                        {**decision, "decision_id": decision_id, "status": status}, moment)
+            if outcome.startswith("approved") and (limit_amt is not None):
+                limit = {
+                    "decision_id": decision_id, "customer_id": row["customer_id"], "effective_from": effective,
+                    "limit_amt": limit_amt, "currency": row["currency"], "expires_on": row["expires_on"],
+                    "payment_terms_days": terms, "approved_by": actor.username,
+                    "approval_level": row["required_level"],
+                    "limit_scope": json.loads(str(row["picture_json"])).get("limit_scope"),
+                    "recorded_at": audit.now_text(moment),
+                }
+                limit_id = int(con.execute(decided_limits.insert().values(**limit)).inserted_primary_key[0])
+                self._audit(con, actor, "create", "decided_limit", limit_id, None, {**limit, "limit_id": limit_id},
+                            moment)
+        return decision_id
+
+    @staticmethod
+    def _decided_values(row: dict[str, object], outcome: str,
+                        decided_limit_amt: float | None) -> tuple[float | None, int | None]:
+        """The limit and terms a decision puts in force (None, None: none)."""
+        if not outcome.startswith("approved"):
+            if decided_limit_amt is not None:
+                raise DecisionError("A decided limit goes with an approval only.")
+            return None, None
+        kind = str(row["kind"])
+        current_terms = row["current_terms_days"]
+        if kind in LIMIT_KINDS:
+            requested = float(row["requested_limit_amt"])  # type: ignore[arg-type]
+            if decided_limit_amt is None:
+                return requested, current_terms  # type: ignore[return-value]
+            amount = _amount(decided_limit_amt, "The decided limit")
+            if kind == "limit_decrease":
+                if amount > requested:
+                    raise DecisionError(f"The decided limit {amount:,.0f} is above the requested {requested:,.0f}.")
+            elif not 0 < amount <= requested:
+                raise DecisionError(f"The decided limit must be more than 0 and at most the requested "
+                                    f"{requested:,.0f}; a higher limit needs a new application.")
+            return amount, current_terms  # type: ignore[return-value]
+        if decided_limit_amt is not None:
+            raise DecisionError(f"A {KINDS[kind].lower()} decides no limit amount.")
+        if kind == "terms_change":
+            return float(row["current_limit_amt"]), int(row["requested_terms_days"])  # type: ignore[arg-type]
+        return None, None
+
+    def forward(self, actor: Actor, application_id: int, seen_version: int, text: str,
+                to_level: str | None = None, now: datetime | None = None) -> None:
+        """An approver's opinion on the way up. Below the required level: the only thing an
+        approver can do; at or above it: `to_level` escalates to a higher level."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "decide", "forward credit applications")
+        note = _text(text, "The note on forwarding")
+        matrix = self.policy.authority
+        with self._write() as con:
+            row = self._current(con, application_id, seen_version)
+            if row["status"] not in OPEN_STATUSES:
+                raise DecisionError(f"Application {application_id} is decided already.")
+            if row["proposed_by"] == actor.username:
+                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id}; another "
+                                "approver forwards it.")
+            values: dict[str, object] = {}
+            if to_level is not None:
+                target = matrix.index(to_level)
+                if target <= matrix.index(str(row["required_level"])):
+                    raise DecisionError(f"{to_level} is not above the {row['required_level']}.")
+                values = {"required_level": to_level,
+                          "routing_reason": f"{row['routing_reason']}; escalated by {actor.username}: {note}"}
+            con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
+                                                 action="forward", text=note, at=audit.now_text(moment)))
+            self._bump(con, application_id, seen_version, **values)
+            self._audit(con, actor, "forward", "application", application_id,
+                        {"required_level": row["required_level"], "row_version": row["row_version"]},
+                        {"note": note, **values}, moment)
+
+    def withdraw(self, actor: Actor, application_id: int, seen_version: int, reason: str,
+                 now: datetime | None = None) -> None:
+        """The proposer (or another analyst) withdraws an open application."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "apply", "withdraw credit applications")
+        note = _text(reason, "The reason for withdrawing")
+        with self._write() as con:
+            row = self._current(con, application_id, seen_version)
+            if row["status"] not in OPEN_STATUSES:
+                raise DecisionError(f"Application {application_id} is decided already.")
+            con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
+                                                 action="withdraw", text=note, at=audit.now_text(moment)))
+            self._bump(con, application_id, seen_version, status="withdrawn", decided_at=audit.now_text(moment))
+            self._audit(con, actor, "withdraw", "application", application_id, {"status": row["status"]},
+                        {"status": "withdrawn", "reason": note}, moment)
+
+    def refresh(self, actor: Actor, application_id: int, seen_version: int, picture: Picture,
+                now: datetime | None = None) -> None:
+        """Take the customer's picture again (a stale application) and route it anew."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "apply", "refresh credit applications")
+        with self._write() as con:
+            row = self._current(con, application_id, seen_version)
+            if row["status"] not in OPEN_STATUSES:
+                raise DecisionError(f"Application {application_id} is decided already.")
+            request = ApplicationRequest(
+                customer_id=str(row["customer_id"]), kind=str(row["kind"]), recommendation=str(row["recommendation"]),
+                requested_limit_amt=row["requested_limit_amt"], requested_terms_days=row["requested_terms_days"],  # type: ignore[arg-type]
+                expires_on=row["expires_on"], write_off_amt=row["write_off_amt"],  # type: ignore[arg-type]
+                effective_from=max(row["effective_from"], moment.date()),  # type: ignore[type-var]
+                conditions=tuple(Condition(**c) for c in json.loads(str(row["conditions_json"]))))
+            values = validate_request(request, picture, self.policy, moment.date())
+            routing = self._route(request.kind, values, picture)
+            new = {"picture_json": audit.canonical(asdict(picture)), "picture_as_of": picture.as_of,
+                   "picture_taken_at": audit.now_text(moment), "warehouse_version": picture.warehouse_version,
+                   "grade": picture.grade, "current_limit_amt": picture.current_limit_amt,
+                   "current_terms_days": picture.current_terms_days, "authority_amt": routing.authority_amt,
+                   "required_level": routing.level, "routing_reason": routing.reason,
+                   "effective_from": request.effective_from}
+            con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
+                                                 action="refresh", text=f"picture retaken at {picture.as_of}",
+                                                 at=audit.now_text(moment)))
+            self._bump(con, application_id, seen_version, **new)
+            self._audit(con, actor, "refresh", "application", application_id,
+                        {k: row[k] for k in new if k != "picture_json"},
+                        {k: v for k, v in new.items() if k != "picture_json"}, moment)
+
+    # ------------------------------------------------------------------ reading
+
+    def applications(self, status: tuple[str, ...] = (), customer_id: str | None = None) -> pl.DataFrame:
+        """Applications, newest first (without their pictures)."""
+        cols = [c for c in applications.c if c.name not in ("picture_json",)]
+        query = select(*cols).order_by(applications.c.application_id.desc())
+        if status:
+            query = query.where(applications.c.status.in_(status))
+        if customer_id is not None:
+            query = query.where(applications.c.customer_id == customer_id)
+        return self._frame(query, cols)
+
+    def decisions(self, customer_id: str | None = None, application_id: int | None = None) -> pl.DataFrame:
+        """Decisions with their application's customer and kind, newest first."""
+        cols = [*decisions.c, applications.c.customer_id, applications.c.customer_name, applications.c.kind,
+                applications.c.proposed_by, applications.c.requested_limit_amt, applications.c.current_limit_amt]
+        query = (select(*cols).join(applications, applications.c.application_id == decisions.c.application_id)
+                 .order_by(decisions.c.decision_id.desc()))
+        if customer_id is not None:
+            query = query.where(applications.c.customer_id == customer_id)
+        if application_id is not None:
+            query = query.where(decisions.c.application_id == application_id)
+        return self._frame(query, cols)
+
+    def opinions(self, application_id: int) -> pl.DataFrame:
+        cols = list(opinions.c)
+        return self._frame(select(*cols).where(opinions.c.application_id == application_id)
+                           .order_by(opinions.c.opinion_id), cols)
+
+    def decided_limits(self) -> pl.DataFrame:
+        """Every limit decisions put in force, oldest first: the overlay on the loaded limit
+        history and the ERP import file (credit_limits' columns plus the decision id)."""
+        cols = list(decided_limits.c)
+        return self._frame(select(*cols).order_by(decided_limits.c.limit_id), cols)
+
+    def limits_stamp(self) -> int:
+        """Changes when a decided limit is added (the overlay's cache key)."""
+        with self.engine.connect() as con:
+            return int(con.execute(select(func.coalesce(func.max(decided_limits.c.limit_id), 0))).scalar_one())
+
+    def _frame(self, query, cols) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+        with self.engine.connect() as con:
+            rows = [tuple(r) for r in con.execute(query)]
+        schema = {c.name: _polars_type(c) for c in cols}
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    # ------------------------------------------------------------------ meetings
+
+    def create_meeting(self, actor: Actor, meeting_on: date, title: str, data_as_of: date,
+                       proposed: pl.DataFrame | None = None, now: datetime | None = None) -> int:
+        """A committee meeting with its agenda (the policy's proposal, `agenda_items`)."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "set up committee meetings")
+        name = _text(title, "The meeting's title")
+        if not isinstance(meeting_on, date):
+            raise DecisionError("The meeting needs a date.")
+        with self._write() as con:
+            record = {"meeting_on": meeting_on, "title": name, "data_as_of": data_as_of, "status": "planned",
+                      "created_by": actor.username, "created_at": audit.now_text(moment), "closed_at": None,
+                      "row_version": 1}
+            meeting_id = int(con.execute(meetings.insert().values(**record)).inserted_primary_key[0])
+            self._audit(con, actor, "create", "meeting", meeting_id, None, {**record, "meeting_id": meeting_id}, moment)
+            if proposed is not None:
+                for item in proposed.iter_rows(named=True):
+                    self._insert_item(con, actor, meeting_id, item, "agenda", moment)
+        return meeting_id
+
+    def _insert_item(self, con: Connection, actor: Actor, meeting_id: int, item: dict[str, object],
+                     added_by: str, moment: datetime) -> int:
+        position = int(con.execute(select(func.coalesce(func.max(agenda_items.c.position), 0))
+                                   .where(agenda_items.c.meeting_id == meeting_id)).scalar_one()) + 1
+        record = {"meeting_id": meeting_id, "position": position, "kind": item["kind"],
+                  "customer_id": item.get("customer_id"), "customer_name": item.get("customer_name"),
+                  "application_id": item.get("application_id"), "title": _text(item.get("title"), "The item's title"),
+                  "reason": str(item.get("reason") or ""), "exposure_amt": item.get("exposure_amt"),
+                  "added_by": added_by, "is_removed": False, "discussion": "", "action_text": "",
+                  "action_owner": None, "action_due": None}
+        item_id = int(con.execute(agenda_items.insert().values(**record)).inserted_primary_key[0])
+        self._audit(con, actor, "create", "agenda_item", item_id, None, {**record, "item_id": item_id}, moment)
+        return item_id
+
+    def _open_meeting(self, con: Connection, meeting_id: int) -> dict[str, object]:
+        meeting = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
+        if meeting is None:
+            raise DecisionError(f"There is no meeting {meeting_id}.")
+        if meeting["status"] == "closed":
+            raise DecisionError(f"Meeting {meeting_id} is closed: its agenda and minutes are final.")
+        return meeting
+
+    def add_item(self, actor: Actor, meeting_id: int, kind: str, title: str, customer_id: str | None = None,
+                 customer_name: str | None = None, application_id: int | None = None, reason: str = "",
+                 exposure_amt: float | None = None, now: datetime | None = None) -> int:
+        """The secretary adds an item (an open application, a customer, other business)."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        from analytics.risk.committee import AGENDA_KINDS
+        if kind not in AGENDA_KINDS:
+            raise DecisionError(f"unknown agenda item kind {kind!r}.")
+        with self._write() as con:
+            self._open_meeting(con, meeting_id)
+            if application_id is not None:
+                app = _row(con, applications, applications.c.application_id, int(application_id))
+                if app is None or app["status"] not in OPEN_STATUSES:
+                    raise DecisionError(f"Application {application_id} is not open.")
+            return self._insert_item(con, actor, meeting_id, {
+                "kind": kind, "title": title, "customer_id": customer_id, "customer_name": customer_name,
+                "application_id": application_id, "reason": reason, "exposure_amt": exposure_amt},
+                actor.username, moment)
+
+    def set_item_removed(self, actor: Actor, item_id: int, removed: bool, now: datetime | None = None) -> None:
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        with self._write() as con:
+            item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
+            if item is None:
+                raise DecisionError(f"There is no agenda item {item_id}.")
+            self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
+            con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(is_removed=removed))
+            self._audit(con, actor, "remove" if removed else "restore", "agenda_item", item_id,
+                        {"is_removed": item["is_removed"]}, {"is_removed": removed}, moment)
+
+    def reorder(self, actor: Actor, meeting_id: int, item_ids: list[int], now: datetime | None = None) -> None:
+        """Put the meeting's items in this order (every item of the meeting, once)."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        with self._write() as con:
+            self._open_meeting(con, meeting_id)
+            current = {int(r[0]): int(r[1]) for r in con.execute(
+                select(agenda_items.c.item_id, agenda_items.c.position).where(agenda_items.c.meeting_id == meeting_id))}
+            if sorted(item_ids) != sorted(current):
+                raise DecisionError("The new order must list every item of the meeting once.")
+            for position, item_id in enumerate(item_ids, start=1):
+                con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(position=position))
+            self._audit(con, actor, "reorder", "meeting", meeting_id,
+                        {"order": [i for i, _ in sorted(current.items(), key=lambda kv: kv[1])]},
+                        {"order": list(item_ids)}, moment)
+
+    def note_item(self, actor: Actor, item_id: int, discussion: str, action_text: str = "",
+                  action_owner: str | None = None, action_due: date | None = None,
+                  now: datetime | None = None) -> None:
+        """The minutes of one item: what was discussed, the action agreed, its owner and due date."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "write the minutes")
+        with self._write() as con:
+            item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
+            if item is None:
+                raise DecisionError(f"There is no agenda item {item_id}.")
+            self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
+            new = {"discussion": _text(discussion, "The discussion", required=False),
+                   "action_text": _text(action_text, "The action", required=False),
+                   "action_owner": _text(action_owner, "The action's owner", required=False) or None,
+                   "action_due": action_due}
+            if new["action_text"] and not new["action_owner"]:
+                raise DecisionError("An action needs an owner.")
+            con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(**new))
+            self._audit(con, actor, "note", "agenda_item", item_id, {k: item[k] for k in new}, new, moment)
+
+    def cast_vote(self, actor: Actor, meeting_id: int, application_id: int, vote: str, comment: str = "",
+                  now: datetime | None = None) -> None:
+        """A member's vote on an application on the meeting's agenda (a member may change
+        their vote until the decision is recorded; the proposer does not vote)."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "vote", "vote in committee")
+        if vote not in VOTES:
+            raise DecisionError(f"unknown vote {vote!r} (one of {', '.join(VOTES)}).")
+        with self._write() as con:
+            self._open_meeting(con, meeting_id)
+            app = _row(con, applications, applications.c.application_id, int(application_id))
+            if app is None or app["status"] not in OPEN_STATUSES:
+                raise DecisionError(f"Application {application_id} is not open for a vote.")
+            if app["proposed_by"] == actor.username:
+                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id} and does not vote.")
+            on_agenda = con.execute(select(func.count()).select_from(agenda_items).where(
+                agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
+                agenda_items.c.is_removed.is_(False))).scalar_one()
+            if not on_agenda:
+                raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+            before = con.execute(select(votes.c.vote_id, votes.c.vote).where(
+                votes.c.meeting_id == meeting_id, votes.c.application_id == application_id,
+                votes.c.member == actor.username)).first()
+            text = _text(comment, "The comment", required=False)
+            if before is None:
+                con.execute(votes.insert().values(meeting_id=meeting_id, application_id=application_id,
+                                                  member=actor.username, vote=vote, comment=text,
+                                                  cast_at=audit.now_text(moment)))
+            else:
+                con.execute(update(votes).where(votes.c.vote_id == before[0]).values(
+                    vote=vote, comment=text, cast_at=audit.now_text(moment)))
+            self._audit(con, actor, "vote", "application", application_id,
+                        None if before is None else {"vote": before[1]},
+                        {"meeting_id": meeting_id, "vote": vote, "comment": text}, moment)
+
+    def close_meeting(self, actor: Actor, meeting_id: int, now: datetime | None = None) -> None:
+        """Close a meeting: its agenda, votes and minutes become final."""
+        moment = _utc(now)
+        require(self.policy.access, actor, "run_meetings", "close committee meetings")
+        with self._write() as con:
+            meeting = self._open_meeting(con, meeting_id)
+            con.execute(update(meetings).where(meetings.c.meeting_id == meeting_id).values(
+                status="closed", closed_at=audit.now_text(moment), row_version=meetings.c.row_version + 1))
+            self._audit(con, actor, "close", "meeting", meeting_id, {"status": meeting["status"]},
+                        {"status": "closed"}, moment)
+
+    def meetings(self) -> pl.DataFrame:
+        cols = list(meetings.c)
+        return self._frame(select(*cols).order_by(meetings.c.meeting_on.desc(), meetings.c.meeting_id.desc()), cols)
+
+    def meeting(self, meeting_id: int) -> dict[str, object]:
+        with self.engine.connect() as con:
+            row = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
+        if row is None:
+            raise DecisionError(f"There is no meeting {meeting_id}.")
+        return row
+
+    def agenda(self, meeting_id: int, include_removed: bool = False) -> pl.DataFrame:
+        """The meeting's items in order, each with its application's status."""
+        cols = [*agenda_items.c, applications.c.status.label("application_status"),
+                applications.c.row_version.label("application_version")]
+        query = (select(*cols).select_from(agenda_items.outerjoin(
+            applications, applications.c.application_id == agenda_items.c.application_id))
+            .where(agenda_items.c.meeting_id == meeting_id).order_by(agenda_items.c.position))
+        if not include_removed:
+            query = query.where(agenda_items.c.is_removed.is_(False))
+        return self._frame(query, cols)
+
+    def votes(self, meeting_id: int, application_id: int | None = None) -> pl.DataFrame:
+        cols = list(votes.c)
+        query = select(*cols).where(votes.c.meeting_id == meeting_id).order_by(votes.c.vote_id)
+        if application_id is not None:
+            query = query.where(votes.c.application_id == application_id)
+        return self._frame(query, cols)
+
+    def tally(self, meeting_id: int, application_id: int) -> Tally:
+        frame = self.votes(meeting_id, application_id)
+        return tally(frame["vote"].to_list(), self.policy.committee)
+
+    # ------------------------------------------------------------------ audit
+
+    def audit_entries(self, actor: Actor, entity: str | None = None, entity_id: str | None = None,
+                      limit: int | None = None) -> pl.DataFrame:
+        require(self.policy.access, actor, "audit", "read the audit trail")
+        with self.engine.connect() as con:
+            return audit.entries(con, entity, entity_id, None, limit)
+
+    def record_history(self, actor: Actor, entity: str, entity_id: str) -> pl.DataFrame:
+        """One record's own trail (who changed it, when, before and after) for those who may
+        see decisions: an application's history on its page."""
+        require(self.policy.access, actor, "view_decisions", "see decisions")
+        with self.engine.connect() as con:
+            return audit.entries(con, entity, entity_id)
+
+    def verify_audit(self, expect_head: str | None = None) -> audit.AuditCheck:
+        with self.engine.connect() as con:
+            return audit.verify(con, expect_head)
+
+
+def agenda_proposal(sources: dict[str, pl.DataFrame], policy: Policy) -> pl.DataFrame:
+    """The policy's agenda from its sources (see analytics.risk.committee.agenda_items)."""
+    return build_agenda(sources, policy.committee)
+
+
+def _polars_type(column) -> pl.DataType:  # type: ignore[no-untyped-def]
+    from sqlalchemy import Boolean, Date, Float, Integer
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return pl.Boolean()
+    if isinstance(kind, Integer):
+        return pl.Int64()
+    if isinstance(kind, Float):
+        return pl.Float64()
+    if isinstance(kind, Date):
+        return pl.Date()
+    return pl.String()
