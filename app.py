@@ -29,6 +29,9 @@ from analytics.app.ui import (
     set_context,
 )
 from analytics.views import InvalidRequest
+from analytics.app.auth import sidebar_account, signed_in
+from analytics.policy.access import can
+from analytics.store.accounts import AccountError, accounts_path, create_sample_accounts
 from analytics.data.warehouse import SAMPLE_DIR, WarehouseMissing, current_path, schema_version, warehouse_dir
 
 LOG = logging.getLogger("credit_dashboard")
@@ -67,10 +70,17 @@ SECTIONS = {
     "Customers": [
         st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
     ],
+    "Decisions": [
+        st.Page("pages/applications.py", title="Credit applications", icon=":material/approval:",
+                url_path="applications"),
+        st.Page("pages/committee.py", title="Credit committee", icon=":material/groups:", url_path="committee"),
+        st.Page("pages/audit.py", title="Audit trail", icon=":material/fact_check:", url_path="audit"),
+    ],
     "Data": [
         st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
     ],
 }
+PAGE_ACTIONS = {"applications": "view_decisions", "committee": "view_decisions", "audit": "audit"}  # else "view"
 PAGES = [page for pages in SECTIONS.values() for page in pages]
 OTHER_DAY = "other day"  # the as-of choice that opens a date picker (any day up to the extraction date)
 
@@ -110,6 +120,27 @@ def ensure_warehouse() -> None:
     if build.running:
         time.sleep(1.0)
     st.rerun()
+
+
+def ensure_sample_accounts() -> None:
+    """The built-in sample's accounts (one per role, published passwords) on its first run:
+    when there is no accounts file and the warehouse is missing (the sample will be built)
+    or holds the sample."""
+    path = accounts_path()
+    if path.exists():
+        return
+    try:
+        source = cached_info(get_warehouse().version).get("source_dir", "")
+        is_sample = Path(source).resolve() == SAMPLE_DIR.resolve()
+    except WarehouseMissing:
+        is_sample = True
+    except Exception:  # noqa: BLE001 - an unreadable warehouse is reported by ensure_warehouse
+        is_sample = False
+    if is_sample:
+        try:
+            create_sample_accounts(path)
+        except AccountError:
+            LOG.exception("the sample accounts could not be created")
 
 
 def url_list(key: str) -> list[str]:
@@ -187,11 +218,26 @@ def main() -> None:
     except PolicyError as exc:
         st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
         st.stop()
-    page = st.navigation(SECTIONS)
+    ensure_sample_accounts()
+    actor = signed_in()
+    if actor is None:  # the sign-in form is drawn; the link stays as it was for after signing in
+        st.navigation(SECTIONS, position="hidden")
+        st.stop()
+    access = get_policy().access
+    allowed = {section: [p for p in pages if can(access, actor, PAGE_ACTIONS.get(p.url_path, "view"))]
+               for section, pages in SECTIONS.items()}
+    allowed = {section: pages for section, pages in allowed.items() if pages}
+    if not allowed:
+        st.error(f"{actor.label()} may see no page of this dashboard: ask the administrator for a role.",
+                 icon=":material/lock:")
+        sidebar_account(actor)
+        st.stop()
+    page = st.navigation(allowed)
+    sidebar_account(actor)
     target = st.query_params.get(FRAME_PARAM)
     if target is not None:  # a deep link that bypassed this script (see analytics.app.ui.context)
         del st.query_params[FRAME_PARAM]
-        wanted = next((p for p in PAGES if p.url_path == target), None)
+        wanted = next((p for pages in allowed.values() for p in pages if p.url_path == target), None)
         if wanted is not None and wanted.url_path != page.url_path:
             st.switch_page(wanted, query_params=st.query_params.to_dict())
     ensure_warehouse()

@@ -1,4 +1,4 @@
-"""Command line: `python -m analytics load|generate|sample|report ...`.
+"""Command line: `python -m analytics load|generate|sample|score|report|users|audit|pack|decisions ...`.
 
 Reports call the same view functions as the pages, so the numbers agree.
 """
@@ -41,6 +41,16 @@ from analytics.views.whatif import limit_recommendations, scenario_view, whatif_
 from analytics.policy.levers import read_scenario_text
 from analytics.data.warehouse import (SAMPLE_DIR, Progress, Warehouse, WarehouseMissing, build_lock, clean, current_path,
                                      rerate_warehouse, warehouse_dir)
+
+from analytics.cli_decisions import register as register_decisions  # noqa: E402
+from analytics.store.decisions import DecisionStore  # noqa: E402
+
+
+def open_warehouse(folder: str | Path | None, policy: Policy) -> Warehouse:
+    """The warehouse with the decisions store's decided limits on top, as the pages read it."""
+    store = DecisionStore(policy, folder=folder)
+    return Warehouse(folder, decided=store.decided_limits(), stamp=store.limits_stamp())
+
 
 SAMPLE_CUSTOMERS = 2000
 SAMPLE_YEARS = 3
@@ -140,8 +150,14 @@ def build_sample(folder: Path, progress: Progress = _say, if_missing: bool = Fal
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    path = build_sample(warehouse_dir(args.warehouse), if_missing=args.if_missing)
+    folder = warehouse_dir(args.warehouse)
+    path = build_sample(folder, if_missing=args.if_missing)
     print(f"sample warehouse ready: {path}", flush=True)
+    from analytics.store.accounts import accounts_path, create_sample_accounts
+    accounts = accounts_path(folder)
+    if not accounts.exists():
+        create_sample_accounts(accounts)
+        print(f"sample accounts (one per role, passwords in docs/sample.md) written to {accounts}", flush=True)
     return 0
 
 
@@ -313,7 +329,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     if args.format == "md" and args.report != "model-validation":
         raise InvalidRequest("--format md is the model card: report model-validation only")
-    wh = Warehouse(args.warehouse)
+    wh = open_warehouse(args.warehouse, policy)
     try:
         as_of = calendar(wh).resolve(args.as_of)
         unknown = unknown_filter_values(filter_options(wh), _filters(args))
@@ -409,6 +425,7 @@ def parser() -> argparse.ArgumentParser:
     for flag in ("segment", "industry", "region", "manager", "group"):
         rp.add_argument(f"--{flag}", action="append", help=f"filter by {flag} (repeatable)")
     rp.set_defaults(func=cmd_report)
+    register_decisions(sub)
     return p
 
 

@@ -5,6 +5,8 @@ import polars as pl
 import streamlit as st
 
 from analytics.app import charts
+from analytics.app.auth import may
+from analytics.app.decision_widgets import decision_table
 from analytics.views import RATIO_FORMULAS
 from analytics.views.receivables import bucket_items
 from analytics.views.models import customer_scoring, scoring_lines, with_labels
@@ -19,6 +21,7 @@ from analytics.app.ui import (
     fmt_amount,
     fmt_pct,
     get_policy,
+    get_store,
     kpi,
     optional_table,
     print_button,
@@ -136,6 +139,30 @@ if r is not None:
               f"{fmt_amount(abs(r['limit_change_amt']), cur, compact=False)}, approved by the {r['approval_level']}")
     st.markdown(f"**Limit recommendation** (policy formula, grade {r['grade']}): {recommended} against {current} in "
                 f"force — {change}; set by: {r['basis']}.")
+
+if may("view_decisions"):
+    decided = get_store().decisions(customer_id=choice)
+    pending = get_store().applications(status=("pending", "deferred"), customer_id=choice)
+    in_force = get_store().decided_limits().filter(pl.col("customer_id") == choice)
+    with st.expander(f"Credit decisions ({decided.height:,} decided, {pending.height:,} open)",
+                     expanded=bool(pending.height)):
+        for app_row in pending.iter_rows(named=True):
+            st.page_link("pages/applications.py", icon=":material/pending_actions:",
+                         label=plain(f"Open: application {app_row['application_id']} ({app_row['kind'].replace('_', ' ')}), "
+                                     f"awaiting the {app_row['required_level']}"),
+                         query_params={"application": str(app_row["application_id"])})
+        later = in_force.filter(pl.col("effective_from") > ctx.as_of)
+        for lim in later.iter_rows(named=True):
+            st.info(f"Decided limit {fmt_amount(lim['limit_amt'], cur, compact=False)} in force from "
+                    f"{lim['effective_from']} (decision {lim['decision_id']}, {plain(lim['approval_level'])}); "
+                    f"the figures at {ctx.as_of} show the limit then.", icon=":material/gavel:")
+        if decided.height:
+            table(decision_table(decided), f"decisions_{choice}", "t_cust_decisions", cur)
+        else:
+            st.caption("No decision recorded for this customer.")
+        if may("apply"):
+            st.page_link("pages/applications.py", label="New application for this customer", icon=":material/add:",
+                         query_params={"view": "new", "customer": choice})
 
 st.subheader("Credit scoring")
 scoring = customer_scoring(cf.scores, policy, cached_rating_model(ctx.version))

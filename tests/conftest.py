@@ -88,6 +88,19 @@ def tiny_copy(tmp_path: Path) -> Path:
 BARE = ROOT / "tests" / "fixtures" / "bare"
 
 
+@pytest.fixture(autouse=True)
+def own_decisions_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own decisions store and accounts file (the warehouses are shared
+    by the session; what one test decides must not reach another's pages), and runs without
+    sign-in as a credit analyst unless it sets CREDIT_SIGN_IN itself."""
+    folder = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("CREDIT_STORE_URL", f"sqlite:///{folder / 'decisions.sqlite'}")
+    monkeypatch.setenv("CREDIT_ACCOUNTS_FILE", str(folder / "accounts.yaml"))
+    monkeypatch.setenv("CREDIT_SIGN_IN", "none")
+    monkeypatch.setenv("CREDIT_SIGN_IN_ROLE", "credit_analyst")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bare_warehouse(warehouse_of) -> Path:
     """A bare invoice list (customers: id + name; invoices: id, customer, date, amount) loaded."""

@@ -44,6 +44,11 @@ def test_data_and_policy_import_no_streamlit_and_no_views(path):
     assert not under(imports(path), "streamlit", "analytics.views", "analytics.app", "analytics.cli"), path
 
 
+@pytest.mark.parametrize("path", files("analytics/store/*.py"), ids=lambda p: p.name)
+def test_the_store_imports_no_streamlit_views_or_duckdb(path):
+    assert not under(imports(path), "streamlit", "analytics.views", "analytics.app", "analytics.cli", "duckdb"), path
+
+
 @pytest.mark.parametrize("path", files("analytics/views/*.py"), ids=lambda p: p.name)
 def test_views_import_no_streamlit(path):
     assert not under(imports(path), "streamlit", "analytics.app", "analytics.cli"), path

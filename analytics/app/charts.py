@@ -477,3 +477,16 @@ def psi_bars(stability: pl.DataFrame, labels: dict[str, str]) -> go.Figure:
                    xaxis=dict(title_text="PSI (0.1 watch, 0.25 shifted)"), yaxis=dict(automargin=True),
                    shapes=[dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=c, dash="dash"))
                            for x, c in ((0.1, BAND_COLORS[2]), (0.25, BAND_COLORS[3]))])
+
+
+def present_aging(aging_rows: list[dict], currency: str) -> go.Figure:
+    """A customer's open items per aging bucket for the shared screen: large type (18 px),
+    the amount written on each bar."""
+    x = [str(r["bucket"]) for r in aging_rows]
+    y = [float(r["outstanding_amt"] or 0.0) for r in aging_rows]
+    bar = go.Bar(x=x, y=y, marker_color=_bucket_colors(len(x)), text=[_compact(v) if v else "" for v in y],
+                 textposition="outside", textfont=dict(size=18), cliponaxis=False, showlegend=False)
+    return _figure([bar], height=340, currency=currency, font=dict(size=18),
+                   xaxis=dict(type="category", tickfont=dict(size=18)),
+                   yaxis=dict(title_text=currency, tickformat="~s", tickfont=dict(size=16)),
+                   title=dict(text="Open items by days past due", font=dict(size=18)))

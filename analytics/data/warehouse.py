@@ -425,10 +425,20 @@ def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = N
         cur.close()
 
 
-def build_overlay(path: Path, info: dict[str, str], day: date) -> duckdb.DuckDBPyConnection:
+DECIDED_LIMIT_COLUMNS = {"customer_id": pl.String, "effective_from": pl.Date, "limit_amt": pl.Float64,
+                         "currency": pl.String, "expires_on": pl.Date, "approved_by": pl.String,
+                         "approval_level": pl.String, "payment_terms_days": pl.Int64, "limit_scope": pl.String}
+
+
+def build_overlay(path: Path, info: dict[str, str], day: date | None = None,
+                  decided: pl.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory database over the warehouse file (attached read-only as `wh`) in which
-    the per-date marts also hold `day`: built from the same mart SQL for that one date,
-    then each per-date table is the warehouse's rows plus that date's (sql/overlay)."""
+    the per-date marts are built again, from the same mart SQL, for the overlay's dates:
+    `day` (an as-of date without a pre-built snapshot), and, when `decided` limits are given
+    (the decisions store's, DECIDED_LIMIT_COLUMNS), every snapshot date on or after the
+    earliest one's effective date, over the loaded limit history with the decided limits on
+    top. Each per-date table is then the warehouse's rows of the other dates plus the
+    overlay's (sql/overlay)."""
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = false")
@@ -437,7 +447,17 @@ def build_overlay(path: Path, info: dict[str, str], day: date) -> duckdb.DuckDBP
         con.execute("attach $file as wh (read_only)", {"file": str(path)})
         con.execute("set search_path = $path", {"path": OVERLAY_SEARCH_PATH})
         params = mart_params(info)
-        _run_file(con, "overlay/01_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
+        if decided is not None and decided.height:
+            staged = decided.select([pl.col(c).cast(t) for c, t in DECIDED_LIMIT_COLUMNS.items()])
+            con.register("decided_frame", staged.to_arrow())
+            con.execute("create table memory.main.decided_staged as select * from decided_frame")
+            con.unregister("decided_frame")
+            _run_file(con, "overlay/00_decided_limits")
+            _run_file(con, "overlay/01b_decided_dates", {"first_effective": staged["effective_from"].min()})
+            if day is not None:
+                _run_file(con, "overlay/01c_add_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
+        else:
+            _run_file(con, "overlay/01_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
         for mart in PER_DATE_MARTS:
             _run_file(con, f"marts/{mart}", params)
         _run_file(con, "overlay/02_union_views")
@@ -450,6 +470,15 @@ def build_overlay(path: Path, info: dict[str, str], day: date) -> duckdb.DuckDBP
     return con
 
 
+def decided_in_force(decided: pl.DataFrame | None, last_snapshot: date) -> pl.DataFrame | None:
+    """The decided limits that change a pre-built snapshot (effective on or before the last
+    snapshot date); None when none does."""
+    if decided is None or decided.height == 0:
+        return None
+    hit = decided.filter(pl.col("effective_from") <= last_snapshot)
+    return decided if hit.height else None
+
+
 class Warehouse:
     """A read-only handle on the current warehouse version.
 
@@ -459,7 +488,11 @@ class Warehouse:
 
     OVERLAYS_KEPT = 2
 
-    def __init__(self, folder: str | Path | None = None):
+    def __init__(self, folder: str | Path | None = None, decided: pl.DataFrame | None = None,
+                 stamp: int = 0):
+        """decided: the decisions store's decided limits (DECIDED_LIMIT_COLUMNS) and stamp
+        their version: when one is in force at a pre-built snapshot date, those dates'
+        per-date marts are rebuilt over the limit history with them on top (build_overlay)."""
         self.folder = warehouse_dir(folder)
         self.path = current_path(self.folder)
         self.version = self.path.name
@@ -468,6 +501,16 @@ class Warehouse:
         self._search_path: str | None = None
         self._overlays: dict[date, Warehouse] = {}
         self._overlay_lock = threading.Lock()
+        self.decided: pl.DataFrame | None = None
+        if decided is not None and decided.height:
+            self.decided = decided_in_force(decided, self.query("snapshot_dates")["snapshot_date"].max())  # type: ignore[arg-type]
+        if self.decided is not None:
+            info = self.info()
+            plain_con = self.con
+            self.con = build_overlay(self.path, info, None, self.decided)
+            plain_con.close()
+            self._search_path = OVERLAY_SEARCH_PATH
+            self.version = f"{self.path.name}+decided-{stamp}"
 
     def query(self, name: str, **params: object) -> pl.DataFrame:
         return query(self.con, name, self._search_path, **params)
@@ -482,7 +525,8 @@ class Warehouse:
             if handle is None:
                 handle = Warehouse.__new__(Warehouse)
                 handle.folder, handle.path, handle.version = base.folder, base.path, base.version
-                handle.con = build_overlay(base.path, base.info(), day)
+                handle.decided = base.decided
+                handle.con = build_overlay(base.path, base.info(), day, base.decided)
                 handle.day, handle._search_path, handle._base = day, OVERLAY_SEARCH_PATH, base
                 handle._overlays, handle._overlay_lock = {}, threading.Lock()
             base._overlays[day] = handle  # most recent last

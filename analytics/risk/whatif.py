@@ -475,3 +475,16 @@ def by_grade(inputs: WhatIfInputs, base: Outcome, scenario: Outcome) -> pl.DataF
     return (grades.join(before, on="grade_idx", how="left").join(per, on="grade_idx", how="left")
             .fill_null(0).select("grade", "base_customers", "customers", "current_limit_amt", "proposed_limit_amt",
                                  "base_expected_loss_amt", "expected_loss_amt"))
+
+
+def on_hold_expr(levers: Levers, dpd: str = "max_days_past_due", utilization: str = "utilization_pct") -> pl.Expr:
+    """The policy's credit hold (the same rule as the outcome's on_hold) over a frame's days
+    past due and line utilization columns: true when the days past due are above
+    hold_days_past_due or the utilization above hold_utilization_pct (a rule left out of the
+    policy never holds)."""
+    hold = pl.lit(False)
+    if levers.hold_days_past_due is not None:
+        hold = hold | (pl.col(dpd).fill_null(-10**9) > levers.hold_days_past_due)
+    if levers.hold_utilization_pct is not None:
+        hold = hold | (pl.col(utilization).fill_null(-1e18) > levers.hold_utilization_pct)
+    return hold

@@ -35,11 +35,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(warehouse: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port, serving `warehouse`, until the block ends."""
+def streamlit_server(warehouse: Path, **extra_env: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, serving `warehouse`, until the block ends; its
+    own decisions store and accounts file, without sign-in unless extra_env says otherwise."""
     port = free_port()
     env = {**os.environ, "CREDIT_WAREHOUSE": str(warehouse),
-           "CREDIT_SCENARIOS": str(warehouse.parent / f"scenarios-{port}.json")}
+           "CREDIT_SCENARIOS": str(warehouse.parent / f"scenarios-{port}.json"),
+           "CREDIT_STORE_URL": f"sqlite:///{warehouse.parent / f'decisions-{port}.sqlite'}",
+           "CREDIT_ACCOUNTS_FILE": str(warehouse.parent / f"accounts-{port}.yaml"),
+           "CREDIT_SIGN_IN": "none", "CREDIT_SIGN_IN_ROLE": "credit_analyst", **extra_env}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{port}.log"  # a file, not a pipe: a full pipe would stall the server
     log = open(log_path, "wb")  # noqa: SIM115 - closed below

@@ -1,0 +1,186 @@
+"""Sign-in for the dashboard (Streamlit side): local accounts through streamlit-authenticator,
+an identity provider through st.login, or no sign-in (see analytics.store.accounts).
+
+signed_in() draws the sign-in form when nobody is signed in and returns the actor once
+someone is; every sign-in is written to the audit trail once per session.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from analytics.policy.access import Actor, can
+from analytics.store.accounts import (AccountError, SignInSettings, actor_from_account, actor_from_oidc,
+                                      has_sample_accounts, read_accounts, sign_in_settings, single_user)
+
+LOG = logging.getLogger("credit_dashboard")
+ACTOR_KEY = "_actor"
+AUDITED_KEY = "_sign_in_audited"
+
+
+@st.cache_resource(show_spinner=False)
+def _authenticator(path: str, mtime: float):  # type: ignore[no-untyped-def]
+    """One authenticator per accounts file version (it reads credentials once)."""
+    import streamlit_authenticator as stauth
+    doc = read_accounts(__import__("pathlib").Path(path))
+    cookie = doc["cookie"]
+    return stauth.Authenticate(doc["credentials"], cookie["name"], cookie["key"], float(cookie.get("expiry_days", 1)),
+                               auto_hash=False)
+
+
+def settings() -> SignInSettings:
+    return sign_in_settings()
+
+
+def _audit_sign_in(actor: Actor, method: str) -> None:
+    if st.session_state.get(AUDITED_KEY) == actor.username:
+        return
+    from analytics.app.ui import get_store
+    try:
+        get_store().record_sign_in(actor, method)
+    except Exception:  # noqa: BLE001 - the sign-in stands; the log keeps why it was not recorded
+        LOG.exception("the sign-in of %s could not be written to the audit trail", actor.username)
+        return
+    st.session_state[AUDITED_KEY] = actor.username
+
+
+def signed_in() -> Actor | None:
+    """The signed-in actor, or None after drawing what it takes to sign in."""
+    try:
+        conf = settings()
+    except AccountError as exc:
+        st.error(f"Sign-in is not set up correctly: {exc}.", icon=":material/lock:")
+        return None
+    if conf.mode == "none":
+        actor = single_user(conf)
+        st.session_state[ACTOR_KEY] = actor
+        return actor
+    if conf.mode == "oidc":
+        return _oidc(conf)
+    return _local(conf)
+
+
+def _local(conf: SignInSettings) -> Actor | None:
+    path = conf.accounts_path
+    try:
+        doc = read_accounts(path)
+    except AccountError as exc:
+        st.error(f"{exc}. Nobody can sign in until it is fixed.", icon=":material/lock:")
+        return None
+    if not doc:
+        st.title("Credit portfolio risk")
+        st.info("There are no accounts yet. An administrator creates the first one on the server:\n\n"
+                "`python -m analytics users init-admin --username admin --name \"Your Name\"`\n\n"
+                "then adds the credit team with `python -m analytics users add` (see docs/access.md). "
+                "A single analyst may run without sign-in instead: `CREDIT_SIGN_IN=none streamlit run app.py`.",
+                icon=":material/person_add:")
+        return None
+    authenticator = _authenticator(str(path), path.stat().st_mtime)
+    if not st.session_state.get("authentication_status"):
+        st.title("Credit portfolio risk")
+        st.caption("Sign in with your account.")
+        if has_sample_accounts(doc):
+            st.caption("Sample accounts (built-in sample only): analyst / sample-analyst-pw, manager / "
+                       "sample-manager-pw, cfo / sample-cfo-pw, member1 / sample-member1-pw, admin / "
+                       "sample-admin-pw — see docs/sample.md.")
+    try:
+        authenticator.login(location="main", key="sign_in",
+                            fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
+                                    "Login": "Sign in"})
+    except Exception as exc:  # noqa: BLE001 - e.g. too many attempts; the library's message is for users
+        st.error(f"Signing in failed: {exc}", icon=":material/lock:")
+        return None
+    status = st.session_state.get("authentication_status")
+    if status is False:
+        st.error("Username or password is not right.", icon=":material/lock:")
+        return None
+    if not status:
+        return None
+    actor = actor_from_account(doc, str(st.session_state.get("username")))
+    if actor is None:  # the account was removed while signed in
+        st.error("This account no longer exists.", icon=":material/lock:")
+        return None
+    st.session_state[ACTOR_KEY] = actor
+    _audit_sign_in(actor, "password")
+    return actor
+
+
+def _oidc(conf: SignInSettings) -> Actor | None:
+    try:
+        configured = "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        configured = False
+    if not configured:
+        st.error("CREDIT_SIGN_IN=oidc needs an identity provider in .streamlit/secrets.toml [auth] "
+                 "(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url): see docs/access.md.",
+                 icon=":material/lock:")
+        return None
+    if not st.user.is_logged_in:
+        st.title("Credit portfolio risk")
+        st.button("Sign in", icon=":material/login:", on_click=st.login, type="primary")
+        return None
+    try:
+        doc = read_accounts(conf.accounts_path)
+    except AccountError as exc:
+        st.error(str(exc), icon=":material/lock:")
+        return None
+    user = st.user.to_dict()
+    actor = actor_from_oidc(doc, user.get("email"), user.get("name"), user.get("roles"))
+    if actor is None:
+        st.error(f"{user.get('email') or 'This account'} has no role in this dashboard: ask the administrator "
+                 "to add your e-mail to the accounts file with a role.", icon=":material/lock:")
+        st.button("Sign out", on_click=st.logout)
+        return None
+    st.session_state[ACTOR_KEY] = actor
+    _audit_sign_in(actor, "oidc")
+    return actor
+
+
+def sidebar_account(actor: Actor) -> None:
+    """Who is signed in, and the way out (or that there is no sign-in)."""
+    conf = settings()
+    st.sidebar.caption(f":material/person: {actor.label()}")
+    if conf.mode == "none":
+        st.sidebar.caption("No sign-in (CREDIT_SIGN_IN=none): a single-user deployment.")
+        return
+    if conf.mode == "oidc":
+        st.sidebar.button("Sign out", icon=":material/logout:", on_click=_sign_out_oidc, args=(actor,))
+        return
+    try:
+        doc = read_accounts(conf.accounts_path)
+    except AccountError:
+        doc = {}
+    if doc and has_sample_accounts(doc):
+        st.sidebar.warning("Sample accounts with published passwords are active: remove them with "
+                           "`python -m analytics users remove-sample` before real use.", icon=":material/warning:")
+    if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
+        _record_sign_out(actor)
+        path = conf.accounts_path
+        _authenticator(str(path), path.stat().st_mtime).logout(location="unrendered")
+        for key in (ACTOR_KEY, AUDITED_KEY):
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
+def _record_sign_out(actor: Actor) -> None:
+    from analytics.app.ui import get_store
+    try:
+        get_store().record_sign_out(actor)
+    except Exception:  # noqa: BLE001
+        LOG.exception("the sign-out of %s could not be written to the audit trail", actor.username)
+
+
+def _sign_out_oidc(actor: Actor) -> None:
+    _record_sign_out(actor)
+    st.logout()
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get(ACTOR_KEY)
+
+
+def may(action: str) -> bool:
+    from analytics.app.ui import get_policy
+    return can(get_policy().access, current_actor(), action)

@@ -1,0 +1,399 @@
+"""The credit committee: meetings and their agenda (built from the policy, then reordered,
+added to and pruned by the secretary), the members' votes, the decisions recorded on them,
+the minutes, the pack (PDF, XLSX), and present mode for the shared screen (?present=1)."""
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from analytics.app import charts
+from analytics.app.auth import current_actor, may
+from analytics.app.decision_widgets import (decision_table, picture_details, picture_tiles, proposal_lines,
+                                            run_action, show_done, show_lines)
+from analytics.app.ui import context, get_policy, get_store, get_warehouse, kpi, plain, table
+from analytics.views.decisions import (AGENDA_KINDS, CONDITION_KINDS, KINDS, OUTCOMES, VOTES, Condition, committee_pack,
+                                       customer_picture, minutes, propose_agenda)
+
+ctx = context("view_decisions")
+actor = current_actor()
+policy = get_policy()
+store = get_store()
+cur = ctx.currency
+runs = may("run_meetings")
+votes_allowed = may("vote")
+show_done()
+
+
+def parse_int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+meeting_param = st.query_params.get("meeting")
+meeting_id = parse_int(meeting_param)
+meeting = None
+if meeting_param is not None:
+    try:
+        meeting = store.meeting(meeting_id) if meeting_id is not None else None
+    except Exception:  # noqa: BLE001 - DecisionError: no such meeting
+        meeting = None
+    if meeting is None:
+        st.warning(f"There is no meeting {plain(meeting_param)}; showing the list of meetings.",
+                   icon=":material/link_off:")
+        for key in ("meeting", "present", "item"):
+            st.query_params.pop(key, None)
+        meeting_id = None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def live_picture(version: str, customer_id: str, as_of: date) -> dict:
+    """A customer's picture at the meeting's data date (for items that are not applications)."""
+    from dataclasses import asdict
+    return asdict(customer_picture(get_warehouse(), customer_id, as_of, get_policy()))
+
+
+def item_picture(item: dict, as_of: date) -> dict | None:
+    if item["application_id"] is not None:
+        return store.application(int(item["application_id"]))["picture"]
+    if item["customer_id"]:
+        try:
+            return live_picture(ctx.version, str(item["customer_id"]), as_of)
+        except Exception:  # noqa: BLE001 - a customer no longer in the data
+            return None
+    return None
+
+
+def vote_panel(item: dict, key: str) -> None:
+    """A member's own vote on an application item."""
+    app_id = int(item["application_id"])
+    app = store.application(app_id)
+    if app["status"] not in ("pending", "deferred") or meeting["status"] == "closed":  # type: ignore[index]
+        return
+    if app["proposed_by"] == actor.username:
+        st.caption("You proposed this application: you do not vote on it.")
+        return
+    mine = store.votes(meeting_id, app_id).filter(pl.col("member") == actor.username)  # type: ignore[arg-type]
+    current = mine["vote"][0] if mine.height else None
+    choice = st.segmented_control("My vote", list(VOTES), format_func=VOTES.get, key=f"{key}_vote",
+                                  default=current, selection_mode="single")
+    comment = st.text_input("Comment (optional)", key=f"{key}_vote_comment")
+    if st.button("Cast my vote" if current is None else "Change my vote", key=f"{key}_vote_go"):
+        if choice is None:
+            st.error("Choose For, Against or Abstain first.", icon=":material/block:")
+        elif run_action(lambda: store.cast_vote(actor, meeting_id, app_id, choice, comment),  # type: ignore[arg-type]
+                        f"Your vote on application {app_id}: {VOTES[choice]}."):
+            st.rerun()
+
+
+def decide_panel(item: dict, key: str) -> None:
+    """Whoever runs the meeting records the committee's decision on the votes."""
+    app_id = int(item["application_id"])
+    app = store.application(app_id)
+    if app["status"] not in ("pending", "deferred") or meeting["status"] == "closed":  # type: ignore[index]
+        made = store.decisions(application_id=app_id)
+        if made.height:
+            d = made.row(0, named=True)
+            votes_text = (f" — {d['votes_for']} for, {d['votes_against']} against, {d['abstentions']} abstaining"
+                          if d["votes_for"] is not None else "")
+            st.success(plain(f"{OUTCOMES[d['outcome']]}{votes_text}. {d['reason']}"), icon=":material/gavel:")
+        return
+    level = policy.authority.index(str(app["required_level"]))
+    if level < len(policy.authority.levels) - 1:
+        st.caption(f"This application is within the {app['required_level']}'s authority: decided on the Credit "
+                   "applications page, or escalated to the committee there.")
+        return
+    outcome = st.radio("Committee decision", list(OUTCOMES), format_func=OUTCOMES.get, horizontal=True,
+                       key=f"{key}_outcome")
+    chosen = []
+    if outcome == "approved_with_conditions":
+        kinds = st.multiselect("Conditions", list(CONDITION_KINDS), format_func=CONDITION_KINDS.get,
+                               key=f"{key}_cond_kinds")
+        chosen = [Condition(k, st.text_input(f"{CONDITION_KINDS[k]}: the terms", key=f"{key}_cond_{k}"))
+                  for k in kinds]
+    reason = st.text_area("Reason (required)", key=f"{key}_reason")
+    if st.button("Record the committee's decision", type="primary", key=f"{key}_decide"):
+        if run_action(lambda: store.decide(actor, app_id, int(item["application_version"]), outcome, reason,
+                                           tuple(chosen), meeting_id=meeting_id),
+                      f"Application {app_id}: {OUTCOMES[outcome].lower()} by the committee."):
+            st.rerun()
+
+
+def tally_line(item: dict) -> str:
+    t = store.tally(meeting_id, int(item["application_id"]))  # type: ignore[arg-type]
+    carried = {"approve": "the votes carry an approval", "decline": "the votes carry a decline"}.get(
+        t.carried or "", "no decision carried yet")
+    return f"Votes: {t.words()} — {carried} (quorum {policy.committee.quorum}, majority over " \
+           f"{policy.committee.majority_pct:.0f} %)."
+
+
+def notes_panel(item: dict, key: str) -> None:
+    with st.expander("Minutes of this item", expanded=bool(item["discussion"] or item["action_text"])):
+        if not runs or meeting["status"] == "closed":  # type: ignore[index]
+            st.markdown(plain(item["discussion"] or "No discussion noted."))
+            if item["action_text"]:
+                st.markdown(plain(f"Action: {item['action_text']} — {item['action_owner']}, due {item['action_due']}"))
+            return
+        discussion = st.text_area("Discussion", value=item["discussion"], key=f"{key}_disc")
+        action = st.text_input("Action agreed", value=item["action_text"], key=f"{key}_act")
+        owner = st.text_input("Owner", value=item["action_owner"] or "", key=f"{key}_owner")
+        due = st.date_input("Due", value=item["action_due"], key=f"{key}_due", format="YYYY-MM-DD")
+        if st.button("Save the minutes of this item", key=f"{key}_save"):
+            if run_action(lambda: store.note_item(actor, int(item["item_id"]), discussion, action, owner or None, due),
+                          "Minutes saved."):
+                st.rerun()
+
+
+# ----------------------------------------------------------------------------- present mode
+
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+[data-testid="stMain"] { margin-left: 0 !important; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem !important; max-width: 100% !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
+[data-testid="stMetricValue"] { font-size: 2.2rem !important; }
+[data-testid="stMetricValue"] > div { overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
+h1 { font-size: 2.2rem !important; }
+</style>
+"""
+
+if meeting is not None and st.query_params.get("present") is not None:
+    if st.query_params.get("present") != "1":
+        st.warning(f"present={plain(st.query_params.get('present'))}: use present=1.", icon=":material/link_off:")
+    st.html(PRESENT_CSS)
+    items = store.agenda(meeting_id)  # type: ignore[arg-type]
+    total = items.height
+    wanted = parse_int(st.query_params.get("item", "1"))
+    if wanted is None or not 1 <= wanted <= total + 1:
+        st.warning(f"item={plain(st.query_params.get('item'))} is not an item of this agenda (1 to {total}); "
+                   "showing the first.", icon=":material/link_off:")
+        wanted = 1
+    position = wanted
+
+    def go(to: int) -> None:
+        st.query_params["item"] = str(to)
+
+    nav = st.columns([1, 1, 6, 1])
+    nav[0].button("Previous", icon=":material/arrow_back:", shortcut="ArrowLeft", disabled=position <= 1,
+                  on_click=go, args=(position - 1,), key="present_prev")
+    nav[1].button("Next", icon=":material/arrow_forward:", shortcut="ArrowRight", disabled=position > total,
+                  on_click=go, args=(position + 1,), key="present_next")
+    nav[2].markdown(f"**{plain(meeting['title'])}** · {meeting['meeting_on']} · "
+                    f"{'summary' if position > total else f'item {position} of {total}'}")
+    nav[3].button("Leave", icon=":material/close:", key="present_leave",
+                  on_click=lambda: st.query_params.pop("present", None))
+    if position > total:
+        st.title("Summary")
+        rows = []
+        decided = store.decisions().filter(pl.col("meeting_id") == meeting_id)
+        for item in items.iter_rows(named=True):
+            outcome = "—"
+            if item["application_id"] is not None:
+                d = decided.filter(pl.col("application_id") == item["application_id"])
+                outcome = OUTCOMES[d["outcome"][0]] if d.height else "not decided"
+            rows.append({"position": item["position"], "item": item["title"],
+                         "kind": AGENDA_KINDS.get(item["kind"], item["kind"]), "decision": outcome,
+                         "action": item["action_text"] or "—", "owner": item["action_owner"] or "—"})
+        decided_count = sum(r["decision"] not in ("—", "not decided") for r in rows)
+        cols = st.columns(3)
+        kpi(cols[0], "Items", f"{total:,}")
+        kpi(cols[1], "Decisions", f"{decided_count:,}")
+        kpi(cols[2], "Actions", f"{sum(r['action'] != '—' for r in rows):,}")
+        st.dataframe(pl.DataFrame(rows, schema={"position": pl.Int64, "item": pl.String, "kind": pl.String,
+                                                "decision": pl.String, "action": pl.String, "owner": pl.String}
+                                  ).to_arrow(), hide_index=True, key="present_summary")
+        st.stop()
+    item = items.row(position - 1, named=True)
+    st.title(plain(item["title"]))
+    st.caption(plain(f"{AGENDA_KINDS.get(item['kind'], item['kind'])} — {item['reason']}"))
+    picture = item_picture(item, meeting["data_as_of"])  # type: ignore[arg-type]
+    if picture is not None:
+        picture_tiles(picture, cur, columns=4)
+    left, right = st.columns([3, 2])
+    with left:
+        if item["application_id"] is not None:
+            app = store.application(int(item["application_id"]))
+            show_lines([line for line in proposal_lines(app, cur) if line[0] not in ("Proposed",)])
+        elif picture is not None:
+            rec = (picture.get("facts") or {}).get("limit_recommendation") or {}
+            if rec:
+                st.markdown(f"**Policy limit**: {rec.get('recommended_limit_amt') or 0:,.0f} {cur} "
+                            f"({plain(rec.get('basis'))} basis; {plain(rec.get('approval_level') or 'no change')})")
+    with right:
+        if picture is not None and (picture.get("facts") or {}).get("aging"):
+            st.plotly_chart(charts.present_aging(picture["facts"]["aging"], cur), key="present_aging")
+    if item["application_id"] is not None:
+        @st.fragment(run_every=5)
+        def live_votes() -> None:
+            st.markdown(f"**{plain(tally_line(item))}**")
+        live_votes()
+        if votes_allowed:
+            vote_panel(item, f"present_{item['item_id']}")
+        if runs:
+            decide_panel(item, f"present_{item['item_id']}")
+    notes_panel(item, f"present_{item['item_id']}")
+    st.stop()
+
+# ----------------------------------------------------------------------------- one meeting
+
+st.title("Credit committee")
+if meeting is not None:
+    st.subheader(plain(f"{meeting['title']} — {meeting['meeting_on']}"))
+    status = "closed" if meeting["status"] == "closed" else "open"
+    st.caption(f"Agenda built from the data as of {meeting['data_as_of']}; the meeting is {status}.")
+    top = st.container(horizontal=True)
+    if top.button("Back to the meetings", icon=":material/arrow_back:", key="mtg_back"):
+        for key in ("meeting", "present", "item"):
+            st.query_params.pop(key, None)
+        st.rerun()
+
+    def present() -> None:
+        st.query_params["present"] = "1"
+        st.query_params["item"] = "1"
+
+    top.button("Present", icon=":material/present_to_all:", type="primary", key="mtg_present", on_click=present)
+    items = store.agenda(meeting_id, include_removed=True)  # type: ignore[arg-type]
+    active = items.filter(~pl.col("is_removed"))
+    cols = st.columns(4)
+    kpi(cols[0], "Items", f"{active.height:,}")
+    kpi(cols[1], "Applications", f"{active.filter(pl.col('application_id').is_not_null()).height:,}")
+    kpi(cols[2], f"Exposure on the agenda ({cur})", f"{active['exposure_amt'].fill_null(0).sum():,.0f}")
+    decided_here = store.decisions().filter(pl.col("meeting_id") == meeting_id)
+    kpi(cols[3], "Decided", f"{decided_here.height:,}")
+
+    st.markdown("**Agenda**")
+    shown = active.select("position", pl.col("kind").replace_strict(AGENDA_KINDS, default=None).alias("kind"),
+                          "title", "reason", "exposure_amt", "application_id",
+                          pl.col("application_status").fill_null("—").alias("application_status"))
+    table(shown, f"agenda_meeting_{meeting_id}", "t_agenda", cur)
+    if runs and meeting["status"] != "closed":
+        with st.expander("Change the agenda", expanded=False):
+            labels = {r["item_id"]: f"{r['position']}. {r['title']}" + (" (removed)" if r["is_removed"] else "")
+                      for r in items.iter_rows(named=True)}
+            if labels:
+                chosen = st.selectbox("Item", list(labels), format_func=labels.get, key="agenda_item")
+                order = active["item_id"].to_list()
+                row = st.container(horizontal=True)
+                removed = bool(items.filter(pl.col("item_id") == chosen)["is_removed"][0])
+
+                def move(step: int) -> None:
+                    ids = list(order)
+                    i = ids.index(chosen)
+                    j = min(max(i + step, 0), len(ids) - 1)
+                    ids[i], ids[j] = ids[j], ids[i]
+                    run_action(lambda: store.reorder(actor, meeting_id, ids + [  # type: ignore[arg-type]
+                        r for r in items["item_id"].to_list() if r not in ids]), "Agenda reordered.")
+
+                if not removed:
+                    row.button("Move up", icon=":material/arrow_upward:", key="agenda_up", on_click=move, args=(-1,))
+                    row.button("Move down", icon=":material/arrow_downward:", key="agenda_down", on_click=move,
+                               args=(1,))
+                if row.button("Restore" if removed else "Remove", key="agenda_remove"):
+                    if run_action(lambda: store.set_item_removed(actor, chosen, not removed),
+                                  "Item restored." if removed else "Item removed."):
+                        st.rerun()
+            st.markdown("Add an item")
+            open_apps = store.applications(status=("pending", "deferred"))
+            listed = set(active["application_id"].drop_nulls().to_list())
+            candidates = open_apps.filter(~pl.col("application_id").is_in(list(listed)))
+            kind = st.selectbox("Kind", ["application", "other"], key="agenda_add_kind",
+                                format_func=lambda k: "An open application" if k == "application" else "Other business")
+            if kind == "application":
+                if candidates.height == 0:
+                    st.caption("Every open application is on the agenda already.")
+                else:
+                    app_labels = {r["application_id"]: f"{r['application_id']}: {KINDS[r['kind']]} — {r['customer_name']}"
+                                  for r in candidates.iter_rows(named=True)}
+                    pick = st.selectbox("Application", list(app_labels), format_func=app_labels.get,
+                                        key="agenda_add_app")
+                    if st.button("Add the application", key="agenda_add_app_go"):
+                        r = candidates.filter(pl.col("application_id") == pick).row(0, named=True)
+                        if run_action(lambda: store.add_item(actor, meeting_id, "application", app_labels[pick],  # type: ignore[arg-type]
+                                                             r["customer_id"], r["customer_name"], pick,
+                                                             r["routing_reason"], r["authority_amt"]), "Item added."):
+                            st.rerun()
+            else:
+                title = st.text_input("Title", key="agenda_add_title")
+                customer = st.text_input("Customer id (optional)", key="agenda_add_customer")
+                if st.button("Add the item", key="agenda_add_go"):
+                    if run_action(lambda: store.add_item(actor, meeting_id, "other", title,  # type: ignore[arg-type]
+                                                         customer.strip() or None), "Item added."):
+                        st.rerun()
+
+    st.markdown("**Items**")
+    for item in active.iter_rows(named=True):
+        with st.container(border=True):
+            st.markdown(f"**{item['position']}. {plain(item['title'])}** — "
+                        f"{plain(AGENDA_KINDS.get(item['kind'], item['kind']))}: {plain(item['reason'])}")
+            key = f"mtg_{item['item_id']}"
+            if item["application_id"] is not None:
+                st.page_link("pages/applications.py", label=f"Application {item['application_id']}",
+                             query_params={"application": str(item["application_id"])}, icon=":material/approval:")
+                st.caption(tally_line(item))
+                if votes_allowed:
+                    vote_panel(item, key)
+                if runs:
+                    decide_panel(item, key)
+            notes_panel(item, key)
+
+    notes = minutes(store, meeting_id)  # type: ignore[arg-type]
+    with st.expander("Minutes", expanded=meeting["status"] == "closed"):
+        st.code("\n".join(notes.lines), language=None, wrap_lines=True)
+        if notes.actions.height:
+            table(notes.actions, f"actions_meeting_{meeting_id}", "t_actions", cur)
+    st.markdown("**The committee pack**")
+    row = st.container(horizontal=True)
+    row.download_button("PDF", lambda: committee_pack(get_warehouse(), store, policy, meeting_id=meeting_id,
+                                                      fmt="pdf"),
+                        f"committee-pack-meeting-{meeting_id}.pdf", "application/pdf", key="pack_pdf",
+                        icon=":material/picture_as_pdf:", on_click="ignore")
+    row.download_button("XLSX", lambda: committee_pack(get_warehouse(), store, policy, meeting_id=meeting_id,
+                                                       fmt="xlsx"),
+                        f"committee-pack-meeting-{meeting_id}.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pack_xlsx",
+                        icon=":material/download:", on_click="ignore")
+    if runs and meeting["status"] != "closed":
+        if st.button("Close the meeting", key="mtg_close",
+                     help="The agenda, votes and minutes become final; undecided applications stay open."):
+            if run_action(lambda: store.close_meeting(actor, meeting_id), "Meeting closed."):  # type: ignore[arg-type]
+                st.rerun()
+    st.stop()
+
+# ----------------------------------------------------------------------------- the meetings
+
+all_meetings = store.meetings()
+if runs:
+    with st.expander("New meeting", expanded=all_meetings.height == 0):
+        day = st.date_input("Meeting date", value=date.today() + timedelta(days=7), key="new_mtg_day",
+                            format="YYYY-MM-DD")
+        title = st.text_input("Title", value=f"Credit committee {day}", key="new_mtg_title")
+        st.caption(f"The agenda is built from the data as of {ctx.calendar.latest}: "
+                   + ", ".join(s.replace("_", " ") for s in policy.committee.agenda)
+                   + f" (at most {policy.committee.max_items_per_kind} of each, [committee] in the policy).")
+        if st.button("Create the meeting and its agenda", type="primary", key="new_mtg_go"):
+            def create() -> int:
+                proposed = propose_agenda(get_warehouse(), store, ctx.calendar.latest, day, policy)
+                return store.create_meeting(actor, day, title, ctx.calendar.latest, proposed)
+            new_id = run_action(create, "Meeting created.")
+            if new_id:
+                st.query_params["meeting"] = str(new_id)
+                st.rerun()
+if all_meetings.height == 0:
+    st.info("No meeting yet." + ("" if runs else " Whoever runs the committee sets them up."), icon=":material/groups:")
+    st.stop()
+st.markdown("**Meetings** (select one to open it)")
+listing = all_meetings.select("meeting_id", "meeting_on", "title", "status", "data_as_of", "created_by")
+event = table(listing, "committee_meetings", "t_meetings", cur, selectable=True)
+rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
+if rows:
+    st.query_params["meeting"] = str(listing["meeting_id"][rows[0]])
+    st.rerun()
+decided_all = store.decisions()
+if decided_all.height:
+    st.markdown("**Recent decisions**")
+    table(decision_table(decided_all.head(50)), "committee_recent_decisions", "t_recent_dec", cur)
