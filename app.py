@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from urllib.parse import urlparse
 from pathlib import Path
 
 import streamlit as st
@@ -80,6 +81,8 @@ SECTIONS = {
         st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
     ],
 }
+FIRST_RUN = "_first_run_done"  # set after a session's first signed-in run
+AFTER_SIGN_IN = "_after_sign_in"  # (url path, query parameters) of the link that was opened before signing in
 PAGE_ACTIONS = {"applications": "view_decisions", "committee": "view_decisions", "audit": "audit"}  # else "view"
 PAGES = [page for pages in SECTIONS.values() for page in pages]
 OTHER_DAY = "other day"  # the as-of choice that opens a date picker (any day up to the extraction date)
@@ -220,8 +223,13 @@ def main() -> None:
         st.stop()
     ensure_sample_accounts()
     actor = signed_in()
-    if actor is None:  # the sign-in form is drawn; the link stays as it was for after signing in
-        st.navigation(SECTIONS, position="hidden")
+    if actor is None:  # the sign-in form is drawn; the page and link asked for are opened after signing in
+        asked = st.navigation(SECTIONS, position="hidden")
+        wanted_path = st.query_params.get(FRAME_PARAM) or asked.url_path
+        if FRAME_PARAM in st.query_params:
+            del st.query_params[FRAME_PARAM]
+        if wanted_path and (AFTER_SIGN_IN not in st.session_state or wanted_path != asked.url_path):
+            st.session_state[AFTER_SIGN_IN] = (wanted_path, st.query_params.to_dict())
         st.stop()
     access = get_policy().access
     allowed = {section: [p for p in pages if can(access, actor, PAGE_ACTIONS.get(p.url_path, "view"))]
@@ -235,11 +243,21 @@ def main() -> None:
     page = st.navigation(allowed)
     sidebar_account(actor)
     target = st.query_params.get(FRAME_PARAM)
+    params = st.query_params.to_dict()
     if target is not None:  # a deep link that bypassed this script (see analytics.app.ui.context)
         del st.query_params[FRAME_PARAM]
+        params = st.query_params.to_dict()
+    elif AFTER_SIGN_IN in st.session_state:  # the link that asked for the sign-in
+        target, params = st.session_state.pop(AFTER_SIGN_IN)
+    elif FIRST_RUN not in st.session_state:
+        # a session signed in by its cookie reruns before st.navigation sees the link's page: open it
+        asked_path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
+        target = asked_path or None
+    st.session_state[FIRST_RUN] = True
+    if target is not None:
         wanted = next((p for pages in allowed.values() for p in pages if p.url_path == target), None)
         if wanted is not None and wanted.url_path != page.url_path:
-            st.switch_page(wanted, query_params=st.query_params.to_dict())
+            st.switch_page(wanted, query_params=params)
     ensure_warehouse()
     set_context(sidebar_state())
     try:

@@ -77,10 +77,10 @@ if wanted is not None:
                                 f"{plain(r['text'])}")
             else:
                 st.caption("No notes yet.")
-            made = store.decisions(application_id=int(app_id))
-            if made.height:
-                st.markdown("**Decisions**")
-                table(decision_table(made), f"application_{app_id}_decisions", "t_app_dec", cur)
+        made = store.decisions(application_id=int(app_id))
+        if made.height:
+            st.markdown("**Decisions**")
+            table(decision_table(made), f"application_{app_id}_decisions", "t_app_dec", cur)
         with st.expander("The picture in detail", expanded=False):
             picture_details(pic, cur)
         is_open = app["status"] in ("pending", "deferred")
@@ -188,6 +188,13 @@ if view == "queue":
         shown = queue.with_columns(pl.col("proposed_at").str.slice(0, 10)).select(QUEUE_COLUMNS)
         event = table(shown, "applications_open", "t_app_queue", cur, selectable=True)
         open_application(event, shown)
+        choices = {r["application_id"]: f"{r['application_id']}: {r['kind_label']} — {r['customer_name']}"
+                   for r in queue.iter_rows(named=True)}
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        pick = row.selectbox("Open an application", list(choices), format_func=choices.get, key="app_pick")
+        if row.button("Open", icon=":material/open_in_new:", key="app_open"):
+            st.query_params["application"] = str(pick)
+            st.rerun()
 
 elif view == "new":
     if not may("apply"):

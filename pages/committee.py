@@ -155,9 +155,10 @@ PRESENT_CSS = """
 [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 2rem !important; max-width: 100% !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-[data-testid="stMetricValue"] { font-size: 2.2rem !important; }
-[data-testid="stMetricValue"] > div { overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {
+  font-size: 2.3rem !important; line-height: 1.2 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem !important; }
+[data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
 h1 { font-size: 2.2rem !important; }
 </style>
 """
@@ -178,15 +179,15 @@ if meeting is not None and st.query_params.get("present") is not None:
     def go(to: int) -> None:
         st.query_params["item"] = str(to)
 
-    nav = st.columns([1, 1, 6, 1])
-    nav[0].button("Previous", icon=":material/arrow_back:", shortcut="ArrowLeft", disabled=position <= 1,
-                  on_click=go, args=(position - 1,), key="present_prev")
-    nav[1].button("Next", icon=":material/arrow_forward:", shortcut="ArrowRight", disabled=position > total,
-                  on_click=go, args=(position + 1,), key="present_next")
-    nav[2].markdown(f"**{plain(meeting['title'])}** · {meeting['meeting_on']} · "
-                    f"{'summary' if position > total else f'item {position} of {total}'}")
-    nav[3].button("Leave", icon=":material/close:", key="present_leave",
-                  on_click=lambda: st.query_params.pop("present", None))
+    nav = st.container(horizontal=True, vertical_alignment="center")
+    nav.button("Previous", icon=":material/arrow_back:", shortcut="ArrowLeft", disabled=position <= 1,
+               on_click=go, args=(position - 1,), key="present_prev")
+    nav.button("Next", icon=":material/arrow_forward:", shortcut="ArrowRight", disabled=position > total,
+               on_click=go, args=(position + 1,), key="present_next")
+    nav.markdown(f"**{plain(meeting['title'])}** · {meeting['meeting_on']} · "
+                 f"{'summary' if position > total else f'item {position} of {total}'}", width="stretch")
+    nav.button("Leave", icon=":material/close:", key="present_leave",
+               on_click=lambda: st.query_params.pop("present", None))
     if position > total:
         st.title("Summary")
         rows = []
@@ -228,9 +229,12 @@ if meeting is not None and st.query_params.get("present") is not None:
         if picture is not None and (picture.get("facts") or {}).get("aging"):
             st.plotly_chart(charts.present_aging(picture["facts"]["aging"], cur), key="present_aging")
     if item["application_id"] is not None:
-        @st.fragment(run_every=5)
+        @st.fragment
         def live_votes() -> None:
-            st.markdown(f"**{plain(tally_line(item))}**")
+            # refreshed on demand (key V): a timer would rerun it under the members' own clicks
+            row = st.container(horizontal=True, vertical_alignment="center")
+            row.markdown(f"**{plain(tally_line(item))}**", width="stretch")
+            row.button("Refresh the votes", icon=":material/refresh:", shortcut="V", key="present_refresh")
         live_votes()
         if votes_allowed:
             vote_panel(item, f"present_{item['item_id']}")
@@ -392,6 +396,12 @@ event = table(listing, "committee_meetings", "t_meetings", cur, selectable=True)
 rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
 if rows:
     st.query_params["meeting"] = str(listing["meeting_id"][rows[0]])
+    st.rerun()
+choices = {r["meeting_id"]: f"{r['meeting_on']} — {r['title']} ({r['status']})" for r in listing.iter_rows(named=True)}
+row = st.container(horizontal=True, vertical_alignment="bottom")
+pick = row.selectbox("Open a meeting", list(choices), format_func=choices.get, key="mtg_pick")
+if row.button("Open", icon=":material/open_in_new:", key="mtg_open"):
+    st.query_params["meeting"] = str(pick)
     st.rerun()
 decided_all = store.decisions()
 if decided_all.height:

@@ -20,11 +20,10 @@ ACTOR_KEY = "_actor"
 AUDITED_KEY = "_sign_in_audited"
 
 
-@st.cache_resource(show_spinner=False)
-def _authenticator(path: str, mtime: float):  # type: ignore[no-untyped-def]
-    """One authenticator per accounts file version (it reads credentials once)."""
+def _authenticator(doc: dict):  # type: ignore[no-untyped-def]
+    """The authenticator of this rerun (it draws its cookie component, so it is made on every
+    rerun, never cached)."""
     import streamlit_authenticator as stauth
-    doc = read_accounts(__import__("pathlib").Path(path))
     cookie = doc["cookie"]
     return stauth.Authenticate(doc["credentials"], cookie["name"], cookie["key"], float(cookie.get("expiry_days", 1)),
                                auto_hash=False)
@@ -77,7 +76,10 @@ def _local(conf: SignInSettings) -> Actor | None:
                 "A single analyst may run without sign-in instead: `CREDIT_SIGN_IN=none streamlit run app.py`.",
                 icon=":material/person_add:")
         return None
-    authenticator = _authenticator(str(path), path.stat().st_mtime)
+    # the cookie component is an invisible iframe; unhidden, its box shifts the form as it loads
+    st.html('<style>[data-testid="stElementContainer"]:has(iframe[height="0"]),'
+            '.stElementContainer:has(iframe[height="0"]) { display: none !important; }</style>')
+    authenticator = _authenticator(doc)
     if not st.session_state.get("authentication_status"):
         st.title("Credit portfolio risk")
         st.caption("Sign in with your account.")
@@ -157,8 +159,7 @@ def sidebar_account(actor: Actor) -> None:
                            "`python -m analytics users remove-sample` before real use.", icon=":material/warning:")
     if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
         _record_sign_out(actor)
-        path = conf.accounts_path
-        _authenticator(str(path), path.stat().st_mtime).logout(location="unrendered")
+        _authenticator(doc).logout(location="unrendered")
         for key in (ACTOR_KEY, AUDITED_KEY):
             st.session_state.pop(key, None)
         st.rerun()

@@ -23,7 +23,8 @@ LOG = logging.getLogger("credit_dashboard")
 
 def run_action(action: Callable[[], object], done: str) -> object | None:
     """Run a store action; its refusal (a rule, a stale record, a role) is shown as a message
-    and nothing changes; success leaves `done` to show after the rerun."""
+    and nothing changes (None is returned); success leaves `done` to show after the rerun and
+    returns the action's result (True when it returns nothing)."""
     try:
         result = action()
     except (DecisionError, Forbidden, InvalidRequest) as exc:
@@ -36,13 +37,14 @@ def run_action(action: Callable[[], object], done: str) -> object | None:
                  icon=":material/error:")
         return None
     st.session_state["_decision_done"] = done
-    return result
+    return True if result is None else result
 
 
 def show_done() -> None:
     done = st.session_state.pop("_decision_done", None)
     if done:
         st.success(plain(done), icon=":material/check_circle:")
+        st.toast(plain(done), icon=":material/check_circle:")  # stays in view over a following rerun
 
 
 def money(value: object, currency: str) -> str:

@@ -42,7 +42,7 @@ def test_every_query_runs(wh, as_of, policy, name):
               "window_start": date(2025, 10, 31), "window_end": as_of, "scale": list(policy.scale),
               "downgrade_months": 12, "cover_months": 3, "event_months": 12, "from_date": date(2025, 10, 31),
               "extracted_on": as_of, "scored_at": as_of, "model": "expert", "previous_at": date(2025, 10, 31),
-              "horizon_months": 12}
+              "horizon_months": 12, "expires_from": as_of, "expires_to": date(as_of.year + 1, 12, 31)}
     used = query_parameters(sql_text(f"queries/{name}"))
     assert used <= set(params), f"the test gives no value for {used - set(params)}"
     frame = wh.query(name, **{k: v for k, v in params.items() if k in used})
