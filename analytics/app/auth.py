@@ -159,7 +159,9 @@ def sidebar_account(actor: Actor) -> None:
                            "`python -m analytics users remove-sample` before real use.", icon=":material/warning:")
     if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
         _record_sign_out(actor)
-        _authenticator(doc).logout(location="unrendered")
+        if doc:
+            _authenticator(doc).logout(location="unrendered")
+        st.session_state["authentication_status"] = None
         for key in (ACTOR_KEY, AUDITED_KEY):
             st.session_state.pop(key, None)
         st.rerun()

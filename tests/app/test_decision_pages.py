@@ -231,3 +231,23 @@ def test_the_credit_file_lists_the_decisions(as_role, generated_warehouse):
     assert_clean(at)
     assert any(e.label.startswith("Credit decisions (1 decided, 0 open)") for e in at.expander)
     assert any("Decided limit" in i.value and "in force from" in i.value for i in at.info)
+
+
+def test_local_sign_in_shows_only_the_form(app, monkeypatch, own_decisions_store):
+    """Local sign-in: no accounts -> how to create the first; with accounts -> the form and
+    nothing of the data; a bad setting -> its message."""
+    from analytics.store import accounts
+    monkeypatch.setenv("CREDIT_SIGN_IN", "local")
+    at = app().run()
+    assert not at.exception
+    assert any("There are no accounts yet" in i.value for i in at.info)
+    assert not at.metric
+    accounts.add_user(own_decisions_store / "accounts.yaml", "lina", "Li Na", ("credit_analyst",), "long-enough-pw")
+    at = app().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input][:2] == ["Username", "Password"] and at.button[0].label == "Sign in"
+    assert not at.metric and not at.dataframe
+    monkeypatch.setenv("CREDIT_SIGN_IN", "ldap")
+    at = app().run()
+    assert not at.exception
+    assert any("Sign-in is not set up correctly" in e.value for e in at.error)
