@@ -73,6 +73,15 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str | None, flag: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidRequest(f"{flag} {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
 def _store(args: argparse.Namespace) -> DecisionStore:
     return DecisionStore(load_policy(args.policy), url=args.store, folder=args.warehouse)
 
@@ -111,12 +120,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
     from analytics.views.decisions import committee_pack
     if (args.meeting is None) == (args.as_of is None):
         raise InvalidRequest("give --meeting ID or --as-of DATE (one of them)")
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError as exc:
-            raise InvalidRequest(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from exc
+    as_of = _date(args.as_of, "--as-of")
     store = _store(args)
     wh = _warehouse_with_decisions(args, store)
     try:
@@ -134,12 +138,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     if args.action == "limits":
         if not args.out:
             raise InvalidRequest("decisions limits needs --out FILE (.csv or .xlsx)")
-        since = None
-        if args.since:
-            try:
-                since = date.fromisoformat(args.since)
-            except ValueError as exc:
-                raise InvalidRequest(f"--since {args.since!r} is not a date (YYYY-MM-DD)") from exc
+        since = _date(args.since, "--since")
         frame = erp_limits_file(store, since)
         out = Path(args.out)
         out.write_bytes(export.to_xlsx_bytes({"credit_limits": frame}) if out.suffix.lower() == ".xlsx"

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.app.auth import current_actor, may
-from analytics.app.decision_widgets import (decision_table, picture_details, picture_tiles, proposal_lines,
+from analytics.app.decision_widgets import (whole_number, decision_table, picture_details, picture_tiles, proposal_lines,
                                             run_action, show_done, show_lines)
 from analytics.app.ui import (cached_customer_search, context, download_buttons, get_policy, get_store,
                               get_warehouse, plain, table)
@@ -27,16 +27,10 @@ st.title("Credit applications")
 show_done()
 
 
-def parse_id(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
 
 wanted = st.query_params.get("application")
 if wanted is not None:
-    app_id = parse_id(wanted)
+    app_id = whole_number(wanted)
     try:
         app = store.application(app_id) if app_id is not None else None
     except Exception:  # noqa: BLE001 - DecisionError: no such application

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.app import charts
 from analytics.app.auth import current_actor, may
-from analytics.app.decision_widgets import (decision_table, picture_details, picture_tiles, proposal_lines,
+from analytics.app.decision_widgets import (whole_number, decision_table, picture_details, picture_tiles, proposal_lines,
                                             run_action, show_done, show_lines)
 from analytics.app.ui import context, get_policy, get_store, get_warehouse, kpi, plain, table
 from analytics.views.decisions import (AGENDA_KINDS, CONDITION_KINDS, KINDS, OUTCOMES, VOTES, Condition, committee_pack,
@@ -25,15 +25,9 @@ votes_allowed = may("vote")
 show_done()
 
 
-def parse_int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
 
 meeting_param = st.query_params.get("meeting")
-meeting_id = parse_int(meeting_param)
+meeting_id = whole_number(meeting_param)
 meeting = None
 if meeting_param is not None:
     try:
@@ -169,7 +163,7 @@ if meeting is not None and st.query_params.get("present") is not None:
     st.html(PRESENT_CSS)
     items = store.agenda(meeting_id)  # type: ignore[arg-type]
     total = items.height
-    wanted = parse_int(st.query_params.get("item", "1"))
+    wanted = whole_number(st.query_params.get("item", "1"))
     if wanted is None or not 1 <= wanted <= total + 1:
         st.warning(f"item={plain(st.query_params.get('item'))} is not an item of this agenda (1 to {total}); "
                    "showing the first.", icon=":material/link_off:")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 import polars as pl
 import streamlit as st
@@ -142,10 +141,9 @@ def decision_table(frame: pl.DataFrame) -> pl.DataFrame:
         "reason")
 
 
-def iso_day(text: str | None) -> date | None:
-    if not text:
-        return None
+def whole_number(text: str | None) -> int | None:
+    """A link's whole-number parameter (an id, a position), None when absent or not one."""
     try:
-        return date.fromisoformat(text)
+        return int(text) if text is not None else None
     except ValueError:
         return None

@@ -193,6 +193,7 @@ def _run_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, objec
 # that has no pre-built snapshot they are built again for that one date (Warehouse.at).
 PER_DATE_MARTS = ("02_fx_snapshot", "06_account_pool_snapshot", "07_open_items_snapshot", "08_customer_snapshot",
                   "09_customer_month", "10_portfolio_trend", "12_aging_cube")
+LIMIT_MARTS = ("08_customer_snapshot", "10_portfolio_trend")  # the per-date marts that read credit_limits' limits
 PER_DATE_TABLES = ("snapshot_dates", "fx_snapshot", "account_pool_snapshot", "open_items_snapshot",
                    "customer_snapshot", "customer_month", "portfolio_trend", "aging_cube")
 
@@ -425,6 +426,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = N
         cur.close()
 
 
+NEVER = date(9999, 12, 31)  # an effective date no snapshot reaches: no date rebuilt for decided limits
 DECIDED_LIMIT_COLUMNS = {"customer_id": pl.String, "effective_from": pl.Date, "limit_amt": pl.Float64,
                          "currency": pl.String, "expires_on": pl.Date, "approved_by": pl.String,
                          "approval_level": pl.String, "payment_terms_days": pl.Int64, "limit_scope": pl.String}
@@ -447,20 +449,22 @@ def build_overlay(path: Path, info: dict[str, str], day: date | None = None,
         con.execute("attach $file as wh (read_only)", {"file": str(path)})
         con.execute("set search_path = $path", {"path": OVERLAY_SEARCH_PATH})
         params = mart_params(info)
+        first_effective = NEVER
         if decided is not None and decided.height:
             staged = decided.select([pl.col(c).cast(t) for c, t in DECIDED_LIMIT_COLUMNS.items()])
             con.register("decided_frame", staged.to_arrow())
             con.execute("create table memory.main.decided_staged as select * from decided_frame")
             con.unregister("decided_frame")
             _run_file(con, "overlay/00_decided_limits")
-            _run_file(con, "overlay/01b_decided_dates", {"first_effective": staged["effective_from"].min()})
-            if day is not None:
-                _run_file(con, "overlay/01c_add_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
-        else:
-            _run_file(con, "overlay/01_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
-        for mart in PER_DATE_MARTS:
+            first_effective = staged["effective_from"].min()
+        # the dates rebuilt: the warehouse's from the earliest decided limit on (none without one) ...
+        _run_file(con, "overlay/01_decided_dates", {"first_effective": first_effective})
+        if day is not None:  # ... and the on-demand as-of date
+            _run_file(con, "overlay/01b_add_snapshot_date", {"day": day, "extracted_on": params["extracted_on"]})
+        # an on-demand date needs every per-date mart; decided limits only the ones that read limits
+        for mart in PER_DATE_MARTS if day is not None else LIMIT_MARTS:
             _run_file(con, f"marts/{mart}", params)
-        _run_file(con, "overlay/02_union_views")
+        _run_file(con, "overlay/02_union_views" if day is not None else "overlay/02b_union_limit_views")
         # built: the day's own tables stay (~140 MB at 10M invoices); the warehouse pages cached
         # while building are let go, so two kept dates stay within the server's memory budget
         con.execute("set memory_limit = $limit", {"limit": OVERLAY_READ_MEMORY})
@@ -468,6 +472,16 @@ def build_overlay(path: Path, info: dict[str, str], day: date | None = None,
         con.close()
         raise
     return con
+
+
+def not_yet_loaded(decided: pl.DataFrame, loaded: pl.DataFrame) -> pl.DataFrame:
+    """The decided limits the loaded limit history does not hold already (same customer,
+    effective date, amount and expiry): once the ERP imported a decision and the export was
+    loaded again, the decision needs no overlay."""
+    keys = {"customer_id": pl.String, "effective_from": pl.Date, "limit_amt": pl.Float64, "expires_on": pl.Date}
+    typed = decided.with_columns([pl.col(c).cast(t) for c, t in keys.items()])
+    return typed.join(loaded.select([pl.col(c).cast(t) for c, t in keys.items()]), on=list(keys), how="anti",
+                      nulls_equal=True)
 
 
 def decided_in_force(decided: pl.DataFrame | None, last_snapshot: date) -> pl.DataFrame | None:
@@ -503,7 +517,9 @@ class Warehouse:
         self._overlay_lock = threading.Lock()
         self.decided: pl.DataFrame | None = None
         if decided is not None and decided.height:
-            self.decided = decided_in_force(decided, self.query("snapshot_dates")["snapshot_date"].max())  # type: ignore[arg-type]
+            loaded = self.query("loaded_limits_of", ids=decided["customer_id"].unique().to_list())
+            self.decided = decided_in_force(not_yet_loaded(decided, loaded),
+                                            self.query("snapshot_dates")["snapshot_date"].max())  # type: ignore[arg-type]
         if self.decided is not None:
             info = self.info()
             plain_con = self.con

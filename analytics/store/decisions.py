@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from analytics.policy import Policy
 from analytics.policy.access import Actor, Forbidden, require
 from analytics.risk.authority import (CONDITION_KINDS, KINDS, LIMIT_KINDS, OUTCOMES, authority_amount)
-from analytics.risk.committee import VOTES, Tally, agenda_items as build_agenda, tally
+from analytics.risk.committee import AGENDA_KINDS, VOTES, Tally, agenda_items as build_agenda, tally
 from analytics.store import audit
 from analytics.store.db import migrate, open_engine, store_url
 from analytics.store.schema import (agenda_items, applications, decided_limits, decisions, meetings, opinions,
@@ -623,13 +623,20 @@ class DecisionStore:
             raise DecisionError(f"Meeting {meeting_id} is closed: its agenda and minutes are final.")
         return meeting
 
+    def _open_item(self, con: Connection, item_id: int) -> dict[str, object]:
+        """An agenda item of a meeting that is still open (DecisionError otherwise)."""
+        item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
+        if item is None:
+            raise DecisionError(f"There is no agenda item {item_id}.")
+        self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
+        return item
+
     def add_item(self, actor: Actor, meeting_id: int, kind: str, title: str, customer_id: str | None = None,
                  customer_name: str | None = None, application_id: int | None = None, reason: str = "",
                  exposure_amt: float | None = None, now: datetime | None = None) -> int:
         """The secretary adds an item (an open application, a customer, other business)."""
         moment = _utc(now)
         require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
-        from analytics.risk.committee import AGENDA_KINDS
         if kind not in AGENDA_KINDS:
             raise DecisionError(f"unknown agenda item kind {kind!r}.")
         with self._write() as con:
@@ -647,10 +654,7 @@ class DecisionStore:
         moment = _utc(now)
         require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
         with self._write() as con:
-            item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
-            if item is None:
-                raise DecisionError(f"There is no agenda item {item_id}.")
-            self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
+            item = self._open_item(con, item_id)
             con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(is_removed=removed))
             self._audit(con, actor, "remove" if removed else "restore", "agenda_item", item_id,
                         {"is_removed": item["is_removed"]}, {"is_removed": removed}, moment)
@@ -678,10 +682,7 @@ class DecisionStore:
         moment = _utc(now)
         require(self.policy.access, actor, "run_meetings", "write the minutes")
         with self._write() as con:
-            item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
-            if item is None:
-                raise DecisionError(f"There is no agenda item {item_id}.")
-            self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
+            item = self._open_item(con, item_id)
             new = {"discussion": _text(discussion, "The discussion", required=False),
                    "action_text": _text(action_text, "The action", required=False),
                    "action_owner": _text(action_owner, "The action's owner", required=False) or None,

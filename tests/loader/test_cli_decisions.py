@@ -184,3 +184,27 @@ def test_decided_limits_overlay_every_view_and_export_for_the_erp(generated_ware
     assert erp.columns[:9] == ["customer_id", "effective_from", "limit_amt", "currency", "expires_on",
                                "payment_terms_days", "approved_by", "approval_level", "limit_scope"]
     assert erp.select("customer_id", "limit_amt").row(0) == ("C000003", new_limit)
+
+
+def test_a_decided_limit_the_loaded_history_holds_needs_no_overlay(generated_warehouse):
+    """Once the ERP imported a decision and the export was loaded again, the decided row is
+    the loaded one: the warehouse opens plain (no rebuild at every server start)."""
+    wh = Warehouse(generated_warehouse)
+    try:
+        loaded = wh.query("loaded_limits_of", ids=["C000003"]).sort("effective_from").tail(1)
+    finally:
+        wh.close()
+    decided = loaded.with_columns(pl.lit("CNY").alias("currency"), pl.lit("max").alias("approved_by"),
+                                  pl.lit("credit manager").alias("approval_level"),
+                                  pl.lit(None, pl.Int64).alias("payment_terms_days"),
+                                  pl.lit("entity").alias("limit_scope"))
+    same = Warehouse(generated_warehouse, decided=decided, stamp=9)
+    try:
+        assert same.decided is None and not same.version.endswith("+decided-9")
+    finally:
+        same.close()
+    changed = Warehouse(generated_warehouse, decided=decided.with_columns(pl.col("limit_amt") + 1), stamp=9)
+    try:
+        assert changed.decided is not None and changed.version.endswith("+decided-9")
+    finally:
+        changed.close()
