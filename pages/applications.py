@@ -167,8 +167,9 @@ def open_application(event: object, frame: pl.DataFrame) -> None:
         st.rerun()
 
 
-QUEUE_COLUMNS = ["application_id", "customer_name", "kind_label", "requested_limit_amt", "current_limit_amt",
-                 "authority_amt", "grade", "required_level", "status_label", "proposed_by", "proposed_at"]
+QUEUE_COLUMNS = ["application_id", "customer_name", pl.col("kind_label").alias("kind"), "requested_limit_amt",
+                 "current_limit_amt", "authority_amt", "grade", pl.col("required_level").alias("decided_by_level"),
+                 pl.col("status_label").alias("status"), "proposed_by", "proposed_at"]
 
 if view == "queue":
     queue = labelled_applications(store.applications(status=("pending", "deferred")))
@@ -264,8 +265,9 @@ elif view == "decided":
         st.info("No application has been decided yet.", icon=":material/inbox:")
     else:
         shown = done.with_columns(pl.col("decided_at").str.slice(0, 10)).select(
-            "application_id", "customer_name", "kind_label", "status_label", "requested_limit_amt", "current_limit_amt",
-            "required_level", "proposed_by", "decided_at")
+            "application_id", "customer_name", pl.col("kind_label").alias("kind"), pl.col("status_label").alias("status"),
+            "requested_limit_amt", "current_limit_amt", pl.col("required_level").alias("level"), "proposed_by",
+            "decided_at")
         event = table(shown, "applications_decided", "t_app_done", cur, selectable=True)
         open_application(event, shown)
 

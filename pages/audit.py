@@ -20,7 +20,7 @@ cols = st.columns(3)
 kpi(cols[0], "Entries", f"{check.entries:,}")
 kpi(cols[1], "Chain", "intact" if check.ok else "BROKEN",
     help="Recomputed from the first entry on every visit.")
-kpi(cols[2], "Head hash", check.head_hash[:12] + "…",
+kpi(cols[2], "Head hash", check.head_hash[:8],
     help=f"The last entry's hash, {check.head_hash}: note it down to anchor the chain "
          "(`audit verify --expect HASH` then also detects a cut-off end).")
 if not check.ok:

@@ -11,7 +11,7 @@ from analytics.app import charts
 from analytics.app.auth import current_actor, may
 from analytics.app.decision_widgets import (whole_number, decision_table, picture_details, picture_tiles, proposal_lines,
                                             run_action, show_done, show_lines)
-from analytics.app.ui import context, get_policy, get_store, get_warehouse, kpi, plain, table
+from analytics.app.ui import context, fmt_amount, get_policy, get_store, get_warehouse, kpi, plain, table
 from analytics.views.decisions import (AGENDA_KINDS, CONDITION_KINDS, KINDS, OUTCOMES, VOTES, Condition, committee_pack,
                                        customer_picture, minutes, propose_agenda)
 
@@ -260,7 +260,8 @@ if meeting is not None:
     cols = st.columns(4)
     kpi(cols[0], "Items", f"{active.height:,}")
     kpi(cols[1], "Applications", f"{active.filter(pl.col('application_id').is_not_null()).height:,}")
-    kpi(cols[2], f"Exposure on the agenda ({cur})", f"{active['exposure_amt'].fill_null(0).sum():,.0f}")
+    kpi(cols[2], f"Exposure ({cur})", fmt_amount(float(active["exposure_amt"].fill_null(0).sum())),
+        help="The exposure the agenda's items carry (an application: its authority amount).")
     decided_here = store.decisions().filter(pl.col("meeting_id") == meeting_id)
     kpi(cols[3], "Decided", f"{decided_here.height:,}")
 
