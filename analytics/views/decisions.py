@@ -28,12 +28,14 @@ def _num(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def customer_picture(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) -> Picture:
+def customer_picture(wh: Warehouse, customer_id: str, as_of: date, policy: Policy,
+                     with_limit: bool = True) -> Picture:
     """The customer as the warehouse shows it at as_of, for an application: its line
     (limit, group limit and exposure), grade and PD, the latest score of each model with its
     reasons, the aging of its open items, payment behaviour, events of the last 12 months,
-    cover and the policy's limit recommendation. Raises InvalidRequest for an unknown
-    customer or one without a snapshot at as_of."""
+    cover and the policy's limit recommendation (with_limit=False leaves it out: the pack's
+    pages do not show it). Raises InvalidRequest for an unknown customer or one without a
+    snapshot at as_of."""
     cf = customer_file(wh, customer_id, as_of, policy)  # raises InvalidRequest for an unknown id
     snap = cf.snapshot
     if snap is None:
@@ -62,10 +64,12 @@ def customer_picture(wh: Warehouse, customer_id: str, as_of: date, policy: Polic
                            "utilization_pct": snap.get("utilization_pct")}],
                          schema={"max_days_past_due": pl.Float64, "utilization_pct": pl.Float64})
     on_hold = bool(frame.select(on_hold_expr(policy.levers))[0, 0])
-    try:
-        recommendation = customer_limit_recommendation(wh, customer_id, group_id, as_of, policy)
-    except InvalidRequest:
-        recommendation = None
+    recommendation = None
+    if with_limit:
+        try:
+            recommendation = customer_limit_recommendation(wh, customer_id, group_id, as_of, policy)
+        except InvalidRequest:
+            recommendation = None
     facts: dict[str, object] = {
         "gross_exposure_amt": _num(snap.get("gross_exposure_amt")), "net_exposure_amt": _num(snap.get("net_exposure_amt")),
         "open_ar_amt": _num(snap.get("open_ar_amt")), "overdue_amt": _num(snap.get("overdue_amt")),
@@ -406,7 +410,8 @@ def build_pack(wh: Warehouse, store: DecisionStore, policy: Policy, meeting_id: 
         elif item.get("customer_id"):
             try:
                 from dataclasses import asdict
-                picture = asdict(customer_picture(wh, str(item["customer_id"]), as_of, policy))  # type: ignore[arg-type]
+                picture = asdict(customer_picture(wh, str(item["customer_id"]), as_of, policy,  # type: ignore[arg-type]
+                                                  with_limit=False))
             except InvalidRequest:
                 picture = None
         facts = _picture_facts(picture, currency) if picture else ()

@@ -251,3 +251,11 @@ def test_local_sign_in_shows_only_the_form(app, monkeypatch, own_decisions_store
     at = app().run()
     assert not at.exception
     assert any("Sign-in is not set up correctly" in e.value for e in at.error)
+
+
+def test_oidc_sign_in_without_a_provider_says_what_to_configure(app, monkeypatch):
+    monkeypatch.setenv("CREDIT_SIGN_IN", "oidc")
+    at = app().run()
+    assert not at.exception
+    assert any("needs an identity provider in .streamlit/secrets.toml [auth]" in e.value for e in at.error)
+    assert not at.metric
