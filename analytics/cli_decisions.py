@@ -70,7 +70,21 @@ def cmd_users(args: argparse.Namespace) -> int:
             print(f"no accounts in {path}")
         else:
             print(frame)
+        return 0
+    _audit_account(args, path)
     return 0
+
+
+def _audit_account(args: argparse.Namespace, path: Path) -> None:
+    """The change in the audit trail: who ran it, what, for whom, the roles after it."""
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a container): say so
+        who = "unknown operating-system user"
+    users = accounts.read_accounts(path).get("credentials", {}).get("usernames", {})
+    after = {"file": str(path), "roles": users.get(args.username or "", {}).get("roles")}
+    DecisionStore(load_policy(), folder=args.warehouse).record_account_change(
+        f"{who} (command line)", f"users {args.action}", args.username or "sample accounts", after)
 
 
 def _date(text: str | None, flag: str) -> date | None:

@@ -79,7 +79,12 @@ if wanted is not None:
             picture_details(pic, cur)
         is_open = app["status"] in ("pending", "deferred")
         matrix = policy.authority
-        level = matrix.index(str(app["required_level"]))
+        try:
+            level = matrix.index(str(app["required_level"]))
+        except ValueError:  # a level the policy no longer has: only the committee may decide it now
+            st.warning(f"The level {plain(app['required_level'])} is no longer in the policy's approval chain: the "
+                       "application goes to the committee.", icon=":material/warning:")
+            level = len(matrix.levels) - 1
         committee = level == len(matrix.levels) - 1
         mine = matrix.decider_index(actor.roles)
         if is_open and may("decide"):
@@ -235,7 +240,7 @@ elif view == "new":
                                 format="YYYY-MM-DD")
     if kind == "terms_change":
         terms = st.number_input("Requested payment terms (days)", min_value=0, max_value=365, step=15,
-                                value=int(picture.current_terms_days or 30), key="new_app_terms")
+                                value=min(max(int(picture.current_terms_days or 30), 0), 365), key="new_app_terms")
     if kind == "write_off":
         write_off = st.number_input(f"Amount to write off ({cur})", step=1_000.0,
                                     value=float(picture.facts.get("overdue_90_amt") or 0.0), key="new_app_wo")

@@ -94,7 +94,7 @@ def decide_panel(item: dict, key: str) -> None:
                           if d["votes_for"] is not None else "")
             st.success(plain(f"{OUTCOMES[d['outcome']]}{votes_text}. {d['reason']}"), icon=":material/gavel:")
         return
-    level = policy.authority.index(str(app["required_level"]))
+    level = level_of(app)
     if level < len(policy.authority.levels) - 1:
         st.caption(f"This application is within the {app['required_level']}'s authority: decided on the Credit "
                    "applications page, or escalated to the committee there.")
@@ -108,11 +108,24 @@ def decide_panel(item: dict, key: str) -> None:
         chosen = [Condition(k, st.text_input(f"{CONDITION_KINDS[k]}: the terms", key=f"{key}_cond_{k}"))
                   for k in kinds]
     reason = st.text_area("Reason (required)", key=f"{key}_reason")
+    seen_key = f"mtg_seen_{app_id}"  # the version shown: a change since (a refresh, a decision) is refused
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = app["row_version"]
     if st.button("Record the committee's decision", type="primary", key=f"{key}_decide"):
-        if run_action(lambda: store.decide(actor, app_id, int(item["application_version"]), outcome, reason,
+        if run_action(lambda: store.decide(actor, app_id, int(st.session_state[seen_key]), outcome, reason,
                                            tuple(chosen), meeting_id=meeting_id),
                       f"Application {app_id}: {OUTCOMES[outcome].lower()} by the committee."):
+            st.session_state.pop(seen_key, None)
             st.rerun()
+
+
+def level_of(app: dict) -> int:
+    """The application's level on the current policy's chain (a level the policy no longer
+    has counts as the committee's: only the committee may decide it)."""
+    try:
+        return policy.authority.index(str(app["required_level"]))
+    except ValueError:
+        return len(policy.authority.levels) - 1
 
 
 def tally_line(item: dict) -> str:

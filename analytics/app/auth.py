@@ -129,7 +129,7 @@ def _oidc(conf: SignInSettings) -> Actor | None:
         st.error(str(exc), icon=":material/lock:")
         return None
     user = st.user.to_dict()
-    actor = actor_from_oidc(doc, user.get("email"), user.get("name"), user.get("roles"))
+    actor = actor_from_oidc(doc, user.get("email"), user.get("name"), user.get("roles"), user.get("email_verified", True))
     if actor is None:
         st.error(f"{user.get('email') or 'This account'} has no role in this dashboard: ask the administrator "
                  "to add your e-mail to the accounts file with a role.", icon=":material/lock:")

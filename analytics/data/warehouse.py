@@ -427,7 +427,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, search_path: str | None = N
 
 
 NEVER = date(9999, 12, 31)  # an effective date no snapshot reaches: no date rebuilt for decided limits
-DECIDED_LIMIT_COLUMNS = {"customer_id": pl.String, "effective_from": pl.Date, "limit_amt": pl.Float64,
+DECIDED_LIMIT_COLUMNS = {"limit_id": pl.Int64, "customer_id": pl.String, "effective_from": pl.Date, "limit_amt": pl.Float64,
                          "currency": pl.String, "expires_on": pl.Date, "approved_by": pl.String,
                          "approval_level": pl.String, "payment_terms_days": pl.Int64, "limit_scope": pl.String}
 
@@ -451,6 +451,8 @@ def build_overlay(path: Path, info: dict[str, str], day: date | None = None,
         params = mart_params(info)
         first_effective = NEVER
         if decided is not None and decided.height:
+            if "limit_id" not in decided.columns:  # the order decisions were recorded in (the later one rules)
+                decided = decided.with_row_index("limit_id")
             staged = decided.select([pl.col(c).cast(t) for c, t in DECIDED_LIMIT_COLUMNS.items()])
             con.register("decided_frame", staged.to_arrow())
             con.execute("create table memory.main.decided_staged as select * from decided_frame")

@@ -126,8 +126,9 @@ def parse_committee(doc: object) -> CommitteeSettings:
         return value
 
     majority = doc.get("majority_pct")
-    if not isinstance(majority, (int, float)) or isinstance(majority, bool) or not 0 <= majority < 100:
-        raise CommitteeError("[committee] majority_pct must be a percent in [0, 100)")
+    if not isinstance(majority, (int, float)) or isinstance(majority, bool) or not 50 <= majority < 100:
+        raise CommitteeError("[committee] majority_pct must be a percent in [50, 100): below 50 a minority or "
+                             "a tie would carry a decision")
     agenda = doc.get("agenda")
     if not isinstance(agenda, list) or not agenda or any(a not in AGENDA_SOURCES for a in agenda) \
             or len(set(agenda)) != len(agenda):

@@ -221,10 +221,14 @@ def actor_from_account(doc: dict, username: str) -> Actor | None:
     return Actor(username, str(entry.get("name") or username), tuple(entry.get("roles", [])))
 
 
-def actor_from_oidc(doc: dict, email: str | None, name: str | None, claimed_roles: object) -> Actor | None:
+def actor_from_oidc(doc: dict, email: str | None, name: str | None, claimed_roles: object,
+                    email_verified: object = True) -> Actor | None:
     """The actor of an identity-provider sign-in: the accounts file's entry with the same
     e-mail (its roles), else the provider's roles claim (the known role names in it);
-    None when neither gives a role (such a user may not enter)."""
+    None when neither gives a role (such a user may not enter), or when the provider says the
+    e-mail is not verified (email_verified false)."""
+    if email_verified is False:
+        return None
     if email:
         for username, entry in doc.get("credentials", {}).get("usernames", {}).items():
             if str(entry.get("email", "")).lower() == email.lower():

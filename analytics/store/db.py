@@ -3,7 +3,8 @@
 URL: $CREDIT_STORE_URL (e.g. postgresql+psycopg://user@host:5432/credit), else SQLite at
 <warehouse folder>/decisions.sqlite in WAL mode (readers never wait for the writer).
 Every write transaction on SQLite takes the write lock when it begins (BEGIN IMMEDIATE),
-so two sessions deciding at once queue instead of failing half-way.
+so two sessions deciding at once queue instead of failing half-way; reads (connections
+marked info["read"]) begin a plain snapshot and never wait for a writer.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a writer takes the write lock at once; a reader (conn.info["read"]) only a snapshot
+        conn.exec_driver_sql("BEGIN" if conn.info.get("read") else "BEGIN IMMEDIATE")
 
 
 def open_engine(url: str) -> Engine:

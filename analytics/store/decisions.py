@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
@@ -23,7 +23,8 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from analytics.policy import Policy
 from analytics.policy.access import Actor, Forbidden, require
-from analytics.risk.authority import (CONDITION_KINDS, KINDS, LIMIT_KINDS, OUTCOMES, authority_amount)
+from analytics.risk.authority import (CONDITION_KINDS, KINDS, LIMIT_KINDS, OUTCOMES, AuthorityError,
+                                      authority_amount)
 from analytics.risk.committee import AGENDA_KINDS, VOTES, Tally, agenda_items as build_agenda, tally
 from analytics.store import audit
 from analytics.store.db import migrate, open_engine, store_url
@@ -225,6 +226,16 @@ class DecisionStore:
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A read: a snapshot that never waits for a writer (SQLite: a plain BEGIN)."""
+        with self.engine.connect() as con:
+            con.info["read"] = True
+            try:
+                yield con
+            finally:
+                con.info.pop("read", None)
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self.engine.begin() as con:
             audit.lock_head(con)  # every writer queues here: one chain, no interleaving
@@ -235,6 +246,21 @@ class DecisionStore:
         who = actor if isinstance(actor, str) else actor.username
         audit.append(con, who, action, entity, entity_id, _jsonable(before) if isinstance(before, dict) else before,
                      _jsonable(after) if isinstance(after, dict) else after, audit.now_text(now))
+
+    def _level(self, name: str) -> int:
+        """A level's place on the chain; a level the policy no longer has counts as the
+        committee's (only the committee may decide it)."""
+        try:
+            return self.policy.authority.index(name)
+        except AuthorityError:
+            return len(self.policy.authority.levels) - 1
+
+    def record_account_change(self, by: str, action: str, username: str, after: dict[str, object],
+                              now: datetime | None = None) -> None:
+        """An audit entry for a change to the accounts file (who ran it: the operating-system
+        user of the `users` command; never a password or its hash)."""
+        with self._write() as con:
+            self._audit(con, by, action, "account", username, None, after, _utc(now))
 
     def record_sign_in(self, actor: Actor, method: str, now: datetime | None = None) -> None:
         """An audit entry for a sign-in (method: 'password', 'oidc' or 'none')."""
@@ -291,7 +317,7 @@ class DecisionStore:
     def application(self, application_id: int) -> dict[str, object]:
         """One application as stored, with its picture and conditions parsed. Raises
         DecisionError for an unknown id."""
-        with self.engine.connect() as con:
+        with self._read() as con:
             row = _row(con, applications, applications.c.application_id, int(application_id))
         if row is None:
             raise DecisionError(f"There is no application {application_id}.")
@@ -359,7 +385,7 @@ class DecisionStore:
             if row["status"] not in OPEN_STATUSES:
                 raise DecisionError(f"Application {application_id} is {STATUSES[str(row['status'])].lower()} "
                                     "already. Nothing was changed.")
-            level_index = matrix.index(str(row["required_level"]))
+            level_index = self._level(str(row["required_level"]))
             tally_: Tally | None = None
             if level_index == len(matrix.levels) - 1:
                 if meeting_id is None:
@@ -396,8 +422,15 @@ class DecisionStore:
                                 "decide it.")
             if outcome != "deferred":
                 self._check_stale_picture(row, moment)
-            limit_amt, terms = self._decided_values(row, outcome, decided_limit_amt)
             effective = max(row["effective_from"], moment.date()) if outcome.startswith("approved") else None  # type: ignore[type-var]
+            before = self._limit_in_force(con, row, effective)
+            limit_amt, terms = self._decided_values({**row, **before}, outcome, decided_limit_amt)
+            if effective is not None and row["expires_on"] is not None and effective >= row["expires_on"]:
+                raise DecisionError(f"The temporary limit of application {application_id} expires on "
+                                    f"{row['expires_on']}, before it could take effect ({effective}): it needs a new "
+                                    "application. Nothing was changed.")
+            if level_index < len(matrix.levels) - 1:
+                meeting_id = None  # decided by an approver: it belongs to no meeting
             decision = {
                 "application_id": application_id, "outcome": outcome, "level": row["required_level"],
                 "decided_by": actor.username, "decided_at": audit.now_text(moment), "reason": reason_text,
@@ -425,10 +458,39 @@ class DecisionStore:
                     "limit_scope": json.loads(str(row["picture_json"])).get("limit_scope"),
                     "recorded_at": audit.now_text(moment),
                 }
-                limit_id = int(con.execute(decided_limits.insert().values(**limit)).inserted_primary_key[0])
-                self._audit(con, actor, "create", "decided_limit", limit_id, None, {**limit, "limit_id": limit_id},
-                            moment)
+                rows = [limit]
+                if row["kind"] == "temporary_limit":  # from the day after its expiry, the limit before it
+                    rows.append({**limit, "effective_from": row["expires_on"] + timedelta(days=1),  # type: ignore[operator]
+                                 "limit_amt": before["current_limit_amt"], "expires_on": before["limit_expires_on"]})
+                for values in rows:
+                    if values["limit_amt"] is None:
+                        continue
+                    limit_id = int(con.execute(decided_limits.insert().values(**values)).inserted_primary_key[0])
+                    self._audit(con, actor, "create", "decided_limit", limit_id, None,
+                                {**values, "limit_id": limit_id}, moment)
         return decision_id
+
+    @staticmethod
+    def _limit_in_force(con: Connection, row: dict[str, object], effective: date | None) -> dict[str, object]:
+        """The limit, terms and expiry a decision starts from: the latest decided limit of the
+        customer in force by `effective` (a decision made since the application's picture),
+        else the picture's."""
+        picture = json.loads(str(row["picture_json"]))
+        base = {"current_limit_amt": row["current_limit_amt"], "current_terms_days": row["current_terms_days"],
+                "limit_expires_on": (picture.get("facts") or {}).get("limit_expires_on")}
+        if isinstance(base["limit_expires_on"], str):
+            base["limit_expires_on"] = date.fromisoformat(base["limit_expires_on"])
+        if effective is None:
+            return base
+        latest = con.execute(select(decided_limits).where(
+            decided_limits.c.customer_id == row["customer_id"], decided_limits.c.effective_from <= effective)
+            .order_by(decided_limits.c.effective_from.desc(), decided_limits.c.limit_id.desc()).limit(1)).first()
+        if latest is None:
+            return base
+        m = latest._mapping
+        return {"current_limit_amt": m["limit_amt"], "current_terms_days": m["payment_terms_days"]
+                if m["payment_terms_days"] is not None else base["current_terms_days"],
+                "limit_expires_on": m["expires_on"]}
 
     @staticmethod
     def _decided_values(row: dict[str, object], outcome: str,
@@ -475,8 +537,11 @@ class DecisionStore:
                                 "approver forwards it.")
             values: dict[str, object] = {}
             if to_level is not None:
-                target = matrix.index(to_level)
-                if target <= matrix.index(str(row["required_level"])):
+                try:
+                    target = matrix.index(to_level)
+                except AuthorityError as exc:
+                    raise DecisionError(str(exc)) from exc
+                if target <= self._level(str(row["required_level"])):
                     raise DecisionError(f"{to_level} is not above the {row['required_level']}.")
                 values = {"required_level": to_level,
                           "routing_reason": f"{row['routing_reason']}; escalated by {actor.username}: {note}"}
@@ -520,6 +585,10 @@ class DecisionStore:
                 conditions=tuple(Condition(**c) for c in json.loads(str(row["conditions_json"]))))
             values = validate_request(request, picture, self.policy, moment.date())
             routing = self._route(request.kind, values, picture)
+            matrix = self.policy.authority
+            if self._level(str(row["required_level"])) > routing.level_index:  # an escalation stands
+                routing = replace(routing, level_index=self._level(str(row["required_level"])),
+                                  level=str(row["required_level"]), reason=str(row["routing_reason"]))
             new = {"picture_json": audit.canonical(asdict(picture)), "picture_as_of": picture.as_of,
                    "picture_taken_at": audit.now_text(moment), "warehouse_version": picture.warehouse_version,
                    "grade": picture.grade, "current_limit_amt": picture.current_limit_amt,
@@ -571,11 +640,11 @@ class DecisionStore:
 
     def limits_stamp(self) -> int:
         """Changes when a decided limit is added (the overlay's cache key)."""
-        with self.engine.connect() as con:
+        with self._read() as con:
             return int(con.execute(select(func.coalesce(func.max(decided_limits.c.limit_id), 0))).scalar_one())
 
     def _frame(self, query, cols) -> pl.DataFrame:  # type: ignore[no-untyped-def]
-        with self.engine.connect() as con:
+        with self._read() as con:
             rows = [tuple(r) for r in con.execute(query)]
         schema = {c.name: _polars_type(c) for c in cols}
         return pl.DataFrame(rows, schema=schema, orient="row")
@@ -743,7 +812,7 @@ class DecisionStore:
         return self._frame(select(*cols).order_by(meetings.c.meeting_on.desc(), meetings.c.meeting_id.desc()), cols)
 
     def meeting(self, meeting_id: int) -> dict[str, object]:
-        with self.engine.connect() as con:
+        with self._read() as con:
             row = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
         if row is None:
             raise DecisionError(f"There is no meeting {meeting_id}.")
@@ -776,18 +845,18 @@ class DecisionStore:
     def audit_entries(self, actor: Actor, entity: str | None = None, entity_id: str | None = None,
                       limit: int | None = None) -> pl.DataFrame:
         require(self.policy.access, actor, "audit", "read the audit trail")
-        with self.engine.connect() as con:
+        with self._read() as con:
             return audit.entries(con, entity, entity_id, None, limit)
 
     def record_history(self, actor: Actor, entity: str, entity_id: str) -> pl.DataFrame:
         """One record's own trail (who changed it, when, before and after) for those who may
         see decisions: an application's history on its page."""
         require(self.policy.access, actor, "view_decisions", "see decisions")
-        with self.engine.connect() as con:
+        with self._read() as con:
             return audit.entries(con, entity, entity_id)
 
     def verify_audit(self, expect_head: str | None = None) -> audit.AuditCheck:
-        with self.engine.connect() as con:
+        with self._read() as con:
             return audit.verify(con, expect_head)
 
 

@@ -127,7 +127,8 @@ opinions = Table(
 decided_limits = Table(
     "decided_limits", metadata,
     Column("limit_id", Integer, primary_key=True, autoincrement=True),
-    Column("decision_id", Integer, ForeignKey("decisions.decision_id"), nullable=False, unique=True),
+    # a temporary limit's decision puts two rows in force: the limit and, from its expiry, the one before
+    Column("decision_id", Integer, ForeignKey("decisions.decision_id"), nullable=False, index=True),
     Column("customer_id", String(200), nullable=False, index=True),
     Column("effective_from", Date, nullable=False),
     Column("limit_amt", Float, nullable=False),

@@ -1,8 +1,9 @@
 -- purpose: the limit history with the decided limits of the decisions store on top: the
 --          loaded credit_limits, less any row a decision replaces (same customer and
---          effective date), plus every decided limit (the caller registers them as
---          `decided_staged`, the credit_limits contract's columns). The per-date marts then
---          read this view instead of the warehouse's table.
+--          effective date), plus the decided limits (the caller registers them as
+--          `decided_staged`: the credit_limits contract's columns and limit_id, the order they
+--          were recorded in; of two for one customer and date the later rules). The per-date
+--          marts then read this view instead of the warehouse's table.
 -- parameters: none.
 -- grain: credit limit history; one row per (customer_id, effective_from).
 create view memory.main.credit_limits as
@@ -18,6 +19,7 @@ with decided as (
         d.payment_terms_days::bigint as payment_terms_days,
         d.limit_scope::varchar as limit_scope
     from memory.main.decided_staged as d
+    qualify row_number() over (partition by d.customer_id, d.effective_from order by d.limit_id desc) = 1
 ),
 loaded as (
     select l.*

@@ -208,3 +208,22 @@ def test_a_decided_limit_the_loaded_history_holds_needs_no_overlay(generated_war
         assert changed.decided is not None and changed.version.endswith("+decided-9")
     finally:
         changed.close()
+
+
+def test_of_two_limits_decided_for_one_day_the_later_rules(generated_warehouse):
+    wh = Warehouse(generated_warehouse)
+    try:
+        latest = calendar(wh).latest
+    finally:
+        wh.close()
+    row = {"customer_id": "C000003", "effective_from": latest, "currency": "CNY", "expires_on": None,
+           "approved_by": "max", "approval_level": "credit manager", "payment_terms_days": 60, "limit_scope": "entity"}
+    decided = pl.DataFrame([{**row, "limit_id": 1, "limit_amt": 500_000.0}, {**row, "limit_id": 2, "limit_amt": 600_000.0}],
+                           schema_overrides={"expires_on": pl.Date})
+    for order in (decided, decided.reverse()):
+        handle = Warehouse(generated_warehouse, decided=order, stamp=2)
+        try:
+            snap = handle.query("customer_snapshot_one", customer_id="C000003", as_of=latest)
+        finally:
+            handle.close()
+        assert snap.height == 1 and snap["limit_amt"][0] == 600_000.0

@@ -73,3 +73,11 @@ def test_bad_sign_in_settings_are_named(monkeypatch, env, message):
         monkeypatch.setenv(key, value)
     with pytest.raises(AccountError, match=message):
         accounts.sign_in_settings()
+
+
+def test_an_unverified_e_mail_does_not_enter(tmp_path):
+    path = tmp_path / "accounts.yaml"
+    accounts.add_user(path, "chen", "Chen Jie", ("cfo",), "long-enough-pw", "chen@corp.cn")
+    doc = accounts.read_accounts(path)
+    assert accounts.actor_from_oidc(doc, "chen@corp.cn", "Chen", None, email_verified=False) is None
+    assert accounts.actor_from_oidc(doc, "chen@corp.cn", "Chen", None, email_verified=True).username == "chen"

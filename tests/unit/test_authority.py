@@ -103,3 +103,5 @@ def test_policy_refuses_an_inconsistent_matrix(policy):
         parse_policy(text.replace('viewer = ["view"]', 'viewer = ["view", "fly"]'))
     with pytest.raises(PolicyError, match="quorum must be a whole number"):
         parse_policy(text.replace("quorum = 3", "quorum = 0"))
+    with pytest.raises(PolicyError, match="below 50 a minority or a tie would carry"):
+        parse_policy(text.replace("majority_pct = 50.0", "majority_pct = 40.0"))
