@@ -13,7 +13,7 @@ from analytics.app.decision_widgets import (whole_number, decision_table, pictur
                                             run_action, show_done, show_lines)
 from analytics.app.ui import context, fmt_amount, get_policy, get_store, get_warehouse, kpi, plain, table
 from analytics.views.decisions import (AGENDA_KINDS, CONDITION_KINDS, KINDS, OUTCOMES, VOTES, Condition, committee_pack,
-                                       customer_picture, minutes, propose_agenda)
+                                       customer_picture, minutes, pack_pdf_unavailable, propose_agenda)
 
 ctx = context("view_decisions")
 actor = current_actor()
@@ -359,11 +359,14 @@ if meeting is not None:
         if notes.actions.height:
             table(notes.actions, f"actions_meeting_{meeting_id}", "t_actions", cur)
     st.markdown("**The committee pack**")
+    no_pdf = pack_pdf_unavailable()
+    if no_pdf:
+        st.caption(plain(f"PDF: {no_pdf}. The XLSX holds the same tables."))
     row = st.container(horizontal=True)
     row.download_button("PDF", lambda: committee_pack(get_warehouse(), store, policy, meeting_id=meeting_id,
                                                       fmt="pdf"),
                         f"committee-pack-meeting-{meeting_id}.pdf", "application/pdf", key="pack_pdf",
-                        icon=":material/picture_as_pdf:", on_click="ignore")
+                        icon=":material/picture_as_pdf:", on_click="ignore", disabled=bool(no_pdf))
     row.download_button("XLSX", lambda: committee_pack(get_warehouse(), store, policy, meeting_id=meeting_id,
                                                        fmt="xlsx"),
                         f"committee-pack-meeting-{meeting_id}.xlsx",

@@ -554,6 +554,17 @@ def pack_html(pack: Pack) -> str:
             f"<style>{PDF_CSS}</style></head><body>{''.join(parts)}</body></html>")
 
 
+def pdf_unavailable() -> str | None:
+    """Why the PDF pack cannot be made on this machine (WeasyPrint needs the system's Pango),
+    or None when it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return (f"the PDF pack needs Pango (Debian/Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0; "
+                f"macOS: brew install pango): {exc}")
+    return None
+
+
 def render_pdf(pack: Pack) -> bytes:
     """The pack as a PDF (A4 landscape): cover, one page per agenda item, minutes.
 

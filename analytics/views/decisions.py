@@ -446,12 +446,21 @@ def build_pack(wh: Warehouse, store: DecisionStore, policy: Policy, meeting_id: 
                 minutes=tuple(notes))
 
 
+def pack_pdf_unavailable() -> str | None:
+    """Why this machine cannot make the PDF pack (None: it can); the XLSX needs nothing more."""
+    from analytics.data.pack import pdf_unavailable
+    return pdf_unavailable()
+
+
 def committee_pack(wh: Warehouse, store: DecisionStore, policy: Policy, meeting_id: int | None = None,
                    as_of: date | None = None, fmt: str = "pdf") -> bytes:
     """The committee pack as PDF or XLSX bytes (analytics.data.pack)."""
     from analytics.data.pack import render_pdf, render_xlsx
     pack = build_pack(wh, store, policy, meeting_id, as_of)
     if fmt == "pdf":
+        why = pack_pdf_unavailable()
+        if why:
+            raise InvalidRequest(why)
         return render_pdf(pack)
     if fmt == "xlsx":
         return render_xlsx(pack)
