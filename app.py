@@ -81,8 +81,7 @@ SECTIONS = {
         st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
     ],
 }
-FIRST_RUN = "_first_run_done"  # set after a session's first signed-in run
-AFTER_SIGN_IN = "_after_sign_in"  # (url path, query parameters) of the link that was opened before signing in
+ASKED = "_asked_link"  # (url path, query parameters) the session was opened with; None once opened
 PAGE_ACTIONS = {"applications": "view_decisions", "committee": "view_decisions", "audit": "audit"}  # else "view"
 PAGES = [page for pages in SECTIONS.values() for page in pages]
 OTHER_DAY = "other day"  # the as-of choice that opens a date picker (any day up to the extraction date)
@@ -221,15 +220,19 @@ def main() -> None:
     except PolicyError as exc:
         st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
         st.stop()
+    if ASKED not in st.session_state:
+        # the link this session was opened with, read before anything can rerun the session
+        # (the sign-in's cookie check does, and the rerun no longer names the link's page)
+        path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
+        st.session_state[ASKED] = (path, st.query_params.to_dict())
     ensure_sample_accounts()
     actor = signed_in()
     if actor is None:  # the sign-in form is drawn; the page and link asked for are opened after signing in
-        asked = st.navigation(SECTIONS, position="hidden")
-        wanted_path = st.query_params.get(FRAME_PARAM) or asked.url_path
-        if FRAME_PARAM in st.query_params:
+        st.navigation(SECTIONS, position="hidden")
+        if FRAME_PARAM in st.query_params:  # a deep link routed past this script: open it after signing in
+            path = st.query_params.get(FRAME_PARAM)
             del st.query_params[FRAME_PARAM]
-        if wanted_path and (AFTER_SIGN_IN not in st.session_state or wanted_path != asked.url_path):
-            st.session_state[AFTER_SIGN_IN] = (wanted_path, st.query_params.to_dict())
+            st.session_state[ASKED] = (path, st.query_params.to_dict())
         st.stop()
     access = get_policy().access
     allowed = {section: [p for p in pages if can(access, actor, PAGE_ACTIONS.get(p.url_path, "view"))]
@@ -247,13 +250,11 @@ def main() -> None:
     if target is not None:  # a deep link that bypassed this script (see analytics.app.ui.context)
         del st.query_params[FRAME_PARAM]
         params = st.query_params.to_dict()
-    elif AFTER_SIGN_IN in st.session_state:  # the link that asked for the sign-in
-        target, params = st.session_state.pop(AFTER_SIGN_IN)
-    elif FIRST_RUN not in st.session_state:
-        # a session signed in by its cookie reruns before st.navigation sees the link's page: open it
-        asked_path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
-        target = asked_path or None
-    st.session_state[FIRST_RUN] = True
+    elif st.session_state.get(ASKED) is not None:  # the link the session was opened with, once
+        path, asked_params = st.session_state[ASKED]
+        if path:
+            target, params = path, asked_params
+    st.session_state[ASKED] = None
     if target is not None:
         wanted = next((p for pages in allowed.values() for p in pages if p.url_path == target), None)
         if wanted is not None and wanted.url_path != page.url_path:

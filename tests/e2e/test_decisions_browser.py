@@ -111,6 +111,9 @@ def test_an_analyst_submits_and_a_manager_decides(signed_server, browser, genera
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     sign_in(page, url, "analyst")
+    page.goto(f"{url}/committee")  # a link opened anew: the session signs in by its cookie and opens it
+    page.locator("h1", has_text="Credit committee").first.wait_for(timeout=60_000)
+    settle(page)
     open_page(page, "Credit applications")
     page.get_by_text("New application", exact=True).first.click()
     settle(page)
