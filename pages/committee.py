@@ -1,4 +1,4 @@
-"""The credit committee: meetings and their agenda (built from the policy, then reordered,
+"""The credit committee: meetings and their agenda (proposed by the policy, then reordered,
 added to and pruned by the secretary), the members' votes, the decisions recorded on them,
 the minutes, the pack (PDF, XLSX), and present mode for the shared screen (?present=1)."""
 
@@ -13,7 +13,7 @@ from analytics.app.decision_widgets import (whole_number, decision_table, pictur
                                             run_action, show_done, show_lines)
 from analytics.app.ui import context, fmt_amount, get_policy, get_store, get_warehouse, kpi, plain, table
 from analytics.views.decisions import (AGENDA_KINDS, CONDITION_KINDS, KINDS, OUTCOMES, VOTES, Condition, committee_pack,
-                                       customer_picture, minutes, pack_pdf_unavailable, propose_agenda)
+                                       minutes, pack_pdf_unavailable, picture_record, propose_agenda)
 
 ctx = context("view_decisions")
 actor = current_actor()
@@ -45,8 +45,7 @@ if meeting_param is not None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def live_picture(version: str, customer_id: str, as_of: date) -> dict:
     """A customer's picture at the meeting's data date (for items that are not applications)."""
-    from dataclasses import asdict
-    return asdict(customer_picture(get_warehouse(), customer_id, as_of, get_policy()))
+    return picture_record(get_warehouse(), customer_id, as_of, get_policy())
 
 
 def item_picture(item: dict, as_of: date) -> dict | None:
@@ -256,7 +255,7 @@ st.title("Credit committee")
 if meeting is not None:
     st.subheader(plain(f"{meeting['title']} — {meeting['meeting_on']}"))
     status = "closed" if meeting["status"] == "closed" else "open"
-    st.caption(f"Agenda built from the data as of {meeting['data_as_of']}; the meeting is {status}.")
+    st.caption(f"The agenda reads the data as of {meeting['data_as_of']}; the meeting is {status}.")
     top = st.container(horizontal=True)
     if top.button("Back to the meetings", icon=":material/arrow_back:", key="mtg_back"):
         for key in ("meeting", "present", "item"):
@@ -387,7 +386,7 @@ if runs:
         day = st.date_input("Meeting date", value=date.today() + timedelta(days=7), key="new_mtg_day",
                             format="YYYY-MM-DD")
         title = st.text_input("Title", value=f"Credit committee {day}", key="new_mtg_title")
-        st.caption(f"The agenda is built from the data as of {ctx.calendar.latest}: "
+        st.caption(f"The agenda reads the data as of {ctx.calendar.latest}: "
                    + ", ".join(s.replace("_", " ") for s in policy.committee.agenda)
                    + f" (at most {policy.committee.max_items_per_kind} of each, [committee] in the policy).")
         if st.button("Create the meeting and its agenda", type="primary", key="new_mtg_go"):
@@ -401,7 +400,7 @@ if runs:
 if all_meetings.height == 0:
     st.info("No meeting yet." + ("" if runs else " Whoever runs the committee sets them up."), icon=":material/groups:")
     st.stop()
-st.markdown("**Meetings** (select one to open it)")
+st.markdown("**Meetings** (pick one to open it)")
 listing = all_meetings.select("meeting_id", "meeting_on", "title", "status", "data_as_of", "created_by")
 event = table(listing, "committee_meetings", "t_meetings", cur, selectable=True)
 rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]

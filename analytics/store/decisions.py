@@ -392,16 +392,8 @@ class DecisionStore:
                     raise DecisionError(f"Application {application_id} goes to the {matrix.committee.name}: "
                                         "it is decided in a meeting, on the members' votes.")
                 require(self.policy.access, actor, "run_meetings", "record the committee's decisions")
-                meeting = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
-                if meeting is None:
-                    raise DecisionError(f"There is no meeting {meeting_id}.")
-                if meeting["status"] == "closed":
-                    raise DecisionError(f"Meeting {meeting_id} is closed: nothing more is decided in it.")
-                on_agenda = con.execute(select(func.count()).select_from(agenda_items).where(
-                    agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
-                    agenda_items.c.is_removed.is_(False))).scalar_one()
-                if not on_agenda:
-                    raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+                self._open_meeting(con, meeting_id)
+                self._require_on_agenda(con, meeting_id, application_id)
                 cast = [str(v) for v in con.execute(select(votes.c.vote).where(
                     votes.c.meeting_id == meeting_id, votes.c.application_id == application_id)).scalars()]
                 tally_ = tally(cast, self.policy.committee)
@@ -692,6 +684,14 @@ class DecisionStore:
             raise DecisionError(f"Meeting {meeting_id} is closed: its agenda and minutes are final.")
         return meeting
 
+    @staticmethod
+    def _require_on_agenda(con: Connection, meeting_id: int, application_id: int) -> None:
+        on_agenda = con.execute(select(func.count()).select_from(agenda_items).where(
+            agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
+            agenda_items.c.is_removed.is_(False))).scalar_one()
+        if not on_agenda:
+            raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+
     def _open_item(self, con: Connection, item_id: int) -> dict[str, object]:
         """An agenda item of a meeting that is still open (DecisionError otherwise)."""
         item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
@@ -776,11 +776,7 @@ class DecisionStore:
                 raise DecisionError(f"Application {application_id} is not open for a vote.")
             if app["proposed_by"] == actor.username:
                 raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id} and does not vote.")
-            on_agenda = con.execute(select(func.count()).select_from(agenda_items).where(
-                agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
-                agenda_items.c.is_removed.is_(False))).scalar_one()
-            if not on_agenda:
-                raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+            self._require_on_agenda(con, meeting_id, application_id)
             before = con.execute(select(votes.c.vote_id, votes.c.vote).where(
                 votes.c.meeting_id == meeting_id, votes.c.application_id == application_id,
                 votes.c.member == actor.username)).first()

@@ -6,7 +6,7 @@ ERP import file, the minutes of a meeting.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -107,6 +107,13 @@ def customer_picture(wh: Warehouse, customer_id: str, as_of: date, policy: Polic
         group_limit_amt=group_limit, group_exposure_amt=group_exposure,
         outstanding_amt=_num(snap.get("open_ar_amt")), on_hold=on_hold, limit_scope=snap.get("line_scope"),  # type: ignore[arg-type]
         as_of=as_of, warehouse_version=wh.version, facts=facts)
+
+
+def picture_record(wh: Warehouse, customer_id: str, as_of: date, policy: Policy,
+                   with_limit: bool = True) -> dict[str, object]:
+    """customer_picture as the plain record an application stores (for items that are not
+    applications: the meeting page and the pack)."""
+    return asdict(customer_picture(wh, customer_id, as_of, policy, with_limit))
 
 
 # ----------------------------------------------------------------------------- the agenda
@@ -409,9 +416,7 @@ def build_pack(wh: Warehouse, store: DecisionStore, policy: Policy, meeting_id: 
             proposal = proposal_lines(app, currency)
         elif item.get("customer_id"):
             try:
-                from dataclasses import asdict
-                picture = asdict(customer_picture(wh, str(item["customer_id"]), as_of, policy,  # type: ignore[arg-type]
-                                                  with_limit=False))
+                picture = picture_record(wh, str(item["customer_id"]), as_of, policy, with_limit=False)  # type: ignore[arg-type]
             except InvalidRequest:
                 picture = None
         facts = _picture_facts(picture, currency) if picture else ()
