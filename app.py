@@ -15,10 +15,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics import i18n
+from analytics.i18n import _, N_
 from analytics.views import Filters
 from analytics.policy import PolicyError
 from analytics.app.ui import (
     plain,
+    fmt_date,
     FRAME_PARAM,
     AppContext,
     cached_calendar,
@@ -37,48 +40,75 @@ from analytics.data.warehouse import SAMPLE_DIR, WarehouseMissing, current_path,
 
 LOG = logging.getLogger("credit_dashboard")
 
-st.set_page_config(page_title="Credit portfolio risk", page_icon=":material/account_balance:", layout="wide")
+LANG_KEY = "lang_widget"  # the sidebar's language switch; ?lang= in the link
+LANG_PROBLEM = "_lang_problem"
+
+
+def choose_language() -> None:
+    """The language of this run: the switch once set, else ?lang= from the link, else the
+    browser's language (st.context.locale), else English; a nonsense ?lang= is reported."""
+    if LANG_KEY not in st.session_state:
+        asked = st.query_params.get("lang")
+        lang = i18n.normalize(asked)
+        st.session_state[LANG_PROBLEM] = asked if asked and lang is None else None
+        st.session_state[LANG_KEY] = lang or i18n.normalize(st.context.locale) or i18n.DEFAULT
+    i18n.use(st.session_state[LANG_KEY])
+
+
+def language_switch() -> None:
+    """The sidebar's language switch (English / 中文), and what was wrong with ?lang=."""
+    with st.sidebar:
+        st.radio(_("Language"), list(i18n.LANGUAGES), key=LANG_KEY, format_func=i18n.LANGUAGES.get,
+                 horizontal=True, label_visibility="collapsed")
+        if st.session_state.get(LANG_PROBLEM):
+            st.warning(plain(_("lang: unknown language {code}; use one of {choices}.").format(
+                code=repr(st.session_state[LANG_PROBLEM]), choices=", ".join(i18n.LANGUAGES))),
+                icon=":material/link_off:")
+
+
+choose_language()
+st.set_page_config(page_title=_("Credit portfolio risk"), page_icon=":material/account_balance:", layout="wide")
 
 FILTERS = {  # url key -> (Filters field, sidebar label, filter_options dimension)
-    "segment": ("segments", "Segment", "segment"),
-    "industry": ("industries", "Industry", "industry"),
-    "region": ("regions", "Region", "region"),
-    "manager": ("managers", "Credit manager", "credit_manager"),
-    "group": ("groups", "Group", "group"),
+    "segment": ("segments", N_("Segment"), "segment"),
+    "industry": ("industries", N_("Industry"), "industry"),
+    "region": ("regions", N_("Region"), "region"),
+    "manager": ("managers", N_("Credit manager"), "credit_manager"),
+    "group": ("groups", N_("Group"), "group"),
 }
 SECTIONS = {
-    "Portfolio": [
-        st.Page("pages/portfolio.py", title="Portfolio exposure", icon=":material/donut_large:", default=True,
+    _("Portfolio"): [
+        st.Page("pages/portfolio.py", title=_("Portfolio exposure"), icon=":material/donut_large:", default=True,
                 url_path="portfolio"),
-        st.Page("pages/whatif.py", title="What-if: limits and stress", icon=":material/tune:", url_path="whatif"),
-        st.Page("pages/limits.py", title="Limit recommendations", icon=":material/credit_score:", url_path="limits"),
+        st.Page("pages/whatif.py", title=_("What-if: limits and stress"), icon=":material/tune:", url_path="whatif"),
+        st.Page("pages/limits.py", title=_("Limit recommendations"), icon=":material/credit_score:", url_path="limits"),
     ],
-    "Receivables": [
-        st.Page("pages/aging.py", title="Receivables aging", icon=":material/hourglass_bottom:", url_path="aging"),
-        st.Page("pages/kpis.py", title="Payment KPIs", icon=":material/speed:", url_path="kpis"),
-        st.Page("pages/provisions.py", title="Roll rates and provisions", icon=":material/savings:",
+    _("Receivables"): [
+        st.Page("pages/aging.py", title=_("Receivables aging"), icon=":material/hourglass_bottom:", url_path="aging"),
+        st.Page("pages/kpis.py", title=_("Payment KPIs"), icon=":material/speed:", url_path="kpis"),
+        st.Page("pages/provisions.py", title=_("Roll rates and provisions"), icon=":material/savings:",
                 url_path="provisions"),
-        st.Page("pages/collections.py", title="Collections worklist", icon=":material/call:",
+        st.Page("pages/collections.py", title=_("Collections worklist"), icon=":material/call:",
                 url_path="collections"),
     ],
-    "Monitoring": [
-        st.Page("pages/watchlist.py", title="Watchlist", icon=":material/notification_important:",
+    _("Monitoring"): [
+        st.Page("pages/watchlist.py", title=_("Watchlist"), icon=":material/notification_important:",
                 url_path="watchlist"),
-        st.Page("pages/migration.py", title="Rating migration", icon=":material/swap_vert:", url_path="migration"),
-        st.Page("pages/reviews.py", title="Review schedule", icon=":material/event_repeat:", url_path="reviews"),
-        st.Page("pages/scoring.py", title="Credit scoring", icon=":material/scoreboard:", url_path="scoring"),
+        st.Page("pages/migration.py", title=_("Rating migration"), icon=":material/swap_vert:", url_path="migration"),
+        st.Page("pages/reviews.py", title=_("Review schedule"), icon=":material/event_repeat:", url_path="reviews"),
+        st.Page("pages/scoring.py", title=_("Credit scoring"), icon=":material/scoreboard:", url_path="scoring"),
     ],
-    "Customers": [
-        st.Page("pages/customer.py", title="Customer credit file", icon=":material/badge:", url_path="customer"),
+    _("Customers"): [
+        st.Page("pages/customer.py", title=_("Customer credit file"), icon=":material/badge:", url_path="customer"),
     ],
-    "Decisions": [
-        st.Page("pages/applications.py", title="Credit applications", icon=":material/approval:",
+    _("Decisions"): [
+        st.Page("pages/applications.py", title=_("Credit applications"), icon=":material/approval:",
                 url_path="applications"),
-        st.Page("pages/committee.py", title="Credit committee", icon=":material/groups:", url_path="committee"),
-        st.Page("pages/audit.py", title="Audit trail", icon=":material/fact_check:", url_path="audit"),
+        st.Page("pages/committee.py", title=_("Credit committee"), icon=":material/groups:", url_path="committee"),
+        st.Page("pages/audit.py", title=_("Audit trail"), icon=":material/fact_check:", url_path="audit"),
     ],
-    "Data": [
-        st.Page("pages/data.py", title="Data and policy", icon=":material/database:", url_path="data"),
+    _("Data"): [
+        st.Page("pages/data.py", title=_("Data and policy"), icon=":material/database:", url_path="data"),
     ],
 }
 ASKED = "_asked_link"  # (url path, query parameters) the session was opened with; None once opened
@@ -101,22 +131,22 @@ def ensure_warehouse() -> None:
             return
         if Path(info.get("source_dir", "")).resolve() != SAMPLE_DIR.resolve():
             st.error(
-                "This warehouse was built by an older version of the dashboard, so its tables do not match "
-                "what the pages need. Reload your data to rebuild it:\n\n"
-                "`python -m analytics load SOURCE_DIR` (the folder of your export)", icon=":material/update:")
+                _("This warehouse was built by an older version of the dashboard, so its tables do not match "
+                  "what the pages need. Reload your data to rebuild it:\n\n"
+                  "`python -m analytics load SOURCE_DIR` (the folder of your export)"), icon=":material/update:")
             st.stop()
     except WarehouseMissing:
         pass
     build = sample_build(str(folder))
-    st.title("Credit portfolio risk")
+    st.title(_("Credit portfolio risk"))
     if build.failed:
-        st.error("Building the sample warehouse failed. What the build printed:")
-        st.code("\n".join(build.log_lines()[-30:]) or "(nothing)", language=None)
-        if st.button("Try again", icon=":material/refresh:"):
+        st.error(_("Building the sample warehouse failed. What the build printed:"))
+        st.code("\n".join(build.log_lines()[-30:]) or _("(nothing)"), language=None)
+        if st.button(_("Try again"), icon=":material/refresh:"):
             sample_build.clear()
             st.rerun()
         st.stop()
-    with st.status("Building the sample warehouse (2,000 customers, 3 years)...", expanded=True):
+    with st.status(_("Building the sample warehouse (2,000 customers, 3 years)..."), expanded=True):
         for line in build.log_lines()[-12:]:
             st.write(line)
     if build.running:
@@ -160,7 +190,8 @@ def sidebar_state() -> AppContext:
         try:
             wanted = cal.resolve(st.query_params.get("as_of"))
         except InvalidRequest as exc:
-            problems.append(f"as_of: {exc}; showing the extraction date {cal.latest} instead.")
+            problems.append(_("as_of: {problem}; showing the extraction date {date} instead.").format(
+                problem=exc, date=fmt_date(cal.latest)))
             wanted = cal.latest
         st.session_state.as_of_widget = wanted if cal.is_snapshot(wanted) else OTHER_DAY
         st.session_state.as_of_day = wanted if not cal.is_snapshot(wanted) else cal.latest
@@ -171,54 +202,61 @@ def sidebar_state() -> AppContext:
             wanted_values = url_list(key)
             unknown = [v for v in wanted_values if v not in allowed]
             if unknown:
-                problems.append(f"{label}: unknown value(s) {', '.join(map(repr, unknown))} ignored.")
+                problems.append(_("{filter}: unknown value(s) {values} ignored.").format(
+                    filter=_(label), values=", ".join(map(repr, unknown))))
             st.session_state[wkey] = [v for v in wanted_values if v in allowed]
 
     def date_label(d: object) -> str:
         if d == OTHER_DAY:
-            return "Another day…"
+            return _("Another day…")
         if d == cal.latest:
-            return f"{d.isoformat()} (data taken)"  # type: ignore[union-attr]
+            return _("{date} (data taken)").format(date=fmt_date(d))  # type: ignore[arg-type]
         if d > cal.latest:  # type: ignore[operator]
-            return f"{d.isoformat()} (month-end; data to {cal.latest})"  # type: ignore[union-attr]
-        return d.isoformat()  # type: ignore[union-attr]
+            return _("{date} (month-end; data to {latest})").format(date=fmt_date(d), latest=fmt_date(cal.latest))  # type: ignore[arg-type]
+        return fmt_date(d)  # type: ignore[arg-type]
 
     with st.sidebar:
-        st.markdown("### Credit portfolio risk")
+        st.markdown("### " + _("Credit portfolio risk"))
         st.selectbox(
-            "As-of date", [*cal.dates, OTHER_DAY], key="as_of_widget", format_func=date_label,
-            help=f"Month-ends and the extraction date {cal.latest} (the day the data was taken) are ready at once; "
-                 "any other day up to the extraction date is built on demand. Every figure is as known on this date.",
+            _("As-of date"), [*cal.dates, OTHER_DAY], key="as_of_widget", format_func=date_label,
+            help=_("Month-ends and the extraction date {date} (the day the data was taken) are ready at once; "
+                   "any other day up to the extraction date is built on demand. Every figure is as known on this "
+                   "date.").format(date=fmt_date(cal.latest)),
         )
         if st.session_state.as_of_widget == OTHER_DAY:
-            st.date_input("Day", key="as_of_day", min_value=cal.first_date, max_value=cal.latest,
-                          format="YYYY-MM-DD", help=f"Any day from {cal.first_date} to {cal.latest}.")
-        with st.expander("Filters", expanded=any(st.session_state[f"filter_{k}"] for k in FILTERS)):
+            st.date_input(_("Day"), key="as_of_day", min_value=cal.first_date, max_value=cal.latest,
+                          format="YYYY-MM-DD", help=_("Any day from {first} to {last}.").format(
+                              first=fmt_date(cal.first_date), last=fmt_date(cal.latest)))
+        with st.expander(_("Filters"), expanded=any(st.session_state[f"filter_{k}"] for k in FILTERS)):
             for key, (_field, label, dim) in FILTERS.items():
                 labels = dict(options.get(dim, []))
-                st.multiselect(label, list(labels), key=f"filter_{key}", format_func=lambda v, m=labels: m.get(v, v),
-                               placeholder="All")
+                st.multiselect(_(label), list(labels), key=f"filter_{key}", format_func=lambda v, m=labels: m.get(v, v),
+                               placeholder=_("All"))
         for problem in problems:
             st.warning(plain(problem), icon=":material/link_off:")
 
     as_of = st.session_state.as_of_day if st.session_state.as_of_widget == OTHER_DAY else st.session_state.as_of_widget
     filters = Filters(**{f: tuple(st.session_state[f"filter_{k}"]) for k, (f, _l, _d) in FILTERS.items()})
-    params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTERS and k != "as_of"}
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTERS and k not in ("as_of", "lang")}
     params["as_of"] = as_of.isoformat()
+    if i18n.current() != i18n.DEFAULT:
+        params["lang"] = i18n.current()
     for key in FILTERS:
         if st.session_state[f"filter_{key}"]:
             params[key] = list(st.session_state[f"filter_{key}"])  # type: ignore[assignment]
     if params != st.query_params.to_dict() or any(len(st.query_params.get_all(k)) > 1 for k in FILTERS):
         st.query_params.from_dict(params)
     currency = cached_info(wh.version).get("reporting_currency", get_policy().reporting_currency)
-    return AppContext(wh.version, as_of, filters, cal, currency)
+    # the cache key of this run: views hold text, so each language has its own
+    key = wh.version if i18n.current() == i18n.DEFAULT else f"{wh.version}@{i18n.current()}"
+    return AppContext(key, as_of, filters, cal, currency)
 
 
 def main() -> None:
     try:
         get_policy()
     except PolicyError as exc:
-        st.error(f"The credit policy file is not valid, so the dashboard cannot start.\n\n{exc}")
+        st.error(_("The credit policy file is not valid, so the dashboard cannot start.") + f"\n\n{exc}")
         st.stop()
     if ASKED not in st.session_state:
         # the link this session was opened with, read before anything can rerun the session
@@ -226,6 +264,7 @@ def main() -> None:
         path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.session_state[ASKED] = (path, st.query_params.to_dict())
     ensure_sample_accounts()
+    language_switch()
     actor = signed_in()
     if actor is None:  # the sign-in form is drawn; the page and link asked for are opened after signing in
         st.navigation(SECTIONS, position="hidden")
@@ -239,8 +278,8 @@ def main() -> None:
                for section, pages in SECTIONS.items()}
     allowed = {section: pages for section, pages in allowed.items() if pages}
     if not allowed:
-        st.error(f"{actor.label()} may see no page of this dashboard: ask the administrator for a role.",
-                 icon=":material/lock:")
+        st.error(_("{user} may see no page of this dashboard: ask the administrator for a role.").format(
+            user=actor.label()), icon=":material/lock:")
         sidebar_account(actor)
         st.stop()
     page = st.navigation(allowed)
@@ -266,9 +305,9 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - no traceback or exception text reaches a user; the log keeps it
         reference = uuid.uuid4().hex[:8]
         LOG.exception("page %s failed (reference %s)", page.title, reference)
-        st.error(f"This view could not be drawn. Nothing was changed; try another date or filter, and if it "
-                 f"persists report reference {reference} (the server log has the details).",
-                 icon=":material/error:")
+        st.error(_("This view could not be drawn. Nothing was changed; try another date or filter, and if it "
+                   "persists report reference {reference} (the server log has the details).").format(
+                       reference=reference), icon=":material/error:")
 
 
 main()

@@ -18,7 +18,8 @@ import polars as pl
 import streamlit as st
 
 from analytics.data import export
-from analytics.formats import LOCALE, fmt_amount, fmt_delta, fmt_int, fmt_pct  # noqa: F401 (pages import them from here)
+from analytics.formats import (MISSING, fmt_amount, fmt_date, fmt_days, fmt_delta, fmt_int, fmt_number,  # noqa: F401
+                               fmt_pct, fmt_pd, fmt_value)  # (pages import them from here)
 from analytics.risk.exposure import ExposureView
 from analytics.risk.collections import Worklist
 from analytics.app.firstrun import SampleBuild, start_sample_build

@@ -41,7 +41,7 @@ from decimal import Decimal
 import polars as pl
 from babel.numbers import format_decimal
 
-from analytics.formats import LOCALE, fmt_amount, fmt_int, fmt_pct
+from analytics.formats import fmt_amount, fmt_int, fmt_number, fmt_pct
 
 __all__ = ["Pack", "PackItem", "PackTable", "render_pdf", "render_xlsx", "table_cells"]
 
@@ -191,7 +191,7 @@ def format_cell(value: object, kind: str) -> str:
     if kind in ("days", "int"):
         return fmt_int(int(round(value)))
     if kind == "float":  # a number without a unit (a score, a ratio): up to two decimals
-        return format_decimal(value, format="#,##0.##", locale=LOCALE)
+        return fmt_number(value, 2)
     if kind == "date":
         return value.isoformat()
     if kind == "datetime":

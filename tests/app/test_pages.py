@@ -8,7 +8,7 @@ widgets is covered by tests/e2e/test_browser.py.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -37,10 +37,11 @@ def test_as_of_changes_kpis_and_url(app):
     first = app().run()
     latest = metric(first, "Gross exposure")
     earlier = first.sidebar.selectbox(key="as_of_widget").options[6]
-    at = app({"as_of_widget": date.fromisoformat(earlier)}).run()
+    chosen = datetime.strptime(earlier, "%b %d, %Y").date()  # the sidebar shows the locale's form
+    at = app({"as_of_widget": chosen}).run()
     assert_clean(at)
     assert metric(at, "Gross exposure") != latest
-    assert at.query_params["as_of"] == earlier
+    assert at.query_params["as_of"] == chosen.isoformat()  # the link keeps ISO dates
 
 
 def test_url_state_is_applied(app):
