@@ -69,6 +69,18 @@ def language_switch() -> None:
 choose_language()
 st.set_page_config(page_title=_("Credit portfolio risk"), page_icon=":material/account_balance:", layout="wide")
 
+# Room for the figures on a projector (1280×720 with the sidebar open leaves ~980 px): less
+# padding around the page, and KPI values a size smaller on narrow screens so they are never cut.
+FRAME_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem; padding-top: 3rem; }
+[data-testid="stMetricValue"] { font-size: 1.9rem; }
+@media (max-width: 1500px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1.25rem; padding-right: 1.25rem; }
+  [data-testid="stMetricValue"] { font-size: 1.55rem; }
+  [data-testid="stMetricLabel"] p { font-size: 0.85rem; }
+}
+</style>"""
+
 FILTERS = {  # url key -> (Filters field, sidebar label, filter_options dimension)
     "segment": ("segments", N_("Segment"), "segment"),
     "industry": ("industries", N_("Industry"), "industry"),
@@ -263,6 +275,7 @@ def main() -> None:
         # (the sign-in's cookie check does, and the rerun no longer names the link's page)
         path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.session_state[ASKED] = (path, st.query_params.to_dict())
+    st.html(FRAME_CSS)
     ensure_sample_accounts()
     language_switch()
     actor = signed_in()

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -39,10 +40,11 @@ def streamlit_server(warehouse: Path, **extra_env: str) -> Iterator[str]:
     """`streamlit run app.py` on a free port, serving `warehouse`, until the block ends; its
     own decisions store and accounts file, without sign-in unless extra_env says otherwise."""
     port = free_port()
+    own = Path(tempfile.mkdtemp(prefix=f"server-{port}-"))  # never beside a warehouse in the work tree
     env = {**os.environ, "CREDIT_WAREHOUSE": str(warehouse),
-           "CREDIT_SCENARIOS": str(warehouse.parent / f"scenarios-{port}.json"),
-           "CREDIT_STORE_URL": f"sqlite:///{warehouse.parent / f'decisions-{port}.sqlite'}",
-           "CREDIT_ACCOUNTS_FILE": str(warehouse.parent / f"accounts-{port}.yaml"),
+           "CREDIT_SCENARIOS": str(own / "scenarios.json"),
+           "CREDIT_STORE_URL": f"sqlite:///{own / 'decisions.sqlite'}",
+           "CREDIT_ACCOUNTS_FILE": str(own / "accounts.yaml"),
            "CREDIT_SIGN_IN": "none", "CREDIT_SIGN_IN_ROLE": "credit_analyst", **extra_env}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{port}.log"  # a file, not a pipe: a full pipe would stall the server
