@@ -108,8 +108,10 @@ def fmt_value(name: str, value: object, currency: str = "", compact: bool = Fals
         return fmt_pct(float(value))
     if name.endswith("_frac"):
         return fmt_pct(float(value) * 100)
+    if "days_past_due" in name or "dpd" in parts:  # days past due: a not-due item reads "not due"
+        return fmt_days(float(value))
     if name.endswith("_days"):
-        return fmt_days(float(value), not_due="past_due" in name or name.startswith("dpd"))
+        return fmt_days(float(value), not_due=False)
     if isinstance(value, int) or float(value).is_integer():
         return fmt_int(value)
     return fmt_number(float(value), 2)
@@ -125,10 +127,12 @@ def fmt_delta(change: float | None, kind: str, currency: str = "") -> str | None
     assert change is not None
     sign = "-" if change < 0 else "+"
     if kind == "amt":
+        if round(abs(change)) == 0:
+            return fmt_amount(0.0, currency)  # no change reads without a sign
         return sign + fmt_amount(abs(change), currency)
     if kind in ("pp", "days"):
         unit = _("pp") if kind == "pp" else _("days")
         size = abs(change) if round(abs(change), 1) else 0.0
         return f"{sign if size else ''}{fmt_number(size, 1)} {unit}"
-    return f"{sign}{fmt_int(abs(int(change)))}"
+    return f"{sign if round(change) else ''}{fmt_int(abs(round(change)))}"
 

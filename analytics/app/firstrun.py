@@ -8,12 +8,14 @@ the first-run screen shows.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.data.warehouse import REPO_ROOT
+from analytics.i18n import current
 
 LOG_NAME = "first-run.log"
 
@@ -44,12 +46,14 @@ class SampleBuild:
 
 
 def start_sample_build(folder: Path) -> SampleBuild:
-    """Start `python -m analytics sample --if-missing` for `folder`, logging to folder/first-run.log."""
+    """Start `python -m analytics sample --if-missing` for `folder`, logging to folder/first-run.log;
+    the build reports its progress in the language of the session that started it (CREDIT_LANG)."""
     folder.mkdir(parents=True, exist_ok=True)
     log_path = folder / LOG_NAME
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "analytics", "sample", "--if-missing", "--warehouse", str(folder)],
             cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "CREDIT_LANG": current()},
         )
     return SampleBuild(proc, log_path)

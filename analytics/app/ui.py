@@ -18,6 +18,8 @@ import polars as pl
 import streamlit as st
 
 from analytics.data import export
+from analytics.i18n import N_, _, current, ngettext, speaking  # noqa: F401 - (pages may import them from here)
+from analytics.labels import LABELS, label  # noqa: F401
 from analytics.formats import (MISSING, fmt_amount, fmt_date, fmt_days, fmt_delta, fmt_int, fmt_number,  # noqa: F401
                                fmt_pct, fmt_pd, fmt_value)  # (pages import them from here)
 from analytics.risk.exposure import ExposureView
@@ -130,14 +132,23 @@ def get_warehouse() -> Warehouse:
     return _open_warehouse(str(current_path(warehouse_dir())), store_url(), decided_stamp())
 
 
-def require_page(action: str, what: str) -> Actor:
+REFUSED = {
+    "view": N_("{user} may not see this page."),
+    "view_decisions": N_("{user} may not see credit decisions."),
+    "audit": N_("{user} may not see the audit trail."),
+}
+
+
+def require_page(action: str, what: str = "") -> Actor:
     """Stop the page with a message unless the signed-in user may `action` (every page
-    calls it, so a deep link past the navigation is refused too)."""
+    calls it, so a deep link past the navigation is refused too). `what` is kept for old
+    callers; the message is one whole sentence per action (REFUSED)."""
     from analytics.app.auth import current_actor
     actor = current_actor()
     if not can(get_policy().access, actor, action):
-        st.error(f"{'Sign in first.' if actor is None else actor.label() + ' may not ' + what + '.'}",
-                 icon=":material/lock:")
+        message = (_("Sign in first.") if actor is None
+                   else _(REFUSED.get(action, N_("{user} may not do this."))).format(user=plain(actor.label())))
+        st.error(message, icon=":material/lock:")
         st.stop()
     return actor  # type: ignore[return-value]
 
@@ -387,73 +398,152 @@ def context(needs: str = "view") -> AppContext:
     if CTX_KEY not in st.session_state:
         page = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), FRAME_PARAM: page})
-    require_page(needs, "see this page" if needs == "view" else {
-        "view_decisions": "see credit decisions", "audit": "see the audit trail"}.get(needs, needs))
+    require_page(needs)
     return st.session_state[CTX_KEY]
 
 
 # ----------------------------------------------------------------------------- tables
 
-def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str, key: str) -> None:
+def _currency(currency: str | None) -> str:
+    """The given currency, else the reporting currency of this rerun's context ('' outside the app)."""
+    if currency is not None:
+        return currency
+    try:
+        ctx = st.session_state.get(CTX_KEY)
+    except Exception:  # noqa: BLE001 - outside a script run there is no context
+        ctx = None
+    return getattr(ctx, "currency", "") or ""
+
+
+def wants_field_names(name: str, machine_names: bool | None = None) -> bool:
+    """Whether a download keeps the field names as its headers: when asked, else when its file
+    name says it is an import file (the ERP's decided limits load back by the contract's names)."""
+    return ("import" in name) if machine_names is None else machine_names
+
+
+def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str, key: str,
+                     currency: str | None = None, machine_names: bool | None = None) -> None:
     """CSV and XLSX downloads of one table, side by side; built only when clicked.
 
-    frame may be a callable so a large export is not even assembled until then.
+    frame may be a callable so a large export is not even assembled until then. The files
+    carry the columns' labels in the current language (the XLSX adds a "Fields" sheet with
+    the field names and units) in the table's reading order; a file that must load back
+    (machine_names, or by default a file whose name says it is an import file, such as the
+    ERP's decided limits) keeps the field names and their order.
     """
+    machine = wants_field_names(name, machine_names)
+    lang, cur = current(), _currency(currency)
+
     def data() -> pl.DataFrame:
         return frame() if callable(frame) else frame
 
+    def csv() -> bytes:  # built when clicked, maybe on another thread: in the language of the page
+        with speaking(lang):
+            return export.to_csv_bytes(data(), human=not machine, currency=cur)
+
+    def xlsx() -> bytes:
+        with speaking(lang):
+            return export.to_xlsx_bytes({name: data()}, human=not machine, currency=cur)
+
     row = st.container(horizontal=True, gap="small")  # sized to the labels, also in narrow columns
-    row.download_button("CSV", lambda: export.to_csv_bytes(data()), f"{name}.csv", "text/csv", key=f"{key}_csv",
+    row.download_button("CSV", csv, f"{name}.csv", "text/csv", key=f"{key}_csv",
                         icon=":material/download:", on_click="ignore", width="content")
-    row.download_button("XLSX", lambda: export.to_xlsx_bytes({name: data()}), f"{name}.xlsx",
+    row.download_button("XLSX", xlsx, f"{name}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
                         icon=":material/download:", on_click="ignore", width="content")
 
 
-def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
-    """A workbook of several sheets (the exports' rules: numbers stay numbers, no formulas)."""
-    return export.to_xlsx_bytes(sheets)
+def xlsx_bytes(sheets: dict[str, pl.DataFrame], currency: str | None = None, machine_names: bool = False) -> bytes:
+    """A workbook of several sheets (the exports' rules: numbers stay numbers, no formulas;
+    human headers in the current language with a "Fields" sheet unless machine_names)."""
+    return export.to_xlsx_bytes(sheets, human=not machine_names, currency=_currency(currency))
+
+
+MOMENT_DATE = {"en": "MMM D, YYYY", "zh": "YYYY年M月D日"}  # the grid's date formats (momentJS), as fmt_date writes
+MOMENT_DATETIME = {"en": "MMM D, YYYY HH:mm", "zh": "YYYY年M月D日 HH:mm"}
+
+
+def number_format(name: str, kind: str) -> str:
+    """The grid's format of a number column (printf with ',' thousands separators, rounded):
+    amounts '1,234,567.89', percents '12.3 %' (PDs '0.03 %', rates '0.125 %'), days and
+    counts '1,234', ids without separators."""
+    if kind == "amt":
+        return "%,.2f"
+    if kind in ("pct", "frac"):
+        return f"%,.{export.pct_digits(name)}f %%"
+    if kind in ("days", "int"):
+        return "%,d"
+    if kind == "id":
+        return "%d"
+    if kind == "pvalue":
+        return "%.4f"
+    if kind == "ratio":
+        return "%.3f"
+    return "%,.2f"
 
 
 def money_config(frame: pl.DataFrame, currency: str) -> dict[str, object]:
-    """Column formats by naming convention: *_amt money, *_pct percent, *_on dates."""
+    """Column headers from the label catalogue (analytics.labels.label, with units) and
+    formats by the unit each name carries: amounts with separators and 2 decimals, percents
+    with fixed decimals per kind, days and counts as integers with separators, dates in the
+    language's form, booleans as check boxes."""
+    lang = current()
     config: dict[str, object] = {}
-    for name in frame.columns:
-        label = name.replace("_amt", "").replace("_pct", " %").replace("_", " ")
-        if name.endswith("_amt"):
-            config[name] = st.column_config.NumberColumn(f"{label} ({currency})", format="localized")
-        elif name.endswith("_frac"):
-            config[name] = st.column_config.NumberColumn(name.removesuffix("_frac").replace("_", " ") + " %",
-                                                         format="percent")
-        elif name.endswith("_pct"):
-            # rates and PDs need more digits than shares (a PD of 0.01 % is not 0.0 %)
-            digits = 3 if "rate" in name else 2 if "pd" in name.split("_") else 1
-            config[name] = st.column_config.NumberColumn(label, format=f"%.{digits}f %%")
-        elif name.startswith("is_"):
-            config[name] = st.column_config.CheckboxColumn(label.removeprefix("is "))
-        elif frame.schema[name] in (pl.Float32, pl.Float64):
-            config[name] = st.column_config.NumberColumn(label, format="localized")
-        elif name == frame.columns[0] and frame.schema[name] == pl.String and frame.height:
+    for name, dtype in frame.schema.items():
+        text = label(name, currency)
+        kind = export.column_kind(name, dtype)
+        if kind in export.NUMERIC_KINDS:
+            config[name] = st.column_config.NumberColumn(text, format=number_format(name, kind))
+        elif kind == "bool":
+            config[name] = st.column_config.CheckboxColumn(text)
+        elif kind == "date":
+            config[name] = st.column_config.DateColumn(text, format=MOMENT_DATE.get(lang, MOMENT_DATE["en"]))
+        elif kind == "datetime":
+            config[name] = st.column_config.DatetimeColumn(text, format=MOMENT_DATETIME.get(lang, MOMENT_DATETIME["en"]))
+        elif name == frame.columns[0] and dtype == pl.String and frame.height:
             # the row label, wide enough for its longest value (the grid sizes a column on its first rows)
-            longest = max(len(label), int(frame[name].str.len_chars().max() or 0))
-            config[name] = st.column_config.Column(label, width=min(280, 18 + 7 * longest))
+            longest = max(len(text), int(frame[name].str.len_chars().max() or 0))
+            config[name] = st.column_config.Column(text, width=min(280, 18 + 7 * longest))
         else:
-            config[name] = st.column_config.Column(label)
+            config[name] = st.column_config.Column(text)
     return config
+
+
+MISSING_TEXTS = ("None", "none", "nan", "NaN", "null", "NULL", "n/a", "N/A")
+
+
+def shown_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """A table as the grid shows it: columns in reading order (export.display_order), NaN and
+    infinities missing, days past due never negative (a not-due item shows 0), fractions as
+    percent numbers, amounts rounded to the cent and days and counts to whole numbers (so the
+    grid's fixed decimals read alike down a column), and 'None'/'nan' texts missing (the grid
+    leaves missing cells blank)."""
+    shown = export.for_people(frame.select(export.display_order(frame)))
+    changes = []
+    for name, dtype in shown.schema.items():
+        kind = export.column_kind(name, dtype)
+        if dtype == pl.String:
+            changes.append(pl.when(pl.col(name).is_in(list(MISSING_TEXTS))).then(None).otherwise(pl.col(name)).alias(name))
+        elif kind == "frac":
+            changes.append((pl.col(name) * 100).alias(name))
+        elif kind == "amt" and dtype in (pl.Float32, pl.Float64):
+            changes.append(pl.col(name).round(2))
+        elif kind in ("days", "int") and dtype in (pl.Float32, pl.Float64):
+            changes.append(pl.col(name).round(0))
+    return shown.with_columns(changes) if changes else shown
 
 
 def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int | str = "auto",
           selectable: bool = False, download: pl.DataFrame | Callable[[], pl.DataFrame] | None = None) -> object:
     """A formatted table with its downloads (of `download` when the table shows only part of
-    it); returns the selection when selectable."""
-    shown = frame.with_columns(
-        [pl.col(c).replace([float("inf")], None) for c, t in frame.schema.items() if t == pl.Float64]
-    )
+    it); returns the selection when selectable (rows are the frame's rows: only the columns
+    are reordered)."""
+    shown = shown_frame(frame)
     event = st.dataframe(
-        shown.to_arrow(), hide_index=True, column_config=money_config(frame, currency), key=key, height=height,
-        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+        shown.to_arrow(), hide_index=True, column_config=money_config(shown, currency), key=key, height=height,
+        on_select="rerun" if selectable else "ignore", selection_mode="single-row", placeholder="",
     )
-    download_buttons(frame if download is None else download, name, key)
+    download_buttons(frame if download is None else download, name, key, currency=currency)
     return event
 
 
@@ -483,19 +573,20 @@ def print_button() -> None:
     """A button that opens the browser's print dialog, with a print layout (no sidebar, no buttons)
     so 'Save as PDF' gives a clean credit file."""
     st.html(PRINT_CSS)
-    if st.button("Print / save as PDF", icon=":material/print:", key="print_file"):
+    if st.button(_("Print / save as PDF"), icon=":material/print:", key="print_file"):
         st.components.v1.html("<script>window.parent.print()</script>", height=0)
 
 
 def optional_table(frame: pl.DataFrame, loaded: bool, not_loaded: str, empty: str, name: str, key: str,
                    currency: str, height: int | str = "auto") -> bool:
     """A table from an optional source: says plainly when the source was not loaded or has
-    nothing for this customer or date. True when the table was shown."""
+    nothing for this customer or date (the page's messages, in its language). True when the
+    table was shown."""
     if not loaded:
-        st.info(not_loaded)
+        st.info(not_loaded or _("This source was not loaded."))
         return False
     if frame.height == 0:
-        st.info(empty)
+        st.info(empty or _("Nothing to show for this date."))
         return False
     table(frame, name, key, currency, height=height)
     return True
