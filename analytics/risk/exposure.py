@@ -12,11 +12,20 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from analytics.formats import fmt_number
+from analytics.i18n import N_
 from analytics.risk.ledger import with_line_defaults
 from analytics.policy import Policy
 
-UNRATED = "unrated"
-NO_LIMIT = "no limit"
+# Values the view writes into its frames: machine values (exports, scripts and the what-if read
+# them), marked for translation and shown through _() by the pages.
+UNRATED = N_("unrated")
+NO_LIMIT = N_("no limit")
+UNKNOWN = N_("Unknown")  # a breakdown value the data leaves empty
+MITIGATION_STEPS = (N_("gross exposure"), N_("collateral (guarantees, L/C)"), N_("credit insurance"),
+                    N_("net exposure"))
+NO_CUSTOMERS = N_("No customers match the filters at this date.")
+NO_LIMITS = N_("No credit limits loaded: utilization and over-limit figures are not available.")
 BREAKDOWN_DIMENSIONS = ("grade", "industry", "region", "segment")
 
 
@@ -176,7 +185,7 @@ def breakdown(enriched: pl.DataFrame, by: str, order: list[str] | None = None) -
         .with_columns(
             (pl.col("gross_exposure_amt") / total * 100 if total else pl.lit(None, pl.Float64))
             .alias("share_pct"),
-            pl.col(by).fill_null("Unknown"),
+            pl.col(by).fill_null(UNKNOWN),
         )
     )
     if order:
@@ -234,11 +243,16 @@ def top_names(enriched: pl.DataFrame, key: str, n: int, shares: pl.DataFrame | N
     )
 
 
+def _bound(value: float) -> str:
+    """A band's bound as the formats write numbers: '50', '37.5'."""
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
+
+
 def band_labels(bands_pct: tuple[float, ...]) -> list[str]:
     """'< 50 %', '50-80 %', '80-100 %', '> 100 %' for bands (50, 80, 100)."""
-    labels = [f"< {bands_pct[0]:g} %"]
-    labels += [f"{lo:g}-{hi:g} %" for lo, hi in zip(bands_pct, bands_pct[1:])]
-    labels.append(f"> {bands_pct[-1]:g} %")
+    labels = [f"< {_bound(bands_pct[0])} %"]
+    labels += [f"{_bound(lo)}-{_bound(hi)} %" for lo, hi in zip(bands_pct, bands_pct[1:])]
+    labels.append(f"> {_bound(bands_pct[-1])} %")
     return labels
 
 
@@ -287,17 +301,17 @@ def mitigation(enriched: pl.DataFrame) -> pl.DataFrame:
     col_used = float(steps["collateral_used"].sum())
     ins_used = float(steps["insurance_used"].sum())
     return pl.DataFrame({
-        "step": ["gross exposure", "collateral (guarantees, L/C)", "credit insurance", "net exposure"],
+        "step": list(MITIGATION_STEPS),
         "amount": [gross, -col_used, -ins_used, gross - col_used - ins_used],
         "measure": ["absolute", "relative", "relative", "total"],
     })
 
 
-LARGEST_COLUMNS = [
-    "customer_id", "group_id", "grade", "segment", "industry", "open_ar_amt", "overdue_amt",
-    "max_days_past_due", "open_orders_amt", "gross_exposure_amt", "limit_amt", "line_holder_id", "line_scope",
-    "line_exposure_amt", "utilization_pct", "is_limit_expired", "collateral_amt", "insured_amt",
-    "net_exposure_amt", "pd_pct", "expected_loss_amt",
+LARGEST_COLUMNS = [  # the amounts, days past due and grade first, right after the customer (and its name)
+    "customer_id", "gross_exposure_amt", "net_exposure_amt", "open_ar_amt", "overdue_amt", "max_days_past_due",
+    "grade", "pd_pct", "expected_loss_amt", "limit_amt", "utilization_pct", "open_orders_amt", "collateral_amt",
+    "insured_amt", "segment", "industry", "group_id", "line_holder_id", "line_scope", "line_exposure_amt",
+    "is_limit_expired",
 ]
 
 
@@ -385,9 +399,9 @@ def build_view(as_of: date, currency: str, customers: pl.DataFrame, previous: pl
     prev_kpis = kpis(enrich(previous, policy)) if previous is not None and previous.height else None
     notes = []
     if customers.height == 0:
-        notes.append("No customers match the filters at this date.")
+        notes.append(NO_CUSTOMERS)
     elif enriched["has_limit"].sum() == 0:
-        notes.append("No credit limits loaded: utilization and over-limit figures are not available.")
+        notes.append(NO_LIMITS)
     return ExposureView(
         as_of=as_of,
         currency=currency,
@@ -413,10 +427,10 @@ def build_view(as_of: date, currency: str, customers: pl.DataFrame, previous: pl
 
 
 def _with_names(frame: pl.DataFrame, labels: pl.DataFrame, key: str, columns: dict[str, str]) -> pl.DataFrame:
-    """Insert display-name columns (labels column -> output name) right after `key`."""
+    """Insert display-name columns (labels column -> output name) right after `key`, where it is."""
     named = labels.select(pl.col("customer_id").alias(key), *[pl.col(c).alias(o) for c, o in columns.items()])
     joined = frame.join(named, on=key, how="left", maintain_order="left")
-    order = [key, *columns.values(), *[c for c in frame.columns if c != key]]
+    order = [name for c in frame.columns for name in ([c, *columns.values()] if c == key else [c])]
     return joined.select(order)
 
 

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from analytics.formats import fmt_int
+from analytics.i18n import N_, _
+
+CLOSED_FORM, MONTE_CARLO = N_("closed form"), N_("Monte Carlo")  # LossDistribution.method: shown through _()
 QUANTILES = (0.99, 0.999)
 ES_NODES, ES_WEIGHTS = np.polynomial.legendre.leggauss(48)  # Gauss-Legendre nodes for the expected shortfall
 
@@ -67,7 +71,7 @@ def vasicek_shortfall(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, alph
 
 @dataclass(frozen=True)
 class LossDistribution:
-    """Loss quantiles, VaR and ES at QUANTILES; method 'closed form' or 'Monte Carlo'."""
+    """Loss quantiles, VaR and ES at QUANTILES; method CLOSED_FORM or MONTE_CARLO (machine values)."""
 
     method: str
     expected_loss: float
@@ -98,7 +102,7 @@ def closed_form(lgd_amt: np.ndarray, pd: np.ndarray, asset_correlation: float | 
     weights = np.bincount(inverse.ravel(), weights=lgd_amt, minlength=pds.size)
     rho = correlations(pds, asset_correlation)
     el = float(np.sum(lgd_amt * pd))
-    return LossDistribution("closed form", el, {a: vasicek_quantile(weights, pds, rho, a) for a in QUANTILES},
+    return LossDistribution(CLOSED_FORM, el, {a: vasicek_quantile(weights, pds, rho, a) for a in QUANTILES},
                             {a: vasicek_shortfall(weights, pds, rho, a) for a in QUANTILES})
 
 
@@ -126,7 +130,8 @@ def simulate_losses(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector
     omega = float(sector_correlation)
     for start in range(0, simulations, chunk):
         if cancelled is not None and cancelled():
-            raise Cancelled(f"Monte Carlo stopped after {start:,} of {simulations:,} years")
+            raise Cancelled(_("Monte Carlo stopped after {done} of {total} years").format(
+                done=fmt_int(start), total=fmt_int(simulations)))
         m = min(chunk, simulations - start)
         z = rng.standard_normal((m, 1))
         eta = rng.standard_normal((m, n_sectors))
@@ -169,7 +174,7 @@ def monte_carlo(lgd_amt: np.ndarray, pd: np.ndarray, rho: np.ndarray, sector: np
         lo, hi = max(0, int(np.floor(k - spread))), min(n - 1, int(np.ceil(k + spread)))
         errors[a] = float(max(losses[hi] - losses[k], losses[k] - losses[lo]))
     counts, edges = np.histogram(losses, bins=60)
-    return LossDistribution("Monte Carlo", float(np.sum(lgd_amt * pd)), quantiles, shortfalls, n,
+    return LossDistribution(MONTE_CARLO, float(np.sum(lgd_amt * pd)), quantiles, shortfalls, n,
                             (tuple(edges.tolist()), tuple((counts / n).tolist())), errors)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from analytics.i18n import N_, _
+
 PAID = -1
 WRITTEN_OFF = -2
 
@@ -80,15 +82,16 @@ def parse_rates(text: str, n_buckets: int) -> list[float]:
     """
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) != n_buckets:
-        raise ValueError(f"{len(parts)} rates given for {n_buckets} buckets; give one rate per bucket")
+        raise ValueError(_("{given} rates given for {n} buckets; give one rate per bucket").format(
+            given=len(parts), n=n_buckets))
     rates = []
     for part in parts:
         try:
             rate = float(part[:-1]) / 100 if part.endswith("%") else float(part)
         except ValueError:
-            raise ValueError(f"{part!r} is not a rate (use 1.6% or 0.016)") from None
+            raise ValueError(_("{entry} is not a rate (use 0.016 or 1.6%)").format(entry=repr(part))) from None
         if not 0 <= rate <= 1:
-            raise ValueError(f"{part!r} is outside 0-100 %")
+            raise ValueError(_("{entry} is outside 0-100 %").format(entry=repr(part)))
         rates.append(rate)
     return rates
 
@@ -98,19 +101,36 @@ def parse_buckets(text: str) -> tuple[int, ...]:
     try:
         bounds = tuple(int(p) for p in text.split(",") if p.strip())
     except ValueError:
-        raise ValueError(f"--buckets {text!r}: give whole days separated by commas, e.g. 0,30,60,90") from None
+        raise ValueError(_("--buckets {text}: give whole days separated by commas, e.g. 0,30,60,90").format(
+            text=repr(text))) from None
     if not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 0:
-        raise ValueError(f"--buckets {text!r}: the bounds must be strictly increasing whole days >= 0")
+        raise ValueError(_("--buckets {text}: the bounds must be strictly increasing whole days >= 0").format(
+            text=repr(text)))
     return bounds
+
+
+DERIVED = N_("derived from roll rates")  # ProvisionMatrix.source: machine values, shown through _()
+ENTERED = N_("entered")
+TOTAL = N_("total")  # the bucket of with_total()'s total row
 
 
 @dataclass(frozen=True)
 class ProvisionMatrix:
     """The provision matrix at one date: per bucket balance, loss rate and ECL; totals."""
 
-    buckets: pl.DataFrame  # bucket, gross_carrying_amt, loss_rate_frac, ecl_amt
+    buckets: pl.DataFrame  # bucket, gross_carrying_amt, loss_rate_frac (after the overlay), ecl_amt
     overlay_factor: float
-    source: str  # "derived from roll rates" or "entered"
+    source: str  # DERIVED or ENTERED
+    base_rates: tuple[float | None, ...] = ()  # the loss rates before the overlay, one per bucket
+
+    @property
+    def total_before_overlay(self) -> float:
+        """Σ gross carrying amount × loss rate before the forward-looking overlay (an unknown rate
+        provides nothing, as in the matrix)."""
+        if len(self.base_rates) != self.buckets.height:
+            return self.total_ecl / self.overlay_factor if self.overlay_factor else self.total_ecl
+        return float(sum(g * (r or 0.0) for g, r in zip(self.buckets["gross_carrying_amt"].to_list(),
+                                                         self.base_rates)))
 
     @property
     def total_gross(self) -> float:
@@ -128,7 +148,7 @@ class ProvisionMatrix:
     def with_total(self) -> pl.DataFrame:
         """The table with a total row (coverage = total ECL / total gross)."""
         total = pl.DataFrame({
-            "bucket": ["total"], "gross_carrying_amt": [self.total_gross],
+            "bucket": [TOTAL], "gross_carrying_amt": [self.total_gross],
             "loss_rate_frac": [self.total_ecl / self.total_gross if self.total_gross else None],
             "ecl_amt": [self.total_ecl],
         }, schema=self.buckets.schema)
@@ -136,21 +156,21 @@ class ProvisionMatrix:
 
 
 def provision_matrix(balances: pl.DataFrame, rates: list[float | None], overlay_factor: float = 1.0,
-                     source: str = "derived from roll rates") -> ProvisionMatrix:
+                     source: str = DERIVED) -> ProvisionMatrix:
     """Lifetime ECL per bucket = gross balance x loss rate x forward-looking overlay.
 
     balances: one row per bucket in order (bucket, outstanding_amt). A bucket whose
     rate is unknown (no history) provides nothing and says so with a null rate.
     """
     if len(rates) != balances.height:
-        raise ValueError(f"{len(rates)} loss rates for {balances.height} buckets")
+        raise ValueError(_("{given} loss rates for {n} buckets").format(given=len(rates), n=balances.height))
     frame = balances.select(
         pl.col("bucket"), pl.col("outstanding_amt").alias("gross_carrying_amt"),
     ).with_columns(
         pl.Series("loss_rate_frac", [None if r is None else min(1.0, r * overlay_factor) for r in rates],
                   dtype=pl.Float64),
     ).with_columns((pl.col("gross_carrying_amt") * pl.col("loss_rate_frac")).fill_null(0.0).alias("ecl_amt"))
-    return ProvisionMatrix(frame, overlay_factor, source)
+    return ProvisionMatrix(frame, overlay_factor, source, tuple(None if r is None else float(r) for r in rates))
 
 
 def segment_ecl(per_value: pl.DataFrame, loss_rates_used: list[float | None]) -> pl.DataFrame:

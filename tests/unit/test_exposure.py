@@ -138,11 +138,15 @@ def test_attach_labels_names_customers_and_groups(policy):
     assert named.top_groups.select("group_id", "group_name").rows() == [("C", "Gamma"), ("A", "Alpha")]
     assert named.largest.select("customer_id", "name", "group_name").rows() == [
         ("C", "Gamma", "Gamma"), ("B", "Beta", "Alpha"), ("A", "Alpha", "Alpha")]
-    assert named.largest.columns[:3] == ["customer_id", "name", "group_id"]
+    # the customer, its name, then the amounts; the group's name right after the group's id
+    assert named.largest.columns[:3] == ["customer_id", "name", "gross_exposure_amt"]
+    at = named.largest.columns.index("group_id")
+    assert named.largest.columns[at + 1] == "group_name"
 
 
 def test_band_labels():
     assert ex.band_labels((50.0, 80.0, 100.0)) == ["< 50 %", "50-80 %", "80-100 %", "> 100 %"]
+    assert ex.band_labels((37.5, 1000.0)) == ["< 37.5 %", "37.5-1,000 %", "> 1,000 %"]
 
 
 def test_filters_params():

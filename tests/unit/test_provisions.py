@@ -77,6 +77,14 @@ def test_overlay_scales_rates_and_caps_them_at_one():
     assert m.total_ecl == pytest.approx(115.0)
 
 
+def test_the_matrix_keeps_its_rates_before_the_overlay():
+    balances = pl.DataFrame({"bucket": ["a", "b", "c"], "outstanding_amt": [100.0, 100.0, 10.0]})
+    m = provision_matrix(balances, [0.1, 0.8, None], overlay_factor=1.5)
+    assert m.base_rates == (0.1, 0.8, None)
+    # 100 × 10 % + 100 × 80 % = 90 before; after, 15 + 100 (capped at 100 %) = 115: the overlay adds 25
+    assert m.total_before_overlay == pytest.approx(90.0) and m.total_ecl == pytest.approx(115.0)
+
+
 def test_unknown_rate_provides_nothing_but_is_visible():
     balances = pl.DataFrame({"bucket": ["a", "b"], "outstanding_amt": [100.0, 50.0]})
     m = provision_matrix(balances, [None, 0.5])
