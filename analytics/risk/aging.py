@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import polars as pl
 
-CREDITS_LABEL = "unapplied cash / credits"
+from analytics.i18n import N_, _
+
+# The bucket labels are machine values (column names, the CLI's JSON, the tests); the two that
+# are words are translated where they are shown (shown_bucket), '1-30' or '> 365' read alike.
+NOT_DUE_LABEL = N_("not due")
+CREDITS_LABEL = N_("unapplied cash / credits")
 CREDITS_IDX = -1  # bucket_idx of the unused credits (credit balances) in the aging queries
 
 
@@ -22,12 +27,27 @@ def bucket_labels(bounds_days: tuple[int, ...], by_invoice_date: bool = False) -
     for upper in bounds_days:
         if lower is None:
             labels.append(("0-" + str(upper) if upper > 0 else "0") if by_invoice_date
-                          else ("not due" if upper == 0 else f"<= {upper}"))
+                          else (NOT_DUE_LABEL if upper == 0 else f"<= {upper}"))
         else:
             labels.append(f"{lower + 1}-{upper}")
         lower = upper
     labels.append(f"> {lower}")
     return labels
+
+
+def shown_bucket(label: str) -> str:
+    """A bucket's label as the reader sees it, in the current language ('not due' -> '未到期')."""
+    return _(label) if label in (NOT_DUE_LABEL, CREDITS_LABEL) else label
+
+
+def with_shown_buckets(frame: pl.DataFrame, column: str = "bucket") -> pl.DataFrame:
+    """The frame with its bucket labels (values of `column`, and columns named after a bucket)
+    as the reader sees them: for tables and exports on screen, not for further computing."""
+    if column in frame.columns and frame.schema[column] == pl.String:
+        frame = frame.with_columns(pl.col(column).replace({k: shown_bucket(k) for k in (NOT_DUE_LABEL, CREDITS_LABEL)}))
+    renames = {c: shown_bucket(c) for c in frame.columns
+               if shown_bucket(c) != c and shown_bucket(c) not in frame.columns}
+    return frame.rename(renames) if renames else frame
 
 
 def distribution(per_bucket: pl.DataFrame, labels: list[str]) -> pl.DataFrame:

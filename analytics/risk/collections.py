@@ -13,10 +13,30 @@ from datetime import date
 
 import polars as pl
 
+from analytics.i18n import N_, _
 from analytics.risk.exposure import UNRATED, pd_pct_expr
 from analytics.policy import Policy
 
-NO_STAGE = "disputed only"
+NO_STAGE = N_("disputed only")
+# The stage names of the shipped policy (analytics/policy/credit_policy.toml [collections]): configuration
+# written in English, translated where shown; a company's own names (in its language) pass through unchanged.
+SHIPPED_STAGES = (N_("reminder"), N_("phone call"), N_("formal letter and credit hold"), N_("visit / final demand"),
+                  N_("legal or agency"), N_("write-off candidate"))
+
+
+def shown_stage(name: str | None) -> str | None:
+    """A dunning stage's name as the reader sees it (the frames keep the policy's names)."""
+    return None if name is None else _(name)
+
+
+def with_shown_stages(frame: pl.DataFrame, columns: tuple[str, ...] = ("stage", "item_stage")) -> pl.DataFrame:
+    """The frame with its stage names (values of `columns`) in the reader's language, for screens and exports."""
+    present = [c for c in columns if c in frame.columns]
+    if not present or frame.height == 0:
+        return frame
+    names = {n for c in present for n in frame[c].drop_nulls().unique().to_list()}
+    mapping = {n: shown_stage(n) for n in names}
+    return frame.with_columns(pl.col(c).replace(mapping) for c in present)
 
 
 def stage_expr(dpd: pl.Expr, stages: tuple[tuple[str, int], ...]) -> pl.Expr:
@@ -99,7 +119,7 @@ def worklist(as_of: date, items: pl.DataFrame, customers: pl.DataFrame, policy: 
         pl.when(pl.col("instalments_due_amt") > 0)
         .then(pl.col("instalments_received_amt") / pl.col("instalments_due_amt") * 100)
         .alias("instalments_received_pct"))
-    worklist_frame = joined.select(
+    worklist_frame = joined.select(  # the field order of the CLI's export (screens put amounts first)
         "customer_id", "name", "credit_manager", "segment", "grade", "pd_pct", "stage", "priority_score",
         "past_due_amt", "past_due_items", "max_days_past_due", "max_undisputed_dpd", "disputed_past_due_amt",
         "overdue_instalments", "instalments_due_amt", "instalments_received_amt", "instalments_received_pct",

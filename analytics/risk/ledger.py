@@ -21,17 +21,19 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from analytics.i18n import N_, _
+
 if TYPE_CHECKING:  # policy imports the watchlist, which reads credit lines from here
     from analytics.policy import Policy
 
-DISPUTE_RULE_OUT = ("Disputed items do not set a customer's days past due (dunning stage, watchlist, credit "
-                    "hold): they go to dispute resolution and are shown apart.")
-DISPUTE_RULE_IN = "Disputed items count like any other item in the days past due of every rule (policy)."
+DISPUTE_RULE_OUT = N_("Disputed items do not set a customer's days past due (dunning stage, watchlist, credit "
+                      "hold): they go to dispute resolution and are shown apart.")
+DISPUTE_RULE_IN = N_("Disputed items count like any other item in the days past due of every rule (policy).")
 
 
 def dispute_rule(policy: Policy) -> str:
-    """The dispute rule in force, in words (shown next to the figures it shapes)."""
-    return DISPUTE_RULE_IN if policy.disputed_in_dpd else DISPUTE_RULE_OUT
+    """The dispute rule in force, in words in the current language (shown next to the figures it shapes)."""
+    return _(DISPUTE_RULE_IN if policy.disputed_in_dpd else DISPUTE_RULE_OUT)
 
 
 def days_past_due_expr(policy: Policy, undisputed: str = "max_days_past_due",

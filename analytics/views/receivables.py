@@ -1,19 +1,23 @@
 """Receivables views shared by the pages and the CLI: aging, payment KPIs, roll rates and
 the provision matrix, the collections worklist. Each runs the named queries, then the
 pure computations (aging, kpis, provisions, collections), so page and report agree.
+
+The views are cached and shared by sessions in different languages, so what they hold is
+language-free: machine names, numbers and English messages with their values (Note); the
+words are made when a page or the CLI reads them (`notes`, `statement()`, `bridge`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
+from analytics.formats import fmt_int, fmt_number
+from analytics.i18n import N_, _
 from analytics.risk import aging
-
 from analytics.risk import kpis
-
 from analytics.risk import provisions
 from analytics.risk.collections import Worklist, worklist
 from analytics.risk.exposure import pd_pct_expr
@@ -21,13 +25,32 @@ from analytics.policy import Policy
 from analytics.views import Filters, InvalidRequest, aging_distribution, calendar, dated
 from analytics.data.warehouse import Warehouse
 # what the receivables pages name (pages import views, not risk)
-from analytics.risk.aging import bucket_items, bucket_labels, credits_amt, items_only  # noqa: E402,F401
-from analytics.risk.kpis import FORMULAS  # noqa: E402,F401
+from analytics.risk.aging import (bucket_items, bucket_labels, credits_amt, items_only,  # noqa: E402,F401
+                                  shown_bucket, with_shown_buckets)
+from analytics.risk.collections import SHIPPED_STAGES, shown_stage, with_shown_stages  # noqa: E402,F401
+from analytics.risk.kpis import FORMULAS, PERIOD_KPIS  # noqa: E402,F401
 from analytics.risk.ledger import dispute_rule  # noqa: E402,F401
 
-SPLIT_DIMENSIONS = {"segment": "Segment", "industry": "Industry", "region": "Region",
-                    "credit_manager": "Credit manager", "grade": "Grade", "customer": "Customer"}
+SPLIT_DIMENSIONS = {"segment": N_("Segment"), "industry": N_("Industry"), "region": N_("Region"),
+                    "credit_manager": N_("Credit manager"), "grade": N_("Grade"), "customer": N_("Customer")}
 LARGEST_OVERDUE_N = 50
+
+
+@dataclass(frozen=True)
+class Note:
+    """A message for the reader, put into words in the current language when it is read
+    (str()): the English message (marked with N_) and its values, amounts to the cent."""
+
+    message: str
+    amounts: tuple[tuple[str, float, str], ...] = ()  # placeholder, amount, currency
+    counts: tuple[tuple[str, int], ...] = ()  # placeholder, count
+    texts: tuple[tuple[str, str], ...] = ()  # placeholder, text (codes, names: not translated)
+
+    def __str__(self) -> str:
+        values: dict[str, str] = {k: f"{currency} {fmt_number(v, 2)}".strip() for k, v, currency in self.amounts}
+        values.update({k: fmt_int(n) for k, n in self.counts})
+        values.update(dict(self.texts))
+        return _(self.message).format(**values)
 
 
 def _cube_matches(wh: Warehouse, bounds: tuple[int, ...], key: str = "aging_bounds") -> bool:
@@ -49,7 +72,12 @@ class AgingView:
     trend: pl.DataFrame  # snapshot_date, bucket, outstanding_amt, share_pct (long)
     headline_trend: pl.DataFrame  # snapshot_date, not_due_pct, over_90_pct
     largest_overdue: pl.DataFrame
-    notes: list[str] = field(default_factory=list)
+    messages: tuple[Note, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader should know about these figures, in the current language."""
+        return [str(m) for m in self.messages]
 
     @property
     def total_amt(self) -> float:
@@ -84,7 +112,8 @@ def aging_split(wh: Warehouse, as_of: date, filters: Filters, policy: Policy, di
                 by_invoice_date: bool = False) -> pl.DataFrame:
     """Open AR per aging bucket for each value of one dimension (a row per value)."""
     if dimension not in SPLIT_DIMENSIONS and dimension != "currency":
-        raise InvalidRequest(f"cannot split by {dimension!r}; choose one of {', '.join(SPLIT_DIMENSIONS)}, currency")
+        raise InvalidRequest(_("cannot split by {dimension}; choose one of {choices}").format(
+            dimension=repr(dimension), choices=", ".join([*SPLIT_DIMENSIONS, "currency"])))
     wh = dated(wh, as_of)
     bounds = policy.bucket_upper_dpd
     labels = aging.bucket_labels(bounds, by_invoice_date)
@@ -116,14 +145,14 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     params = filters.params()
     splits = {dim: aging_split(wh, as_of, filters, policy, dim, by_invoice_date)
               for dim in ([*SPLIT_DIMENSIONS, "currency"] if with_splits else ())}
-    notes = []
+    notes: list[Note] = []
     if _cube_matches(wh, bounds):
         per_date = wh.query("aging_trend", as_of=as_of, by_invoice_date=by_invoice_date, **params)
     else:
         per_date = pl.DataFrame(schema={"snapshot_date": pl.Date, "bucket_idx": pl.Int64,
                                         "outstanding_amt": pl.Float64})
-        notes.append("The aging buckets of the policy changed since the last load: reload the data to see the "
-                     "month-by-month composition with the new buckets.")
+        notes.append(Note(N_("The aging buckets of the policy changed since the last load: reload the data to see "
+                             "the month-by-month composition with the new buckets.")))
     trend = aging.trend_table(per_date, labels)
     monthly = wh.query("kpi_monthly", as_of=as_of, **params)
     overdue = wh.query("overdue_customers", as_of=as_of, **params)
@@ -139,13 +168,14 @@ def aging_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     )
     distribution = aging_distribution(wh, as_of, filters, policy, by_invoice_date)
     if distribution["items"].sum() == 0:
-        notes.append("No open receivables match the filters at this date.")
+        notes.append(Note(N_("No open receivables match the filters at this date.")))
     if aging.credits_amt(distribution) < 0:
-        notes.append("Credits on account (cash on account, credit notes naming no invoice, overpayments) are set "
-                     "against each customer's open items, same currency first, undisputed before disputed, oldest "
-                     "due first; what is left is the customers' credit balance, on its own line.")
+        notes.append(Note(N_(
+            "Credits on account (cash on account, credit notes naming no invoice, overpayments) are set against each "
+            "customer's open items, same currency first, undisputed before disputed, oldest due first; what is left "
+            "is the customers' credit balance, on its own line.")))
     return AgingView(as_of, "invoice date" if by_invoice_date else "due date", distribution, splits,
-                     trend, headline_shares(monthly), largest, notes)
+                     trend, headline_shares(monthly), largest, tuple(notes))
 
 
 # ----------------------------------------------------------------------------- payment KPIs
@@ -156,6 +186,7 @@ class KpiView:
 
     as_of: date
     period_months: int
+    first_day: date  # the first day of the data (a period starting before it is incomplete)
     current: kpis.KpiValues
     previous: kpis.KpiValues | None
     trend: pl.DataFrame  # one row per snapshot date up to as_of
@@ -164,9 +195,10 @@ class KpiView:
     def tables(self) -> dict[str, pl.DataFrame]:
         rows = [{"kpi": name, "value": getattr(self.current, name),
                  "previous_value": None if self.previous is None else getattr(self.previous, name),
-                 "formula": kpis.FORMULAS[name]} for name in kpis.KPI_NAMES]
+                 "note": _("not enough history") if name in self.current.missing_history else None,
+                 "formula": _(kpis.FORMULAS[name])} for name in kpis.KPI_NAMES]
         summary = pl.DataFrame(rows, schema={"kpi": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
-                                             "formula": pl.String})
+                                             "note": pl.String, "formula": pl.String})
         return {"kpis": summary, "trend": self.trend, "monthly_inputs": self.monthly}
 
 
@@ -175,15 +207,20 @@ def kpi_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     """Payment KPIs over the policy period (or `period_months`) ending at as_of."""
     months = period_months or policy.kpi_period_months
     if not 1 <= months <= 12:
-        raise InvalidRequest(f"the KPI period must be 1-12 months, not {months}")
+        raise InvalidRequest(_("the KPI period must be 1-12 months, not {months}").format(months=months))
     wh = dated(wh, as_of)
     monthly = wh.query("kpi_monthly", as_of=as_of, **filters.params())
-    trend = kpis.kpi_trend(monthly, months)
+    dates = calendar(wh)
+    first_day = dates.first_date
+    trend = kpis.kpi_trend(monthly, months, first_day)
     index = monthly.height - 1
-    prev_date = calendar(wh).previous(as_of)
-    prev_rows = monthly.with_row_index().filter(pl.col("snapshot_date") == prev_date)
-    previous = kpis.kpis_at(monthly, int(prev_rows["index"][0]), months) if prev_rows.height else None
-    return KpiView(as_of, months, kpis.kpis_at(monthly, index, months), previous, trend, monthly)
+    prev_date = dates.previous(as_of)
+    previous = None
+    if prev_date is not None:
+        prev_rows = monthly.with_row_index().filter(pl.col("snapshot_date") == prev_date)
+        previous = kpis.kpis_at(monthly, int(prev_rows["index"][0]), months, first_day) if prev_rows.height else None
+    return KpiView(as_of, months, first_day, kpis.kpis_at(monthly, index, months, first_day), previous, trend,
+                   monthly)
 
 
 # ----------------------------------------------------------------------------- roll rates and provisions
@@ -199,7 +236,12 @@ class ProvisionView:
     monthly_roll: pl.DataFrame  # month_end, bucket, roll_rate_frac
     matrix: provisions.ProvisionMatrix
     by_segment: pl.DataFrame  # segment, gross_carrying_amt, ecl_amt, coverage_pct
-    notes: list[str] = field(default_factory=list)
+    messages: tuple[Note, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader should know about these figures, in the current language."""
+        return [str(m) for m in self.messages]
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"provision_matrix": self.matrix.with_total(), "roll_rates": self.roll,
@@ -236,18 +278,19 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     labels = aging.bucket_labels(bounds)
     n = len(labels)
     if rates is not None and len(rates) != n:
-        raise InvalidRequest(f"{len(rates)} loss rates for {n} buckets ({', '.join(labels)})")
+        raise InvalidRequest(_("{rates} loss rates for {n} buckets ({buckets})").format(
+            rates=len(rates), n=n, buckets=", ".join(aging.shown_bucket(b) for b in labels)))
     months = window_months or policy.roll_window_months
     overlay = policy.overlay_factor if overlay_factor is None else overlay_factor
     if not 0 < overlay <= 5:
-        raise InvalidRequest(f"overlay factor {overlay} must be in (0, 5]")
+        raise InvalidRequest(_("overlay factor {factor} must be in (0, 5]").format(factor=overlay))
     params = filters.params()
     window = roll_window(wh, as_of, months)
-    notes: list[str] = []
+    notes: list[Note] = []
     if window is None:
         transitions = pl.DataFrame(schema={"month_end": pl.Date, "from_idx": pl.Int64, "to_idx": pl.Int64,
                                            "from_amt": pl.Float64, "to_amt": pl.Float64})
-        notes.append("No complete month before this date: roll rates need two consecutive month-ends.")
+        notes.append(Note(N_("No complete month before this date: roll rates need two consecutive month-ends.")))
     elif _cube_matches(wh, bounds, "provision_bounds"):
         transitions = wh.query("roll_cube", from_month=window[0], to_month=window[1], **params)
     else:
@@ -267,13 +310,14 @@ def provision_view(wh: Warehouse, as_of: date, filters: Filters, policy: Policy,
     matrix = provisions.provision_matrix(balances.select("bucket", "outstanding_amt"), used, overlay,
                                          "entered" if rates is not None else "derived from roll rates")
     if rates is None and any(r is None for r in derived):
-        notes.append("Some buckets have no balance in the window, so their roll rate is unknown and they "
-                     "provide nothing: enter the rates, or widen the window.")
+        notes.append(Note(N_("Some buckets have no balance in the window, so their roll rate is unknown and they "
+                             "provide nothing: enter the rates, or widen the window.")))
     seg = wh.query("aging_split", as_of=as_of, dimension="segment", bounds=list(bounds), by_invoice_date=False,
                    **params)
-    by_segment = provisions.segment_ecl(seg.filter(pl.col("bucket_idx") >= 0), matrix.buckets["loss_rate_frac"].to_list())
+    by_segment = provisions.segment_ecl(seg.filter(pl.col("bucket_idx") >= 0),
+                                        matrix.buckets["loss_rate_frac"].to_list())
     return ProvisionView(as_of, window,
-                         labels, roll, monthly, matrix, by_segment, notes)
+                         labels, roll, monthly, matrix, by_segment, tuple(notes))
 
 
 # ----------------------------------------------------------------------------- collections
@@ -295,17 +339,24 @@ RECONCILIATION_LINES = {  # column -> sign in: ledger open AR = sum of sign x co
     "settled_by_paid_date_doc_ccy": -1, "cash_applied_doc_ccy": -1, "cash_on_account_doc_ccy": -1,
     "write_offs_doc_ccy": -1,
 }
-STATEMENT_LINES = {  # column -> the line of the reconciliation statement
-    "invoices_doc_ccy": "invoices and debit notes",
-    "credit_notes_doc_ccy": "credit notes",
-    "credit_notes_used_doc_ccy": "credit notes used up or refunded (their paid_date)",
-    "settled_by_paid_date_doc_ccy": "receivables settled by their paid_date",
-    "cash_applied_doc_ccy": "cash applied to invoices",
-    "cash_on_account_doc_ccy": "cash on account",
-    "write_offs_doc_ccy": "write-offs",
-    "ledger_open_doc_ccy": "open AR by the ledger (the sum of the lines above)",
-    "aging_doc_ccy": "open items in the aging (credits included)",
-    "difference_doc_ccy": "difference (aging − ledger)",
+STATEMENT_LINES = {  # column -> the line of the reconciliation statement (translated where shown)
+    "invoices_doc_ccy": N_("invoices and debit notes"),
+    "credit_notes_doc_ccy": N_("credit notes"),
+    "credit_notes_used_doc_ccy": N_("credit notes used up or refunded (their paid_date)"),
+    "settled_by_paid_date_doc_ccy": N_("receivables settled by their paid_date"),
+    "cash_applied_doc_ccy": N_("cash applied to invoices"),
+    "cash_on_account_doc_ccy": N_("cash on account"),
+    "write_offs_doc_ccy": N_("write-offs"),
+    "ledger_open_doc_ccy": N_("open AR by the ledger (the sum of the lines above)"),
+    "aging_doc_ccy": N_("open items in the aging (credits included)"),
+    "difference_doc_ccy": N_("difference (aging − ledger)"),
+}
+BRIDGE_STEPS = {  # column of exposure_bridge -> the step from open AR to gross exposure
+    "open_ar_amt": N_("open AR after credits (aging total)"),
+    "open_orders_amt": N_("open orders"),
+    "credit_balances_floored_amt": N_(
+        "credit balances, which exposure does not net (a customer in credit has exposure 0)"),
+    "gross_exposure_amt": N_("gross exposure"),
 }
 
 
@@ -316,10 +367,12 @@ def reconciliation_statement(by_currency: pl.DataFrame, reporting_currency: str)
     rate; the aging and the difference as the items were converted, one by one).
 
     Input: ReconciliationView.by_currency. Output columns: line, one per currency (amounts in
-    that currency), f"total ({reporting_currency})"; the last row is the closing rate.
+    that currency), "total (CNY)"; the last row is the closing rate. Lines and the total's
+    header in the current language.
     """
     signs = {**RECONCILIATION_LINES, "ledger_open_doc_ccy": 1, "aging_doc_ccy": 1, "difference_doc_ccy": 1}
-    rows: dict[str, list[object]] = {"line": [*STATEMENT_LINES.values(), f"closing rate to {reporting_currency}"]}
+    rows: dict[str, list[object]] = {"line": [*(_(line) for line in STATEMENT_LINES.values()),
+                                              _("closing rate to {currency}").format(currency=reporting_currency)]}
     for rec in by_currency.iter_rows(named=True):
         rows[rec["currency"]] = [round(signs[c] * float(rec[c]), 2) + 0.0 for c in STATEMENT_LINES] + [
             float(rec["rate_to_reporting"]) if rec["rate_to_reporting"] is not None else None]
@@ -334,7 +387,7 @@ def reconciliation_statement(by_currency: pl.DataFrame, reporting_currency: str)
         else:
             total.append(round(float((by_currency[column] * by_currency["rate_to_reporting"]).sum())
                                * signs[column], 2) + 0.0)
-    rows[f"total ({reporting_currency})"] = [*(t + 0.0 for t in total), None]  # + 0.0: no "-0"
+    rows[_("total ({currency})").format(currency=reporting_currency)] = [*(t + 0.0 for t in total), None]  # no "-0"
     return pl.DataFrame(rows, strict=False)
 
 
@@ -347,8 +400,19 @@ class ReconciliationView:
     currency: str
     by_currency: pl.DataFrame  # one row per document currency
     totals: dict[str, float]  # reporting currency: ledger_open_amt, aging_amt, difference_amt
-    bridge: pl.DataFrame  # step, amount: open AR after credits -> gross exposure
-    notes: list[str] = field(default_factory=list)
+    bridge_amounts: dict[str, float]  # BRIDGE_STEPS column -> amount: open AR after credits -> gross exposure
+    messages: tuple[Note, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reconciliation found, in the current language."""
+        return [str(m) for m in self.messages]
+
+    @property
+    def bridge(self) -> pl.DataFrame:
+        """step, amount: open AR after credits -> gross exposure (steps in the current language)."""
+        return pl.DataFrame({"step": [_(BRIDGE_STEPS[c]) for c in self.bridge_amounts],
+                             "amount": list(self.bridge_amounts.values())})
 
     def statement(self) -> pl.DataFrame:
         """The lines (rows) by currency (columns): see reconciliation_statement."""
@@ -375,33 +439,32 @@ def reconciliation_view(wh: Warehouse, as_of: date, filters: Filters, policy: Po
     aged = float(by_currency["aging_amt"].sum())
     totals = {"ledger_open_amt": ledger, "aging_amt": aged, "difference_amt": round(aged - ledger, 2)}
     bridge_row = wh.query("exposure_bridge", as_of=as_of, **params).row(0, named=True)
-    bridge = pl.DataFrame({
-        "step": ["open AR after credits (aging total)", "open orders",
-                 "credit balances, which exposure does not net (a customer in credit has exposure 0)",
-                 "gross exposure"],
-        "amount": [round(float(bridge_row[c]), 2) for c in ("open_ar_amt", "open_orders_amt",
-                                                            "credit_balances_floored_amt", "gross_exposure_amt")],
-    })
-    notes = []
+    bridge = {c: round(float(bridge_row[c]), 2) for c in BRIDGE_STEPS}
+    currency = wh.info().get("reporting_currency", policy.reporting_currency)
+    notes: list[Note] = []
     rounding = 0.005 * int(raw["aging_items"].sum()) + 0.01  # every item is converted and rounded to cents
     if abs(totals["difference_amt"]) <= rounding:
-        notes.append(f"The ledger and the aging tie in {policy.reporting_currency} (to the rounding of "
-                     f"{int(raw['aging_items'].sum()):,} open items converted one by one at the closing rate).")
+        notes.append(Note(N_("The ledger and the aging tie in {currency} (to the rounding of {n} open items "
+                             "converted one by one at the closing rate)."),
+                          counts=(("n", int(raw["aging_items"].sum())),), texts=(("currency", currency),)))
     else:
-        notes.append(f"The aging and the ledger differ by {totals['difference_amt']:,.2f} {policy.reporting_currency}"
-                     ": check the currencies whose difference is not zero, and report it.")
+        notes.append(Note(N_("The aging and the ledger differ by {amount}: check the currencies whose difference "
+                             "is not zero, and report it."),
+                          amounts=(("amount", totals["difference_amt"], currency),)))
     cross = by_currency.filter(pl.col("difference_doc_ccy").abs() > 0.01)
     if cross.height and abs(totals["difference_amt"]) <= rounding:
-        notes.append("Per currency the aging and the ledger differ by the credits in one currency set against "
-                     f"items in another ({', '.join(cross['currency'].to_list())}), at the closing rate.")
+        notes.append(Note(N_("Per currency the aging and the ledger differ by the credits in one currency set "
+                             "against items in another ({currencies}), at the closing rate."),
+                          texts=(("currencies", ", ".join(cross["currency"].to_list())),)))
     if abs(aged - float(bridge_row["open_ar_amt"])) > 0.05:
-        notes.append(f"The aging total ({aged:,.2f}) and the customers' open AR ({bridge_row['open_ar_amt']:,.2f}) "
-                     "differ: report this, it should not happen.")
+        notes.append(Note(N_("The aging total ({aging}) and the customers' open AR ({open_ar}) differ: report this, "
+                             "it should not happen."),
+                          amounts=(("aging", aged, currency), ("open_ar", float(bridge_row["open_ar_amt"]), currency))))
     overdue_items = float(wh.query("aging_buckets", as_of=as_of, bounds=[0], by_invoice_date=False, **params)
                           .filter(pl.col("bucket_idx") == 1)["outstanding_amt"].sum())
     if abs(overdue_items - float(bridge_row["overdue_amt"])) > 0.05:
-        notes.append("The overdue items and the customers' overdue AR differ: report this, it should not happen.")
-    currency = wh.info().get("reporting_currency", policy.reporting_currency)
+        notes.append(Note(N_("The overdue items and the customers' overdue AR differ: report this, it should not "
+                             "happen.")))
     order = ["currency", *RECONCILIATION_LINES, "ledger_open_doc_ccy", "aging_doc_ccy", "difference_doc_ccy",
              "rate_to_reporting", "ledger_open_amt", "aging_amt", "credits_amt", "difference_amt", "aging_items"]
-    return ReconciliationView(as_of, currency, by_currency.select(order), totals, bridge, notes)
+    return ReconciliationView(as_of, currency, by_currency.select(order), totals, bridge, tuple(notes))

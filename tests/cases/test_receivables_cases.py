@@ -105,9 +105,15 @@ def test_03_typo_year_is_refused_then_the_clean_file_ages_2024(tmp_path, capsys)
     aging = report(capsys, wh, "aging")
     assert aging["as_of"] == "2024-05-20"
     assert nonzero(aging) == {"not due": (2000.0, 1), "1-30": (9000.0, 2)}
-    k = {r["kpi"]: r["value"] for r in report(capsys, wh, "kpis")["kpis"]}
+    rows = {r["kpi"]: r for r in report(capsys, wh, "kpis")["kpis"]}
+    k = {name: r["value"] for name, r in rows.items()}
     assert k["not_due_pct"] == pytest.approx(2000 / 11000 * 100, abs=1e-4) and k["over_90_pct"] == 0.0
+    # the policy's 3-month period starts before the data: shortened to the first data date (Apr 1 - May 20)
     assert k["dso_days"] == pytest.approx(50.0)
+    assert rows["cei_pct"]["note"] == "not enough history"  # no open AR before the data
+    # a 1-month period (May 1-20) lies inside the data: DSO = AR 11,000 / May's sales 3,000 (I1, I2) x 20 days
+    one = {r["kpi"]: r["value"] for r in report(capsys, wh, "kpis", "--period-months", "1")["kpis"]}
+    assert one["dso_days"] == pytest.approx(11000 / 3000 * 20)
 
 
 def test_04_credit_note_reverses_the_invoice(tmp_path, capsys):

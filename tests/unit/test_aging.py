@@ -79,3 +79,19 @@ def test_bucket_items_put_a_credit_on_its_own_line():
                           "is_disputed": [False, False]})
     out = bucket_items(items, (0, 30))
     assert out["outstanding_amt"].to_list() == [0.0, 100.0, 0.0, -40.0]
+
+
+def test_bucket_words_are_translated_where_shown():
+    from analytics.i18n import speaking
+    from analytics.risk.aging import shown_bucket, with_shown_buckets
+
+    raw = pl.DataFrame({"dimension_value": ["a", "b"], "bucket_idx": [0, -1], "outstanding_amt": [300.0, -20.0],
+                        "items": [1, 1]})
+    split = split_table(raw, ["not due", "> 0"], "segment")
+    dist = distribution(pl.DataFrame({"bucket_idx": [0, -1], "is_disputed": [False, False],
+                                      "outstanding_amt": [10.0, -2.0], "items": [1, 1]}), ["not due", "> 0"])
+    with speaking("zh"):
+        assert shown_bucket("not due") == "未到期" and shown_bucket("1-30") == "1-30"
+        assert with_shown_buckets(split).columns[:4] == ["segment", "未到期", "> 0", "预收/未核销贷项"]
+        assert with_shown_buckets(dist)["bucket"].to_list() == ["未到期", "> 0", "预收/未核销贷项"]
+    assert with_shown_buckets(dist)["bucket"].to_list() == ["not due", "> 0", CREDITS_LABEL]

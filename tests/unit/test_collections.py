@@ -96,3 +96,17 @@ def test_counting_disputed_items_is_one_policy_switch(policy):
     wl = worklist("2024-03-31", items(), customers(), replace(policy, disputed_in_dpd=True))
     stage = dict(zip(wl.customers["customer_id"], wl.customers["stage"]))
     assert stage == {"c1": "legal or agency", "c2": "formal letter and credit hold", "c3": "write-off candidate"}
+
+
+def test_shipped_stage_names_are_translated_and_own_names_pass_through(policy):
+    from analytics.i18n import speaking
+    from analytics.risk.collections import SHIPPED_STAGES, shown_stage, with_shown_stages
+
+    assert {name for name, _ in policy.dunning_stages} <= set(SHIPPED_STAGES)
+    wl = worklist("2024-03-31", items(), customers(), policy)
+    with speaking("zh"):
+        assert shown_stage("phone call") == "电话催收" and shown_stage("电话回访") == "电话回访"
+        shown = with_shown_stages(wl.items)
+    assert set(shown["stage"]) == {"电话催收", "正式催款函并信用冻结", "仅有争议项"}
+    assert wl.items["stage"].to_list() != shown["stage"].to_list()  # the view keeps the policy's names
+

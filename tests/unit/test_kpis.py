@@ -87,3 +87,41 @@ def test_trend_has_one_row_per_date():
     assert trend["as_of"].to_list() == [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31)]
     assert trend["dso_days"].to_list() == pytest.approx([800 / 1000 * 31, 1000 / 900 * 29, 1300 / 1200 * 31])
     assert trend["cei_pct"][0] is None
+
+
+def test_credit_balances_keep_the_shares_within_0_100_and_add_non_negative():
+    """The earliest as-of date of the sample: every open item not yet due, and customers in
+    credit (unused credits 10) take open AR (990) below the open items (1,000). The shares are
+    of the open items, so % not due is 100 %, not 101 %; best possible DSO counts the not-due
+    AR up to the open AR, so it equals DSO and ADD is 0, not negative."""
+    k = kpis_at(monthly(open_ar_amt=[990.0, 1000.0, 1300.0], items_amt=[1000.0, 1000.0, 1300.0],
+                        not_due_amt=[1000.0, 700.0, 900.0], over_90_amt=[0.0, 50.0, 100.0]), 0, 1)
+    assert k.not_due_pct == pytest.approx(100.0) and k.over_90_pct == 0.0
+    assert k.best_possible_dso_days == pytest.approx(k.dso_days) == pytest.approx(990 / 1000 * 31)
+    assert k.avg_days_delinquent == pytest.approx(0.0)
+
+
+def test_a_period_before_the_data_is_shortened_to_it():
+    """At the first date (Jan 31, data from Jan 1) a 3-month period (Nov 1 - Jan 31) is not
+    complete: it is shortened to the data (Jan 1 - Jan 31, as case 03 wants: DSO over the days
+    the data covers) and flagged; CEI needs the open AR before the data: not enough history."""
+    k = kpis_at(monthly(), 0, 3, first_day=date(2024, 1, 1))
+    assert not k.complete and k.period_start == date(2024, 1, 1)
+    assert k.dso_days == pytest.approx(800 / 1000 * 31)
+    assert k.missing_history == ("cei_pct",) and k.cei_pct is None
+    assert k.not_due_pct == pytest.approx(600 / 800 * 100)
+    # one month (Jan) lies inside the data: complete, but CEI still needs the AR before the data
+    one = kpis_at(monthly(), 0, 1, first_day=date(2024, 1, 1))
+    assert one.complete and one.dso_days == pytest.approx(800 / 1000 * 31)
+    assert one.missing_history == ("cei_pct",) and one.cei_pct is None
+    # data from mid-January: January itself is not complete
+    assert not kpis_at(monthly(), 0, 1, first_day=date(2024, 1, 15)).complete
+    # the third month-end has three complete months and the AR before them is not needed for DSO
+    assert kpis_at(monthly(), 2, 3, first_day=date(2024, 1, 1)).complete
+
+
+def test_trend_marks_the_incomplete_periods():
+    trend = kpi_trend(monthly(), 3, first_day=date(2024, 1, 1))
+    assert trend["complete"].to_list() == [False, False, True]
+    assert None not in trend["dso_days"].to_list()  # shortened to the data, not left empty
+    assert trend["period_start"].to_list() == [date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 1)]
