@@ -1,7 +1,13 @@
 """What-if levers: the limit policy, terms and holds, stress and the loss model, as one
 hashable value. Read from the credit policy's [limits] and [stress] sections, changed by
 the page's sliders, saved as scenarios, shared by URL and read from a scenario TOML:
-every route goes through `from_mapping`, so one set of names and checks serves them all."""
+every route goes through `from_mapping`, so one set of names and checks serves them all.
+
+Two starting points: `today` (no change: today's limits, terms and PDs, no stress; the page
+opens there and a scenario file starts there) and the policy's own levers, which
+`with_limit_policy` applies ("apply the limit policy" on the page, `start = "policy"` in a
+scenario file). Messages are in the interface's language (analytics.i18n); lever names in
+them stay the policy file's names (what a file or a link spells)."""
 
 from __future__ import annotations
 
@@ -11,9 +17,12 @@ import math
 import zlib
 from dataclasses import dataclass, fields, replace
 
+from analytics.formats import fmt_int, fmt_number
+from analytics.i18n import N_, _
+
 BASES = ("tangible_net_worth", "working_capital", "purchases", "current_limit")
-BASE_LABELS = {"tangible_net_worth": "Share of tangible net worth", "working_capital": "Share of working capital",
-               "purchases": "Monthly purchases × (terms + grace) / 30", "current_limit": "Current limit"}
+BASE_LABELS = {"tangible_net_worth": N_("Share of tangible net worth"), "working_capital": N_("Share of working capital"),
+               "purchases": N_("Monthly purchases × (terms + grace) / 30"), "current_limit": N_("Current limit")}
 CAP_BASES = ("portfolio", "equity")
 SCOPES = ("all", "industry", "region")
 PER_GRADE = ("grade_multipliers", "floor_by_grade", "cap_by_grade", "terms_by_grade")
@@ -101,8 +110,8 @@ def from_token(token: str, base: Levers) -> Levers:
     """The levers a `token` describes, on top of `base`; LeverError when it is not one (or
     longer than MAX_TOKEN characters, or more than MAX_TOKEN_BYTES once unpacked)."""
     if len(token) > MAX_TOKEN:
-        raise LeverError(f"the scenario in the link is longer than {MAX_TOKEN:,} characters, more than any set of "
-                         "levers needs; the policy levers are shown")
+        raise LeverError(_("the scenario in the link is longer than {n} characters, more than any set of levers "
+                           "needs").format(n=fmt_int(MAX_TOKEN)))
     try:
         unpack = zlib.decompressobj()
         raw = unpack.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), MAX_TOKEN_BYTES)
@@ -110,10 +119,10 @@ def from_token(token: str, base: Levers) -> Levers:
             raise ValueError("too large")
         data = json.loads(raw)
     except (ValueError, zlib.error, RecursionError) as exc:
-        raise LeverError("the scenario in the link is damaged or incomplete; the policy levers are shown") from exc
+        raise LeverError(_("the scenario in the link is damaged or incomplete")) from exc
     if not isinstance(data, dict):
-        raise LeverError("the scenario in the link is not a set of levers; the policy levers are shown")
-    return from_mapping(data, base, "link")
+        raise LeverError(_("the scenario in the link is not a set of levers"))
+    return from_mapping(data, base, _("link"))
 
 
 def neutral(scale: tuple[str, ...], lgd_pct: float, hold_days_past_due: int | None = None,
@@ -134,6 +143,26 @@ def neutral(scale: tuple[str, ...], lgd_pct: float, hold_days_past_due: int | No
     return Levers(**values)  # type: ignore[arg-type]
 
 
+def today(policy: Levers) -> Levers:
+    """No change: today's limits, terms and PDs, no stress, under the policy's LGD, hold rule
+    and loss model. Its base (`base_of`) is itself, so every figure equals the base's."""
+    return base_of(policy, policy)
+
+
+# The levers of the policy's [limits] section: what "apply the limit policy" sets (the stress
+# and the loss model stay as they are).
+LIMIT_LEVERS = ("bases", "tangible_net_worth_pct", "working_capital_pct", "grace_days", "grade_multipliers",
+                "risk_appetite", "floor_by_grade", "cap_by_grade", "single_name_cap_pct", "single_name_cap_basis",
+                "own_equity_amt", "min_grade", "rounding_amt", "terms_by_grade", "hold_days_past_due",
+                "hold_utilization_pct")
+
+
+def with_limit_policy(levers: Levers, policy: Levers) -> Levers:
+    """`levers` with the policy's limit formula, terms by grade and hold rule ([limits]); from
+    `today(policy)` it gives the policy's levers."""
+    return replace(levers, **{name: getattr(policy, name) for name in LIMIT_LEVERS})
+
+
 def base_of(levers: Levers, policy: Levers) -> Levers:
     """The comparison base: today's limits, terms and PDs under the policy's LGD and hold
     rule, measured with the scenario's loss model (so a change is the portfolio's, not the
@@ -149,12 +178,18 @@ def base_of(levers: Levers, policy: Levers) -> Levers:
 ALIASES = {"lgd": "lgd_pct"}  # a scenario file may give LGD as a fraction under `lgd`
 
 
+def _bound(x: float) -> str:
+    return fmt_int(x) if float(x).is_integer() else fmt_number(x, 2)
+
+
 def _number(key: str, value: object, low: float, high: float, where: str, integer: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not float(value).is_integer()):
-        kind = "a whole number" if integer else "a number"
-        raise LeverError(f"{where}: {key} = {value!r} must be {kind}")
+        text = (_("{where}: {key} = {value} must be a whole number") if integer
+                else _("{where}: {key} = {value} must be a number"))
+        raise LeverError(text.format(where=where, key=key, value=repr(value)))
     if not (low <= float(value) <= high) or math.isnan(float(value)):
-        raise LeverError(f"{where}: {key} = {value!r} must be between {low:g} and {high:g}")
+        raise LeverError(_("{where}: {key} = {value} must be between {low} and {high}").format(
+            where=where, key=key, value=repr(value), low=_bound(low), high=_bound(high)))
     return float(value)
 
 
@@ -186,20 +221,24 @@ def from_mapping(data: dict[str, object], base: Levers, where: str = "levers") -
         key = ALIASES.get(raw_key, raw_key)
         if key not in known:
             close = [k for k in sorted(known) if k.split("_")[0] in raw_key]
-            hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
-            raise LeverError(f"{where}: unknown lever {raw_key!r}{hint}")
+            if close:
+                raise LeverError(_("{where}: unknown lever {key} (did you mean {names}?)").format(
+                    where=where, key=repr(raw_key), names=", ".join(close[:3])))
+            raise LeverError(_("{where}: unknown lever {key}").format(where=where, key=repr(raw_key)))
         if raw_key == "lgd" and value is not None:
             value = _number("lgd", value, 0, 1, where) * 100
         changes[key] = _parse_one(key, value, base, where)
     levers = replace(base, **changes)
     if levers.single_name_cap_basis == "equity" and levers.single_name_cap_pct is not None \
             and levers.own_equity_amt <= 0:
-        raise LeverError(f"{where}: a single-name cap on own equity needs own_equity_amt > 0")
+        raise LeverError(_("{where}: a single-name cap on own equity needs own_equity_amt > 0").format(where=where))
     work = levers.simulations * max(levers.individual_names, 1)
     if work > MAX_MONTE_CARLO_WORK:
-        raise LeverError(f"{where}: the Monte Carlo asks for {levers.simulations:,} simulated years x "
-                         f"{levers.individual_names:,} names simulated one by one = {work:,.0f}, more than the "
-                         f"{MAX_MONTE_CARLO_WORK:,} one run may take; lower either")
+        raise LeverError(_("{where}: the Monte Carlo asks for {simulations} simulated years x {names} names "
+                           "simulated one by one = {work}, more than the {most} one run may take; lower "
+                           "either").format(where=where, simulations=fmt_int(levers.simulations),
+                                            names=fmt_int(levers.individual_names), work=fmt_int(work),
+                                            most=fmt_int(MAX_MONTE_CARLO_WORK)))
     return levers
 
 
@@ -215,31 +254,36 @@ def _parse_one(key: str, value: object, base: Levers, where: str) -> object:
             return None
         if key in ("floor_by_grade", "cap_by_grade", "terms_by_grade"):
             return (None,) * len(scale)
-        raise LeverError(f"{where}: {key} cannot be empty")
+        raise LeverError(_("{where}: {key} cannot be empty").format(where=where, key=key))
     if key == "bases":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items or any(b not in BASES for b in items):
-            raise LeverError(f"{where}: bases = {value!r} must list one or more of {', '.join(BASES)}")
+            raise LeverError(_("{where}: bases = {value} must list one or more of {choices}").format(
+                where=where, value=repr(value), choices=", ".join(BASES)))
         return tuple(b for b in BASES if b in items)
     choices = {"single_name_cap_basis": CAP_BASES, "downgrade_scope": SCOPES}.get(key)
     if choices is not None:
         if value not in choices:
-            raise LeverError(f"{where}: {key} = {value!r} must be one of {', '.join(choices)}")
+            raise LeverError(_("{where}: {key} = {value} must be one of {choices}").format(
+                where=where, key=key, value=repr(value), choices=", ".join(choices)))
         return value
     if key == "downgrade_value":
         if not isinstance(value, str):
-            raise LeverError(f"{where}: downgrade_value = {value!r} must be an industry or region name")
+            raise LeverError(_("{where}: downgrade_value = {value} must be an industry or region name").format(
+                where=where, value=repr(value)))
         return value
     if key == "min_grade":
         if value not in scale:
-            raise LeverError(f"{where}: min_grade = {value!r} is not on the rating scale {', '.join(scale)}")
+            raise LeverError(_("{where}: min_grade = {value} is not on the rating scale {scale}").format(
+                where=where, value=repr(value), scale=", ".join(scale)))
         return value
     if key in PER_GRADE:
         if not isinstance(value, dict):
-            raise LeverError(f"{where}: {key} must be a table of grade = value")
+            raise LeverError(_("{where}: {key} must be a table of grade = value").format(where=where, key=key))
         unknown = [g for g in value if g not in scale]
         if unknown:
-            raise LeverError(f"{where}: {key} names grades not on the scale: {', '.join(map(str, unknown))}")
+            raise LeverError(_("{where}: {key} names grades not on the scale: {grades}").format(
+                where=where, key=key, grades=", ".join(map(str, unknown))))
         low, high, integer = PER_GRADE_RANGES[key]
         current = list(getattr(base, key))
         for g, v in value.items():
@@ -254,7 +298,7 @@ def _parse_one(key: str, value: object, base: Levers, where: str) -> object:
         low, high, integer = RANGES[key]
         number = _number(key, value, low, high, where, integer)
         return int(number) if integer else number
-    raise LeverError(f"{where}: {key} cannot be set here")  # pragma: no cover - every field is handled above
+    raise LeverError(_("{where}: {key} cannot be set here").format(where=where, key=key))  # pragma: no cover - every field is handled above
 
 
 def from_policy_doc(doc: dict[str, object], scale: tuple[str, ...], lgd_pct: float) -> Levers:
@@ -263,44 +307,48 @@ def from_policy_doc(doc: dict[str, object], scale: tuple[str, ...], lgd_pct: flo
     for section in ("limits", "stress"):
         part = doc.get(section)
         if not isinstance(part, dict):
-            raise LeverError(f"section [{section}] is missing")
+            raise LeverError(_("section [{section}] is missing").format(section=section))
         merged.update(part)
     merged.pop("approval_levels", None)
-    return from_mapping(merged, neutral(scale, lgd_pct), "policy [limits]/[stress]")
+    return from_mapping(merged, neutral(scale, lgd_pct), _("policy [limits]/[stress]"))
 
 
 def parse_approval_levels(raw: object) -> tuple[tuple[str, float | None], ...]:
     """[limits] approval_levels: ascending { name, up_to } entries; the last one has no up_to."""
     if not isinstance(raw, list) or not raw:
-        raise LeverError("[limits] approval_levels must list { name = \"...\", up_to = amount } entries")
+        raise LeverError(_("[limits] approval_levels must list {example} entries").format(
+            example='{ name = "...", up_to = amount }'))
     out: list[tuple[str, float | None]] = []
     for i, item in enumerate(raw):
         last = i == len(raw) - 1
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise LeverError("[limits] approval_levels entries need a name")
+            raise LeverError(_("[limits] approval_levels entries need a name"))
         up_to = item.get("up_to")
         if last and up_to is not None:
-            raise LeverError("[limits] approval_levels: the last level approves any amount (leave out up_to)")
+            raise LeverError(_("[limits] approval_levels: the last level approves any amount (leave out up_to)"))
         if not last:
             up_to = _number(f"approval_levels.{item['name']}.up_to", up_to, 0, 1e15, "[limits]")
             if out and out[-1][1] is not None and up_to <= out[-1][1]:  # type: ignore[operator]
-                raise LeverError("[limits] approval_levels: up_to must increase from level to level")
+                raise LeverError(_("[limits] approval_levels: up_to must increase from level to level"))
         out.append((item["name"], up_to))
     return tuple(out)
 
 
 SCENARIO_SECTIONS = ("limits", "stress", "model", "scenario")
+STARTS = ("today", "policy")  # a scenario file's `start`: no change (the default) or the policy's levers
 
 
-def read_scenario_text(text: str, base: Levers, where: str = "scenario") -> tuple[str, Levers]:
-    """A scenario TOML (flat, or under [limits] / [stress] / [model] like the policy):
-    its `name` (optional) and the levers on top of `base`."""
+def read_scenario_text(text: str, policy: Levers, where: str = "scenario") -> tuple[str, Levers]:
+    """A scenario TOML (flat, or under [limits] / [stress] / [model] like the policy): its
+    `name` (optional) and its levers on top of its `start`: "today" (the default, no change:
+    today's limits, terms and PDs, no stress, as the What-if page opens) or "policy" (the
+    policy's levers, as the page's "Apply the limit policy" button sets them)."""
     import tomllib
 
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LeverError(f"{where}: not valid TOML ({exc})") from None
+        raise LeverError(_("{where}: not valid TOML ({why})").format(where=where, why=exc)) from None
     flat: dict[str, object] = {}
     for key, value in doc.items():
         if key in SCENARIO_SECTIONS and isinstance(value, dict):
@@ -309,9 +357,13 @@ def read_scenario_text(text: str, base: Levers, where: str = "scenario") -> tupl
             flat[key] = value
     name = flat.pop("name", "")
     if not isinstance(name, str):
-        raise LeverError(f"{where}: name must be text")
+        raise LeverError(_("{where}: name must be text").format(where=where))
+    start = flat.pop("start", "today")
+    if start not in STARTS:
+        raise LeverError(_("{where}: start = {value} must be one of {choices}").format(
+            where=where, value=repr(start), choices=", ".join(STARTS)))
     flat.pop("approval_levels", None)
-    return name, from_mapping(flat, base, where)
+    return name, from_mapping(flat, policy if start == "policy" else today(policy), where)
 
 
 GRADE_COLUMNS = {"grade_multipliers": "multiplier", "floor_by_grade": "floor", "cap_by_grade": "cap",
@@ -330,22 +382,23 @@ def with_grade_rows(levers: Levers, rows: object) -> Levers:
     """`levers` with the per-grade values of an edited table (a dict of columns or a frame)."""
     table = rows.to_dict("list") if hasattr(rows, "to_dict") and not isinstance(rows, dict) else rows
     if not isinstance(table, dict):
-        raise LeverError("the per-grade table is not a table")
+        raise LeverError(_("the per-grade table is not a table"))
     data: dict[str, object] = {}
     for field_name, column in GRADE_COLUMNS.items():
         values = list(table.get(column, []))
         if len(values) != len(levers.scale):
-            raise LeverError(f"the per-grade table needs one {column} per grade")
+            raise LeverError(_("the per-grade table needs one {column} per grade").format(column=column))
         cleaned: list[object] = []
         for v in values:
             try:
                 number = None if v is None or v == "" else float(v)  # type: ignore[arg-type]
             except (TypeError, ValueError):
-                raise LeverError(f"per-grade table: {column} {v!r} is not a number") from None
+                raise LeverError(_("per-grade table: {column} {value} is not a number").format(
+                    column=column, value=repr(v))) from None
             cleaned.append(None if number is None or math.isnan(number) else number)
         if field_name == "grade_multipliers":
             cleaned = [1.0 if v is None else v for v in cleaned]
         elif field_name == "terms_by_grade":
             cleaned = [None if v is None else round(float(v)) for v in cleaned]  # type: ignore[arg-type]
         data[field_name] = {g: v for g, v in zip(levers.scale, cleaned)}
-    return from_mapping(data, levers, "per-grade table")
+    return from_mapping(data, levers, _("per-grade table"))

@@ -8,7 +8,7 @@ the policy file changes.
 Saves and deletes from concurrent sessions are serialised by a file lock (filelock) held
 around read-modify-write, and each write replaces the file atomically, so no save is lost
 and no reader sees half a file. A store file that is too large or nested too deeply to be
-a scenario file is refused with a message."""
+a scenario file is refused with a message (in the interface's language)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from analytics.formats import fmt_int, fmt_number
+from analytics.i18n import _
 from analytics.policy.levers import Levers, LeverError, from_mapping
 
 STORE_ENV = "CREDIT_SCENARIOS"
@@ -59,26 +61,27 @@ class ScenarioStore:
     @property
     def label(self) -> str:
         """How messages name the store: its file name, never the server's path."""
-        return f"the scenario store ({self.path.name})"
+        return _("the scenario store ({file})").format(file=self.path.name)
 
     def _read(self) -> dict[str, dict[str, object]]:
         if not self.path.exists():
             return {}
         try:
             if self.path.stat().st_size > MAX_STORE_BYTES:
-                raise StoreError(f"{self.label} is larger than {MAX_STORE_BYTES:,} bytes, too large to be a scenario "
-                                 "file; the server's administrator should fix or remove it")
+                raise StoreError(_("{store} is larger than {n} bytes, too large to be a scenario file; the server's "
+                                   "administrator should fix or remove it").format(store=self.label,
+                                                                                   n=fmt_int(MAX_STORE_BYTES)))
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:
             if isinstance(exc, StoreError):
                 raise
-            why = "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
-            raise StoreError(f"{self.label} cannot be read ({why}); the server's administrator should fix or "
-                             "remove it") from None
+            why = _("nested too deeply") if isinstance(exc, RecursionError) else type(exc).__name__
+            raise StoreError(_("{store} cannot be read ({why}); the server's administrator should fix or "
+                               "remove it").format(store=self.label, why=why)) from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) and isinstance(v.get("levers"), dict)
                                                  for v in data.values()):
-            raise StoreError(f"{self.label} is not a scenario file; the server's administrator should fix or "
-                             "remove it")
+            raise StoreError(_("{store} is not a scenario file; the server's administrator should fix or "
+                               "remove it").format(store=self.label))
         return data
 
     @contextlib.contextmanager
@@ -88,10 +91,10 @@ class ScenarioStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except Timeout:
-            raise StoreError(f"{self.label} is busy (another session has been saving for {LOCK_TIMEOUT_S:g} s); "
-                             "try again") from None
+            raise StoreError(_("{store} is busy (another session has been saving for {seconds} s); try "
+                               "again").format(store=self.label, seconds=fmt_number(LOCK_TIMEOUT_S))) from None
         except OSError as exc:
-            raise StoreError(f"cannot write {self.label} ({exc.strerror})") from None
+            raise StoreError(_("cannot write {store} ({why})").format(store=self.label, why=exc.strerror)) from None
         try:
             yield
         finally:
@@ -103,23 +106,25 @@ class ScenarioStore:
     def load(self, name: str, base: Levers) -> Levers:
         data = self._read()
         if name not in data:
-            raise StoreError(f"no saved scenario named {name!r}")
+            raise StoreError(_("no saved scenario named {name}").format(name=repr(name)))
         try:
-            return from_mapping(data[name]["levers"], base, f"scenario {name!r}")  # type: ignore[arg-type]
+            return from_mapping(data[name]["levers"], base,  # type: ignore[arg-type]
+                                _("scenario {name}").format(name=repr(name)))
         except LeverError as exc:
-            raise StoreError(f"{exc} (the saved scenario no longer fits the policy's rating scale)") from None
+            raise StoreError(_("{why} (the saved scenario no longer fits the policy's rating scale)").format(
+                why=exc)) from None
 
     def save(self, name: str, levers: Levers) -> None:
         clean = " ".join(name.split())
         if not clean:
-            raise StoreError("give the scenario a name")
+            raise StoreError(_("give the scenario a name"))
         if len(clean) > MAX_NAME:
-            raise StoreError(f"a scenario name has at most {MAX_NAME} characters")
+            raise StoreError(_("a scenario name has at most {n} characters").format(n=fmt_int(MAX_NAME)))
         entry = {"levers": full_mapping(levers), "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         with self._locked():
             data = self._read()
             if clean not in data and len(data) >= MAX_SCENARIOS:
-                raise StoreError(f"the store holds {MAX_SCENARIOS} scenarios; delete some first")
+                raise StoreError(_("the store holds {n} scenarios; delete some first").format(n=fmt_int(MAX_SCENARIOS)))
             data[clean] = entry
             self._write(data)
 
@@ -143,4 +148,4 @@ class ScenarioStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise StoreError(f"cannot write {self.label} ({exc.strerror})") from None
+            raise StoreError(_("cannot write {store} ({why})").format(store=self.label, why=exc.strerror)) from None

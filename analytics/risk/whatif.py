@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 from scipy.special import ndtr, ndtri
 
+from analytics.i18n import N_
 from analytics.policy.levers import Levers
 from analytics.risk.exposure import exposure_shares
 from analytics.risk.loss import (  # noqa: F401 - the loss model, used here and named by callers of the engine
@@ -115,8 +116,10 @@ class Outcome:
     summary: dict[str, float]
 
 
-BASIS_NAMES = ("tangible net worth", "working capital", "purchases", "current limit", "no basis: current limit kept",
-               "floor", "cap", "single-name cap", "below minimum grade", "draws on its group's limit")
+# the basis that set a limit: machine values in tables and exports (the page shows them translated)
+BASIS_NAMES = (N_("tangible net worth"), N_("working capital"), N_("purchases"), N_("current limit"),
+               N_("no basis: current limit kept"), N_("floor"), N_("cap"), N_("single-name cap"),
+               N_("below minimum grade"), N_("draws on its group's limit"))
 GROUP_LINE_BASIS = BASIS_NAMES.index("draws on its group's limit")
 
 
@@ -454,9 +457,10 @@ def changes(inputs: WhatIfInputs, base: Outcome, scenario: Outcome, only_changed
         named("watchlist_severity", list(SEVERITIES), scenario.watch_severity),
     ).with_columns(pl.when(pl.Series(inputs.rated)).then(pl.col("scenario_grade")).otherwise(pl.lit("unrated"))
                    .alias("scenario_grade")).select(CHANGE_COLUMNS)
-    if only_changed:
+    if only_changed:  # the limit, the expected loss or the hold differs from the base's
+        hold_changed = pl.Series(scenario.on_hold != base.on_hold)
         frame = frame.filter((pl.col("limit_change_amt").abs() > 0.005) | (pl.col("expected_loss_change_amt").abs()
-                                                                           > 0.005) | pl.col("on_hold"))
+                                                                           > 0.005) | hold_changed)
     return frame.sort(pl.col("limit_change_amt").abs(), descending=True)
 
 

@@ -1,5 +1,9 @@
 """The what-if view shared by the page and `report scenario`: fetch every customer's inputs
-once per date and filters, then evaluate any levers on them without a query."""
+once per date and filters, then evaluate any levers on them without a query.
+
+Measures are named for people through `measure()` (in the interface's language); the
+engine's tables keep machine values (basis names, approval levels, severities) and
+`shown_changes` / `shown_comparison` put them in words for the screen."""
 
 from __future__ import annotations
 
@@ -20,9 +24,12 @@ from analytics.policy import Policy
 from analytics.views.monitoring import MonitoringInputs, monitoring_inputs
 from analytics.views.receivables import ProvisionView, provision_view
 from analytics.data.warehouse import Warehouse
+from analytics.formats import MISSING, fmt_amount, fmt_delta, fmt_int, fmt_pct
+from analytics.i18n import N_, _
 # what the what-if page names (pages import views, not policy)
-from analytics.policy.levers import (BASE_LABELS, BASES, MAX_INDIVIDUAL_NAMES, LeverError, Levers,  # noqa: E402,F401
-                                     from_mapping, from_token, grade_rows, with_grade_rows)
+from analytics.policy.levers import (BASE_LABELS, BASES, LIMIT_LEVERS, MAX_INDIVIDUAL_NAMES,  # noqa: E402,F401
+                                     LeverError, Levers, from_mapping, from_token, grade_rows, today,
+                                     with_grade_rows, with_limit_policy)
 from analytics.policy.scenarios import ScenarioStore, StoreError  # noqa: E402,F401
 
 LOSS_PREFIXES = ("loss_quantile", "credit_var", "expected_shortfall")
@@ -234,48 +241,113 @@ def scenario_view(inputs: whatif.WhatIfInputs, levers: Levers, monte_carlo: bool
 
 # ----------------------------------------------------------------------------- labels and comparisons
 
-# summary key -> (label, kind): kind amt (reporting currency), count, pct, ratio
+# summary key -> (label, kind): kind amt (reporting currency), count, pct, ratio; labels in English,
+# translated by measure()
 MEASURES: dict[str, tuple[str, str]] = {
-    "customers_in_scope": ("Customers in scope", "count"),
-    "total_limit_amt": ("Total limit", "amt"),
-    "customers_limit_up": ("Limits raised", "count"),
-    "customers_limit_down": ("Limits cut", "count"),
-    "customers_no_open_credit": ("No open credit (below minimum grade)", "count"),
-    "gross_exposure_amt": ("Gross exposure", "amt"),
-    "net_exposure_amt": ("Net exposure", "amt"),
-    "overdue_amt": ("Overdue AR", "amt"),
-    "customers_over_limit": ("Customers over limit", "count"),
-    "over_limit_amt": ("Amount over limit", "amt"),
-    "headroom_amt": ("Headroom (unused limits)", "amt"),
-    "customers_on_hold": ("Customers on credit hold", "count"),
-    "sales_at_risk_amt": ("Sales at risk (open orders on hold)", "amt"),
-    "expected_loss_amt": ("Expected loss", "amt"),
-    "ecl_amt": ("Provision (ECL, provision matrix)", "amt"),
-    "loss_quantile_99_amt": ("Loss quantile 99 %", "amt"),
-    "credit_var_99_amt": ("Credit VaR 99 %", "amt"),
-    "expected_shortfall_99_amt": ("Expected shortfall 99 %", "amt"),
-    "loss_quantile_99_9_amt": ("Loss quantile 99.9 %", "amt"),
-    "credit_var_99_9_amt": ("Credit VaR 99.9 %", "amt"),
-    "expected_shortfall_99_9_amt": ("Expected shortfall 99.9 %", "amt"),
-    "hhi_frac": ("HHI of exposure (0-1)", "ratio"),
-    "top10_share_pct": ("Top 10 share of exposure", "pct"),
-    "largest_share_pct": ("Largest single name share", "pct"),
-    "watchlist_customers": (f"On the watchlist ({whatif.WATCH_MIN_SEVERITY} or worse)", "count"),
+    "customers_in_scope": (N_("Customers in scope"), "count"),
+    "total_limit_amt": (N_("Total limit"), "amt"),
+    "customers_limit_up": (N_("Limits raised"), "count"),
+    "customers_limit_down": (N_("Limits cut"), "count"),
+    "customers_no_open_credit": (N_("No open credit (below minimum grade)"), "count"),
+    "gross_exposure_amt": (N_("Gross exposure"), "amt"),
+    "net_exposure_amt": (N_("Net exposure"), "amt"),
+    "overdue_amt": (N_("Overdue AR"), "amt"),
+    "customers_over_limit": (N_("Customers over limit"), "count"),
+    "over_limit_amt": (N_("Amount over limit"), "amt"),
+    "headroom_amt": (N_("Headroom (unused limits)"), "amt"),
+    "customers_on_hold": (N_("Customers on credit hold"), "count"),
+    "sales_at_risk_amt": (N_("Sales at risk (open orders on hold)"), "amt"),
+    "expected_loss_amt": (N_("Expected loss (1 year)"), "amt"),
+    "ecl_amt": (N_("Provision (ECL, provision matrix)"), "amt"),
+    "loss_quantile_99_amt": (N_("Loss quantile 99 %"), "amt"),
+    "credit_var_99_amt": (N_("Credit VaR 99 %"), "amt"),
+    "expected_shortfall_99_amt": (N_("Expected shortfall 99 %"), "amt"),
+    "loss_quantile_99_9_amt": (N_("Loss quantile 99.9 %"), "amt"),
+    "credit_var_99_9_amt": (N_("Credit VaR 99.9 %"), "amt"),
+    "expected_shortfall_99_9_amt": (N_("Expected shortfall 99.9 %"), "amt"),
+    "hhi_frac": (N_("HHI of exposure (points, 0-10,000)"), "ratio"),
+    "top10_share_pct": (N_("Top 10 share of exposure"), "pct"),
+    "largest_share_pct": (N_("Largest single name share"), "pct"),
+    "watchlist_customers": (N_("On the watchlist ({severity} or worse)"), "count"),
 }
 
 
 def measure(key: str, levels: tuple[tuple[str, float | None], ...]) -> tuple[str, str]:
-    """Label and kind of a summary key (approval counts are named after their level)."""
-    for name, _ in levels:
+    """Label (in the interface's language) and kind of a summary key (approval counts are
+    named after their level)."""
+    for name, _limit in levels:
         if key == whatif.approval_key(name):
-            return f"Changes needing {name} approval", "count"
-    return MEASURES.get(key, (key, "amt"))
+            return _("Changes needing {level} approval").format(level=_(name)), "count"
+    if key == "watchlist_customers":
+        return _(MEASURES[key][0]).format(severity=severity_label(whatif.WATCH_MIN_SEVERITY)), "count"
+    label, kind = MEASURES.get(key, (key, "amt"))
+    return _(label), kind
+
+
+def severity_label(severity: str) -> str:
+    """A watchlist severity in words (the engine keeps the machine value)."""
+    return _(getattr(wl, "SEVERITY_LABELS", {}).get(severity, severity))
 
 
 def labelled(frame: pl.DataFrame, levels: tuple[tuple[str, float | None], ...]) -> pl.DataFrame:
     """A comparison frame with its measures named for people (first column `measure`)."""
     return frame.with_columns(pl.col("measure").replace_strict(
         {k: measure(k, levels)[0] for k in frame["measure"].to_list()}, return_dtype=pl.String))
+
+
+def shown_value(value: float | None, kind: str, currency: str = "") -> str:
+    """One measure's value by its kind: compact amounts, counts, percents, HHI in points."""
+    if value is None:
+        return MISSING
+    if kind == "amt":
+        return fmt_amount(value, currency)
+    if kind == "count":
+        return fmt_int(value)
+    if kind == "pct":
+        return fmt_pct(value)
+    return fmt_int(value * 10_000)  # ratio: HHI in points
+
+
+def shown_change(change: float | None, kind: str, currency: str = "") -> str:
+    """A signed change by the measure's kind ('+CNY 1.2M', '-0.6 pp', '+3'); '0' when none."""
+    if change is None:
+        return MISSING
+    size = change * 10_000 if kind == "ratio" else change
+    step = {"amt": 0.5, "count": 0.5, "ratio": 0.5, "pct": 0.05}.get(kind, 0.5)
+    if abs(size) < step:
+        return fmt_int(0)
+    return fmt_delta(size, {"amt": "amt", "pct": "pp"}.get(kind, "count"), currency) or MISSING
+
+
+def shown_comparison(frame: pl.DataFrame, levels: tuple[tuple[str, float | None], ...],
+                     currency: str) -> pl.DataFrame:
+    """A comparison (measure and numeric columns: base, scenario, change or scenario names) as
+    text for the screen: each row by its measure's kind, the measure named for people."""
+    kinds = {k: measure(k, levels) for k in frame["measure"].to_list()}
+    out: dict[str, list[str]] = {"measure": [kinds[k][0] for k in frame["measure"].to_list()]}
+    for column in frame.columns[1:]:
+        values = frame[column].to_list()
+        show = shown_change if column == "change" else shown_value
+        out[column] = [show(v, kinds[k][1], currency) for k, v in zip(frame["measure"].to_list(), values)]
+    return pl.DataFrame(out, schema={c: pl.String for c in out})
+
+
+def shown_changes(frame: pl.DataFrame) -> pl.DataFrame:
+    """The per-customer changes with the engine's words (basis, approval level, severity,
+    'unrated') in the interface's language; the data's own values as they are."""
+    def words(column: str, translate: Callable[[str], str]) -> pl.Expr:
+        values = [v for v in frame[column].unique().to_list() if v is not None]
+        return pl.col(column).replace_strict({v: translate(v) for v in values}, default=None,
+                                             return_dtype=pl.String)
+
+    columns = [c for c in ("basis", "approval_level") if c in frame.columns]
+    exprs = [words(c, _) for c in columns]
+    if "watchlist_severity" in frame.columns:
+        exprs.append(words("watchlist_severity", severity_label))
+    for c in ("grade", "scenario_grade"):
+        if c in frame.columns:
+            exprs.append(pl.col(c).replace("unrated", _("unrated")))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def compare_scenarios(views: dict[str, ScenarioView]) -> pl.DataFrame:

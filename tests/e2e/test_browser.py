@@ -293,7 +293,7 @@ def test_whatif_lever_reruns_the_panel_and_the_link_reproduces_it(server, page):
     no_errors(page)
     after = metric_value(page, "Expected loss")
     assert "scenario=" in page.url
-    assert page.get_by_text("Levers changed from the policy: pd_multiplier").count() == 1
+    assert page.get_by_text("Changed from today: PD multiplier.").count() == 1
     shot(page, "whatif")
     page.goto(page.url)  # the shared link opens the same scenario
     settle(page)

@@ -1,6 +1,8 @@
 """`report scenario` on the hand-made fixture (story in tests/sql/test_marts_tiny.py): the JSON's
-headline keys, neutral levers give back the exposure report, the stress moves the loss, the
-Monte Carlo repeats with its seed, the csv/xlsx outputs, and bad input is explained (exit 2).
+headline keys, a file starts at no change (as the What-if page opens) and gives back the
+exposure report, `start = "policy"` applies the policy's limits (the page's "Apply the limit
+policy"), the stress moves the loss, the Monte Carlo repeats with its seed, the csv/xlsx
+outputs, and bad input is explained (exit 2).
 
 At the extraction date 2024-04-20 (the default) and on 2024-04-10 only C3 (CCC, PD 26.8 %) has
 exposure: gross 2,000, net 1,000 after its insurance; current limits are C1's group limit 1,000
@@ -22,10 +24,15 @@ HEADLINE = ["expected_loss_amt", "loss_quantile_99_amt", "loss_quantile_99_9_amt
 COUNTS = {"customers_over_limit"}
 SCALE = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "D")
 
-# Limits as they are: a TOML cannot clear a lever the policy sets (no None in TOML), so the
-# policy's caps are set out of reach instead: grade caps at the maximum, the single-name cap
-# at 100 % of our own equity (2 bn), every grade open to credit and no rounding.
+# A scenario file starts at no change: a name and the model's settings are all it takes.
+AS_TODAY = 'name = "as today"\n[model]\nsimulations = 5000\n'
+
+# Limits as they are, spelt out on top of the policy's levers: a TOML cannot clear a lever the
+# policy sets (no None in TOML), so the policy's caps are set out of reach instead: grade caps
+# at the maximum, the single-name cap at 100 % of our own equity (2 bn), every grade open to
+# credit and no rounding.
 NEUTRAL_LIMITS = "\n".join([
+    'start = "policy"',
     'name = "as today"',
     "[limits]",
     'bases = ["current_limit"]',
@@ -84,9 +91,10 @@ def test_json_has_the_headline_keys_as_numbers(capsys, tiny_warehouse, tmp_path)
     assert doc["expected_loss_amt"] == pytest.approx(1000 * 0.268 * 1.5 * 0.45)
 
 
+@pytest.mark.parametrize("text", [AS_TODAY, NEUTRAL_LIMITS], ids=["no change", "neutral limits on the policy"])
 @pytest.mark.parametrize("as_of", ["2024-04-10", "2024-03-31", "2024-03-15"])
-def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tmp_path, as_of):
-    doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", as_of)
+def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tmp_path, as_of, text):
+    doc = scenario_json(capsys, tiny_warehouse, tmp_path, text, "--as-of", as_of)
     kpis = exposure_kpis(capsys, tiny_warehouse, "--as-of", as_of)
     assert doc["scenario"] == "as today"
     assert doc["total_limit_amt"] == pytest.approx(kpis["limit_amt"]) == 3000.0  # C1 1,000 + C3 2,000
@@ -102,7 +110,7 @@ def test_neutral_levers_give_back_the_exposure_report(capsys, tiny_warehouse, tm
 def test_a_group_line_is_over_its_limit_once(capsys, tiny_warehouse, tmp_path):
     """At 03-31 C1's group line carries C1 (250 + order 300) and C2 (720): 1,270 of 1,000, over
     by 270, counted once; C3 2,400 of 2,000, over by 400. C2 draws on its group's limit."""
-    doc = scenario_json(capsys, tiny_warehouse, tmp_path, NEUTRAL_LIMITS, "--as-of", "2024-03-31")
+    doc = scenario_json(capsys, tiny_warehouse, tmp_path, AS_TODAY, "--as-of", "2024-03-31")
     assert doc["customers_over_limit"] == 2 and doc["over_limit_amt"] == pytest.approx(670.0)
     customers = {c["customer_id"]: c for c in doc["customers"]}
     assert customers["C2"]["basis"] == "draws on its group's limit" and customers["C2"]["proposed_limit_amt"] is None
@@ -110,13 +118,29 @@ def test_a_group_line_is_over_its_limit_once(capsys, tiny_warehouse, tmp_path):
     assert customers["C1"]["over_limit_amt"] == pytest.approx(270.0) and customers["C2"]["over_limit_amt"] == 0.0
 
 
-def test_the_policy_levers_differ_from_today(capsys, tiny_warehouse, tmp_path):
-    # the policy's limits: the smaller of 20 % of TNW and the purchases basis, rounded down to 10,000;
-    # the fixture's amounts are far below 10,000, so every proposed limit is 0 and C3 is over it
+def test_an_empty_file_is_no_change(capsys, tiny_warehouse, tmp_path):
+    # as the What-if page opens: today's limits and terms, no stress; every figure is the base's
     doc = scenario_json(capsys, tiny_warehouse, tmp_path, "")
+    for key in HEADLINE:
+        assert doc[key] == pytest.approx(doc["base"][key]), key
+    assert doc["total_limit_amt"] == 3000.0 and doc["customers_limit_up"] == doc["customers_limit_down"] == 0
+    assert doc["levers"]["bases"] == ["current_limit"] and doc["loss_model"]["seed"] == 20261125  # the policy's model
+
+
+def test_the_policy_levers_differ_from_today(capsys, tiny_warehouse, tmp_path):
+    # start = "policy": the policy's limits, the smaller of 20 % of TNW and the purchases basis,
+    # rounded down to 10,000; the fixture's amounts are far below 10,000, so every proposed
+    # limit is 0 and C3 is over it
+    doc = scenario_json(capsys, tiny_warehouse, tmp_path, 'start = "policy"\n')
     assert doc["base"]["total_limit_amt"] == 3000.0 and doc["total_limit_amt"] == 0.0
     assert doc["customers_over_limit"] == 1 and doc["over_limit_amt"] == pytest.approx(2000.0)
     assert doc["expected_loss_amt"] == pytest.approx(doc["base"]["expected_loss_amt"])  # no stress
+    assert doc["levers"]["bases"] == ["tangible_net_worth", "purchases"]
+    # the same under [scenario], with a stress on top
+    stressed = scenario_json(capsys, tiny_warehouse, tmp_path, '[scenario]\nstart = "policy"\n[stress]\n'
+                                                                'pd_multiplier = 2.0\n')
+    assert stressed["total_limit_amt"] == 0.0
+    assert stressed["expected_loss_amt"] == pytest.approx(2 * doc["expected_loss_amt"])
 
 
 def test_doubling_the_pd_raises_the_loss(capsys, tiny_warehouse, tmp_path):
@@ -151,17 +175,20 @@ def test_csv_default_table_and_customers(capsys, tiny_warehouse, tmp_path):
     path = params(tmp_path, "pd_multiplier = 2.0\n")
     code, out, _ = run(capsys, tiny_warehouse, "--params", path)
     assert code == 0
+    assert out.strip().splitlines()[0] == "Measure,Base,Scenario,Change"  # labels for people by default
+    code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--fields")
+    assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == "measure,base,scenario,change"
     rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
     assert set(HEADLINE) <= set(rows)
     assert float(rows["expected_loss_amt"][2]) == pytest.approx(2 * float(rows["expected_loss_amt"][1]), rel=1e-3)
-    code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--table", "customers")
+    code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--table", "customers", "--fields")
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("customer_id,name,") and "proposed_limit_amt" in lines[0]
     assert sorted(line.split(",")[0] for line in lines[1:]) == ["C1", "C2", "C3"]
-    code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--table", "by_grade")
+    code, out, _ = run(capsys, tiny_warehouse, "--params", path, "--table", "by_grade", "--fields")
     assert code == 0 and out.startswith("grade,")
 
 
@@ -173,7 +200,7 @@ def test_xlsx_needs_out_and_holds_every_table(capsys, tiny_warehouse, tmp_path):
     code, out, err = run(capsys, tiny_warehouse, "--params", path, "--format", "xlsx", "--out", str(target))
     assert code == 0 and out == "" and f"wrote {target}" in err
     sheets = pl.read_excel(target, sheet_id=0)
-    assert set(sheets) == {"summary", "customers", "by_grade"}
+    assert set(sheets) == {"summary", "customers", "by_grade", "Fields"}  # Fields: the machine names
     assert sheets["customers"].height == 3
 
 
@@ -189,10 +216,12 @@ def test_xlsx_needs_out_and_holds_every_table(capsys, tiny_warehouse, tmp_path):
     ([], "name = 3\n", "name must be text"),
     ([], "pd_multiplier = 101\n", "pd_multiplier = 101 must be between 0 and 100"),
     ([], "lgd = 45\n", "lgd = 45 must be between 0 and 1"),
-    ([], "simulations = 10\n", "simulations = 10 must be between 1000 and 200000"),
+    ([], "simulations = 10\n", "simulations = 10 must be between 1,000 and 200,000"),
+    ([], 'start = "tomorrow"\n', "start = 'tomorrow' must be one of today, policy"),
     ([], "cap_by_grade = { AAAA = 5.0 }\n", "cap_by_grade names grades not on the scale: AAAA"),
     ([], 'min_grade = "E"\n', "min_grade = 'E' is not on the rating scale"),
-    ([], "single_name_cap_basis = \"equity\"\nown_equity_amt = 0\n", "needs own_equity_amt > 0"),
+    ([], "single_name_cap_pct = 5.0\nsingle_name_cap_basis = \"equity\"\nown_equity_amt = 0\n",
+     "needs own_equity_amt > 0"),
     ([], "pd_multiplier = \n", "not valid TOML"),
     ([], "[stress\npd_multiplier = 2\n", "not valid TOML"),
     (["--as-of", "2024-13-01"], "pd_multiplier = 2.0\n", "'2024-13-01' is not a date"),

@@ -553,6 +553,35 @@ def test_base_of_keeps_the_model_and_drops_the_levers() -> None:
     assert base.pd_multiplier == 1.0 and base.bases == ("current_limit",) and base.cap_by_grade == (None,) * 8
 
 
+def test_today_is_its_own_base_and_the_limit_policy_is_one_step_away() -> None:
+    policy = POLICY.levers
+    now = lv.today(policy)
+    assert lv.base_of(now, policy) == now  # no change: every figure equals the base's
+    assert (now.seed, now.simulations, now.sector_correlation, now.lgd_pct) == (
+        policy.seed, policy.simulations, policy.sector_correlation, policy.lgd_pct)
+    assert now.bases == ("current_limit",) and now.pd_multiplier == 1.0 and now.terms_by_grade == (None,) * 8
+    assert lv.with_limit_policy(now, policy) == policy
+    stressed = replace(now, pd_multiplier=2.0, downgrade_notches=1, seed=7)
+    applied = lv.with_limit_policy(stressed, policy)  # the stress and the model stay
+    assert applied == replace(policy, pd_multiplier=2.0, downgrade_notches=1, seed=7)
+    # on the hand-made portfolio: today's levers give back the base exactly
+    base = NEUTRAL
+    out, ref = whatif.run(INPUTS, lv.today(base)), whatif.run(INPUTS, lv.base_of(lv.today(base), base))
+    assert out.summary == ref.summary
+
+
+def test_a_scenario_file_starts_at_no_change_or_at_the_policy() -> None:
+    policy = POLICY.levers
+    assert lv.read_scenario_text("", policy) == ("", lv.today(policy))
+    name, levers_ = lv.read_scenario_text('name = "Recession"\n[stress]\npd_multiplier = 2.0\n', policy)
+    assert name == "Recession" and levers_ == replace(lv.today(policy), pd_multiplier=2.0)
+    assert lv.read_scenario_text('start = "policy"\n', policy)[1] == policy
+    assert lv.read_scenario_text('[scenario]\nstart = "today"\nseed = 3\n', policy)[1] == replace(
+        lv.today(policy), seed=3)
+    with pytest.raises(lv.LeverError, match="start = 'later' must be one of today, policy"):
+        lv.read_scenario_text('start = "later"\n', policy, "s.toml")
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"pd_multiplyer": 2.0}, r"scenario\.toml: unknown lever 'pd_multiplyer' \(did you mean pd_multiplier"),
     ({"colour": 1}, r"unknown lever 'colour'$"),
