@@ -16,10 +16,15 @@ import polars as pl
 from scipy.linalg import expm
 from scipy.stats import binomtest
 
+from analytics.i18n import N_
 from analytics.risk.scoring import grade_rank
 
 NR = "NR"
 WEIGHTS = ("count", "exposure")
+# machine values of the movers' direction and the calibration's verdict, as a user reads them
+DIRECTION_LABELS: dict[str, str] = {"downgrade": N_("downgrade"), "upgrade": N_("upgrade")}
+VERDICT_LABELS: dict[str, str] = {"no evidence": N_("no evidence"), "consistent": N_("consistent"),
+                                  "PD too low": N_("PD too low"), "PD too high": N_("PD too high")}
 
 
 _rank = grade_rank  # each grade's position on the scale (analytics.risk.scoring)

@@ -9,9 +9,16 @@ from datetime import date
 
 import polars as pl
 
+from analytics.i18n import N_
 from analytics.risk.scoring import grade_rank
 
 STATUSES = ("never reviewed", "overdue", "due in 30 days", "due in 31-60 days", "due in 61-90 days", "later")
+# the statuses as a user reads them (translate with _(); the data and the reports keep STATUSES)
+STATUS_LABELS: dict[str, str] = {
+    "never reviewed": N_("never reviewed"), "overdue": N_("overdue"), "due in 30 days": N_("due in 30 days"),
+    "due in 31-60 days": N_("due in 31–60 days"), "due in 61-90 days": N_("due in 61–90 days"),
+    "later": N_("later"),
+}
 
 
 @dataclass(frozen=True)

@@ -5,31 +5,65 @@ with the previous month-end (new, persisting, resolved)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
+from babel.lists import format_list
 
+from analytics.formats import fmt_amount, fmt_date, fmt_days, fmt_int, fmt_number, fmt_pct
+from analytics.i18n import N_, _, babel_locale, current, ngettext
 from analytics.risk.ledger import with_line_defaults
 
 SEVERITIES = ("low", "medium", "high", "critical")
+# the severities as a user reads them (the data, the policy and the link keep the machine values)
+SEVERITY_LABELS: dict[str, str] = {"low": N_("low"), "medium": N_("medium"), "high": N_("high"),
+                                   "critical": N_("critical")}
 NEVER_REVIEWED_DAYS = 10_000.0
 
 # key -> (label, unit of the observed value): the early-warning signals of docs/definitions.md
 RULES: dict[str, tuple[str, str]] = {
-    "utilization": ("Utilization of the credit limit", "%"),
-    "days_past_due": ("Days past due (oldest open item)", "days"),  # undisputed, unless the policy counts disputes
-    "overdue_amount": ("Overdue amount", "amount"),
-    "downgrade": ("Downgrade within the window", "notches"),
-    "grade_floor": ("Grade at or below the floor", "grade"),
-    "adverse_events": ("Adverse events", "severity"),
-    "financials": ("Worsening financials", "warning signs"),
-    "limit_expired": ("Credit limit expired", "days"),
-    "review_overdue": ("Periodic review overdue", "days"),
-    "insurer_cut": ("Insurer cut or withdrew cover", "% of cover"),
-    "slowing_payments": ("Payments slowing (days beyond terms)", "days"),
-    "concentration": ("Single-name concentration", "% of exposure"),
+    "utilization": (N_("Utilization of the credit limit"), "%"),
+    # days past due: undisputed, unless the policy counts disputes
+    "days_past_due": (N_("Days past due (oldest open item)"), N_("days")),
+    "overdue_amount": (N_("Overdue amount"), N_("amount")),
+    "downgrade": (N_("Downgrade within the window"), N_("notches")),
+    "grade_floor": (N_("Grade at or below the floor"), N_("grade")),
+    "adverse_events": (N_("Adverse events"), N_("severity")),
+    "financials": (N_("Worsening financials"), N_("warning signs")),
+    "limit_expired": (N_("Credit limit expired"), N_("days")),
+    "review_overdue": (N_("Periodic review overdue"), N_("days")),
+    "insurer_cut": (N_("Insurer cut or withdrew cover"), N_("% of cover")),
+    "slowing_payments": (N_("Payments slowing (days beyond terms)"), N_("days")),
+    "concentration": (N_("Single-name concentration"), N_("% of exposure")),
 }
+# the suggested actions of the shipped policy file (a company's own actions show as written)
+SHIPPED_ACTIONS = (
+    N_("Hold orders beyond the limit; review the limit"),
+    N_("Intensify collection; hold new orders"),
+    N_("Intensify collection; require a guarantee"),
+    N_("Reduce the limit; shorten payment terms"),
+    N_("Reduce the limit or require a guarantee; stop credit in default"),
+    N_("Review the customer now; stop credit on an insolvency filing"),
+    N_("Request current accounts; reduce the limit"),
+    N_("Renew or withdraw the limit"),
+    N_("Schedule the credit review"),
+    N_("Reduce the limit to the insured amount; require a guarantee"),
+    N_("Call the customer; shorten payment terms"),
+    N_("Cap the limit; seek credit insurance or a guarantee"),
+)
+# the event types of the data contract (analytics.data.contract.EVENT_TYPES) in words
+EVENT_TYPE_LABELS: dict[str, str] = {
+    "litigation": N_("litigation"), "management_change": N_("management change"),
+    "insolvency_filing": N_("insolvency filing"), "tax_penalty": N_("tax penalty"),
+    "late_filing": N_("late filing"), "other": N_("other event"),
+}
+
+
+def severity_label(severity: str | None) -> str:
+    """A severity in the current language ('high' -> '高'); a missing one reads '—'."""
+    return "—" if severity is None else _(SEVERITY_LABELS.get(severity, severity))
 
 
 @dataclass(frozen=True)
@@ -46,11 +80,18 @@ class Rule:
 
     @property
     def label(self) -> str:
-        return RULES[self.key][0]
+        """The rule's name in the current language."""
+        return _(RULES[self.key][0])
 
     @property
     def unit(self) -> str:
-        return RULES[self.key][1]
+        """The unit of the observed value in the current language ('%', 'days' ...)."""
+        return _(RULES[self.key][1])
+
+    @property
+    def action_text(self) -> str:
+        """The suggested action in the current language (a company's own action as written)."""
+        return _(self.action)
 
     @property
     def entry(self) -> float:
@@ -127,27 +168,85 @@ def parse_points(raw: dict) -> dict[str, float]:  # type: ignore[type-arg]
 OBS_SCHEMA = {"customer_id": pl.String, "rule": pl.String, "observed": pl.Float64, "observed_text": pl.String,
               "since": pl.Date}
 
+Text = Callable[..., str]  # the observed value in words, from the values of the text's columns
 
-def _obs(frame: pl.DataFrame, rule: str, observed: pl.Expr, text: pl.Expr, since: pl.Expr,
-         entry: float | None = None) -> pl.DataFrame:
-    """One rule's observations; with `entry`, only those at or above it (the rest cannot hit,
-    and a slider move should not format 100k texts it will throw away)."""
+
+_WORDED: dict[tuple[object, ...], str] = {}  # (language, text's name, values) -> the words
+_WORDED_MAX = 200_000
+
+
+def _texts(frame: pl.DataFrame, name: str, text: Text, columns: list[str]) -> pl.Series:
+    """text(*values) for every row of `frame`, in the current language (analytics.formats).
+    Each (language, name, values) is worded once per process: days, percents, grades and
+    dates repeat a lot, so a slider move words only what it has not shown before."""
+    lang = current()
+    if len(_WORDED) > _WORDED_MAX:
+        _WORDED.clear()
+    out = []
+    for row in frame.select(columns).iter_rows():
+        key = (lang, name, row)
+        words = _WORDED.get(key)
+        if words is None:
+            words = _WORDED[key] = text(*row)
+        out.append(words)
+    return pl.Series("observed_text", out, dtype=pl.String)
+
+
+def _obs(frame: pl.DataFrame, rule: str, observed: pl.Expr, text: Text, args: list[pl.Expr], since: pl.Expr,
+         entry: float | None = None, name: str | None = None) -> pl.DataFrame:
+    """One rule's observations, the observed value worded by text(*args) (`name`, default the
+    rule's key, tells its words apart in the cache: the same name must word the same values
+    the same way); with `entry`, only those at or above it (the rest cannot hit, and a slider
+    move should not word 100k texts it will throw away)."""
     value = observed.cast(pl.Float64)
     kept = frame.filter(value >= entry) if entry is not None else frame.filter(value.is_not_null())
-    return kept.select(pl.col("customer_id"), pl.lit(rule).alias("rule"), value.alias("observed"),
-                       text.cast(pl.String).alias("observed_text"), since.cast(pl.Date).alias("since"))
+    columns = [f"_text_{i}" for i in range(len(args))]
+    out = kept.select(pl.col("customer_id"), pl.lit(rule, dtype=pl.String).alias("rule"), value.alias("observed"),
+                      since.cast(pl.Date).alias("since"), *[a.alias(c) for a, c in zip(args, columns)])
+    return out.with_columns(_texts(out, name or rule, text, columns).alias("observed_text")).select(list(OBS_SCHEMA))
 
 
-def _fmt(expr: pl.Expr, decimals: int = 0, suffix: str = "") -> pl.Expr:
-    return pl.format("{}" + suffix, expr.round(decimals).cast(pl.Int64 if decimals == 0 else pl.Float64))
+def _full(value: float | None) -> str:
+    """An amount in full with thousands separators (the observed texts carry no currency)."""
+    return fmt_amount(value, compact=False)
+
+
+def _ratio(value: float) -> str:
+    """A policy ratio as written: 1 -> '1', 0.8 -> '0.8', 1.25 -> '1.25'."""
+    decimals = next((d for d in range(4) if round(value, d) == value), 4)
+    return fmt_number(value, decimals)
+
+
+def _utilization_text(group: bool | None, utilization: float | None, limit: float | None,
+                      exposure: float | None) -> str:
+    shown = fmt_pct(utilization, 0)
+    if not group:
+        return shown
+    return _("{utilization} of group limit {limit} (group exposure {exposure})").format(
+        utilization=shown, limit=_full(limit), exposure=_full(exposure))
+
+
+def _downgrade_text(before: str | None, after: str | None, notches: int) -> str:
+    return ngettext("{before} → {after} ({n} notch)", "{before} → {after} ({n} notches)", notches).format(
+        before=before or "—", after=after or "—", n=fmt_int(notches))
+
+
+def _review_text(status: str, due: date | None) -> str:
+    return _("never reviewed") if status == "never reviewed" else _("due {date}").format(date=fmt_date(due))
+
+
+def _slowing_text(before: int | None, after: int | None) -> str:
+    return ngettext("{before} → {after} day beyond terms", "{before} → {after} days beyond terms",
+                    after or 0).format(before=fmt_int(before), after=fmt_int(after))
 
 
 def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame, rules: tuple[Rule, ...],
             as_of: date, scale: tuple[str, ...]) -> pl.DataFrame:
     """Every customer's observed value per enabled rule (long), with since-when where the
-    signal itself dates it. customers: monitoring_customers.sql (max_days_past_due as the
-    policy's dispute rule reads it, exposure_share_pct; see views_monitoring); events:
-    monitoring_events.sql; reviews: reviews.schedule().
+    signal itself dates it, and the value in words in the current language (observed_text).
+    customers: monitoring_customers.sql (max_days_past_due as the policy's dispute rule reads
+    it, exposure_share_pct; see views_monitoring); events: monitoring_events.sql; reviews:
+    reviews.schedule().
 
     Utilization is a credit line's: observed on the line's holder (the customer, or the
     parent of a group line, with the whole group's exposure), once per line."""
@@ -156,30 +255,29 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
     parts: list[pl.DataFrame] = []
     c = with_line_defaults(customers)
     if "utilization" in on:
-        text = pl.when(pl.col("line_scope") == "group").then(
-            pl.format("{} of group limit {} (group exposure {})", _fmt(pl.col("utilization_pct"), 0, " %"),
-                      _fmt(pl.col("limit_amt")), _fmt(pl.col("line_exposure_amt")))
-        ).otherwise(_fmt(pl.col("utilization_pct"), 0, " %"))
-        parts.append(_obs(c.filter(pl.col("is_line_holder")), "utilization", pl.col("utilization_pct"), text,
+        group = pl.col("line_scope") == "group"
+        parts.append(_obs(c.filter(pl.col("is_line_holder")), "utilization", pl.col("utilization_pct"),
+                          _utilization_text, [group, pl.col("utilization_pct").round(0),
+                                              pl.when(group).then(pl.col("limit_amt").round(0)),
+                                              pl.when(group).then(pl.col("line_exposure_amt").round(0))],
                           pl.lit(None), on["utilization"].entry))
     if "days_past_due" in on:
         entry = int(on["days_past_due"].entry)
         dpd = pl.col("max_days_past_due")
-        parts.append(_obs(c, "days_past_due", dpd, _fmt(dpd, 0, " days"),
+        parts.append(_obs(c, "days_past_due", dpd, fmt_days, [dpd],
                           day - pl.duration(days=dpd - entry), max(entry, 1)))
     if "overdue_amount" in on:
         parts.append(_obs(c.filter(pl.col("overdue_amt") > 0), "overdue_amount", pl.col("overdue_amt"),
-                          _fmt(pl.col("overdue_amt")), pl.lit(None), on["overdue_amount"].entry))
+                          _full, [pl.col("overdue_amt").round(0)], pl.lit(None), on["overdue_amount"].entry))
     if "downgrade" in on:
         notches = pl.col("grade_rank") - pl.col("best_rank_in_window")
         best = pl.col("best_rank_in_window").sub(1).replace_strict(dict(enumerate(scale)), default=None,
                                                                    return_dtype=pl.String)
-        parts.append(_obs(c.filter(notches > 0), "downgrade", notches,
-                          pl.format("{} → {} ({} notches)", best, pl.col("grade"), notches), pl.col("rated_on"),
-                          on["downgrade"].entry))
+        parts.append(_obs(c.filter(notches > 0), "downgrade", notches, _downgrade_text,
+                          [best, pl.col("grade"), notches], pl.col("rated_on"), on["downgrade"].entry))
     if "grade_floor" in on:
-        parts.append(_obs(c, "grade_floor", pl.col("grade_rank") - 1, pl.col("grade"), pl.lit(None),
-                          on["grade_floor"].entry))
+        parts.append(_obs(c, "grade_floor", pl.col("grade_rank") - 1, lambda grade: grade or "—", [pl.col("grade")],
+                          pl.lit(None), on["grade_floor"].entry))
     if "adverse_events" in on:
         parts.append(_event_obs(events, on["adverse_events"]))
     if "financials" in on:
@@ -187,35 +285,40 @@ def observe(customers: pl.DataFrame, events: pl.DataFrame, reviews: pl.DataFrame
     if "limit_expired" in on:
         expired = c.filter(pl.col("is_limit_expired"))
         days = (day - pl.col("limit_expires_on")).dt.total_days()
-        parts.append(_obs(expired, "limit_expired", days, pl.format("expired {}", pl.col("limit_expires_on")),
+        parts.append(_obs(expired, "limit_expired", days,
+                          lambda on_day: _("expired {date}").format(date=fmt_date(on_day)),
+                          [pl.col("limit_expires_on")],
                           pl.col("limit_expires_on") + pl.duration(days=1), on["limit_expired"].entry))
     if "review_overdue" in on:
         late = reviews.filter(pl.col("status").is_in(["never reviewed", "overdue"]))
         parts.append(_obs(late, "review_overdue",
                           pl.when(pl.col("status") == "never reviewed").then(NEVER_REVIEWED_DAYS)
                           .otherwise(pl.col("days_overdue")),
-                          pl.when(pl.col("status") == "never reviewed").then(pl.lit("never reviewed"))
-                          .otherwise(pl.format("due {}", pl.col("next_due_on"))),
-                          pl.col("next_due_on")))
+                          _review_text, [pl.col("status"), pl.col("next_due_on")], pl.col("next_due_on")))
     if "insurer_cut" in on:
         before, now = pl.col("insured_before_amt"), pl.col("insured_now_amt")
         cut = c.filter((before > 0) & (now < before) & (pl.col("gross_exposure_amt") > 0))
         parts.append(_obs(cut, "insurer_cut", (before - now) / before * 100,
-                          pl.format("cover {} → {}", before.round(0).cast(pl.Int64), now.round(0).cast(pl.Int64)),
-                          pl.col("cover_changed_on")))
+                          lambda was, is_: _("cover {before} → {after}").format(before=_full(was), after=_full(is_)),
+                          [before.round(0), now.round(0)], pl.col("cover_changed_on")))
     if "slowing_payments" in on:
         rise = pl.col("recent_days_beyond_terms") - pl.col("prior_days_beyond_terms")
         start = as_of.replace(day=1)
-        for _ in range(2):
+        for _month in range(2):
             start = (start - timedelta(days=1)).replace(day=1)
-        parts.append(_obs(c, "slowing_payments", rise,
-                          pl.format("{} → {} days beyond terms", pl.col("prior_days_beyond_terms").round(0).cast(pl.Int64),
-                                    pl.col("recent_days_beyond_terms").round(0).cast(pl.Int64)),
+        parts.append(_obs(c, "slowing_payments", rise, _slowing_text,
+                          [pl.col("prior_days_beyond_terms").round(0).cast(pl.Int64),
+                           pl.col("recent_days_beyond_terms").round(0).cast(pl.Int64)],
                           pl.lit(start), max(on["slowing_payments"].entry, 1e-9)))
     if "concentration" in on:
-        parts.append(_obs(c, "concentration", pl.col("exposure_share_pct"),
-                          _fmt(pl.col("exposure_share_pct"), 2, " %"), pl.lit(None), on["concentration"].entry))
+        parts.append(_obs(c, "concentration", pl.col("exposure_share_pct"), lambda share: fmt_pct(share, 2),
+                          [pl.col("exposure_share_pct").round(2)], pl.lit(None), on["concentration"].entry))
     return pl.concat(parts) if parts else pl.DataFrame(schema=OBS_SCHEMA)
+
+
+def event_label(event_type: str) -> str:
+    """An event type of the data contract in words, in the current language."""
+    return _(EVENT_TYPE_LABELS[event_type]) if event_type in EVENT_TYPE_LABELS else event_type.replace("_", " ")
 
 
 def _event_obs(events: pl.DataFrame, rule: Rule) -> pl.DataFrame:
@@ -227,28 +330,37 @@ def _event_obs(events: pl.DataFrame, rule: Rule) -> pl.DataFrame:
                                             return_dtype=pl.Int64)).alias("sev")).filter(pl.col("sev") >= rule.entry)
     if ev.height == 0:
         return pl.DataFrame(schema=OBS_SCHEMA)
+    ev = ev.with_columns(_texts(ev, "event", lambda on_day, kind: f"{fmt_date(on_day)} {event_label(kind)}",
+                                ["event_date", "event_type"]).alias("what"))
     grouped = ev.sort("event_date").group_by("customer_id").agg(
-        pl.col("sev").max().alias("worst"), pl.col("event_date").min().alias("first_on"),
-        pl.format("{} {}", pl.col("event_date"), pl.col("event_type").str.replace_all("_", " ")).alias("what"))
-    return _obs(grouped, "adverse_events", pl.col("worst"), pl.col("what").list.join("; "), pl.col("first_on"))
+        pl.col("sev").max().alias("worst"), pl.col("event_date").min().alias("first_on"), pl.col("what"))
+    return grouped.select(pl.col("customer_id"), pl.lit("adverse_events", dtype=pl.String).alias("rule"),
+                          pl.col("worst").cast(pl.Float64).alias("observed"),
+                          pl.col("what").list.join("; ").alias("observed_text"),
+                          pl.col("first_on").cast(pl.Date).alias("since"))
 
 
 def _financial_obs(c: pl.DataFrame, rule: Rule) -> pl.DataFrame:
     cr, dr = float(rule.param("current_ratio_below")), float(rule.param("debt_ratio_above"))  # type: ignore[arg-type]
     flags = [
-        (pl.col("current_ratio") < cr, f"current ratio < {cr:g}"),
-        (pl.col("debt_ratio") > dr, f"debt ratio > {dr:g}"),
-        (pl.col("equity") < 0, "negative equity"),
-        ((pl.col("net_income") < 0) & (pl.col("prior_net_income") < 0), "two loss years"),
+        (pl.col("current_ratio") < cr, lambda: _("current ratio < {ratio}").format(ratio=_ratio(cr))),
+        (pl.col("debt_ratio") > dr, lambda: _("debt ratio > {ratio}").format(ratio=_ratio(dr))),
+        (pl.col("equity") < 0, lambda: _("negative equity")),
+        ((pl.col("net_income") < 0) & (pl.col("prior_net_income") < 0), lambda: _("two loss years")),
     ]
     with_flags = c.filter(pl.col("statements_period_end").is_not_null()).with_columns(
-        [cond.fill_null(False).alias(f"_f{i}") for i, (cond, _) in enumerate(flags)])
+        [cond.fill_null(False).alias(f"_f{i}") for i, (cond, _word) in enumerate(flags)])
     count = pl.sum_horizontal([pl.col(f"_f{i}").cast(pl.Int64) for i in range(len(flags))])
-    text = pl.concat_str([pl.when(pl.col(f"_f{i}")).then(pl.lit(name)) for i, (_, name) in enumerate(flags)],
-                         separator=", ", ignore_nulls=True)
-    return _obs(with_flags.filter(count > 0), "financials", count,
-                pl.format("{} (accounts to {})", text, pl.col("statements_period_end")),
-                pl.col("statements_period_end"))
+
+    def text(*values: object) -> str:
+        *met, period_end = values
+        signs = format_list([word() for (_cond, word), on in zip(flags, met) if on], locale=babel_locale())
+        return _("{signs} (accounts to {date})").format(
+            signs=signs, date=fmt_date(period_end))  # type: ignore[arg-type]
+
+    return _obs(with_flags.filter(count > 0), "financials", count, text,
+                [*[pl.col(f"_f{i}") for i in range(len(flags))], pl.col("statements_period_end")],
+                pl.col("statements_period_end"), name=f"financials:{cr!r}:{dr!r}")
 
 
 # ----------------------------------------------------------------------------- hits
@@ -258,7 +370,8 @@ HIT_SCHEMA = {**OBS_SCHEMA, "severity": pl.String, "threshold": pl.Float64}
 
 def evaluate(obs: pl.DataFrame, rules: tuple[Rule, ...]) -> pl.DataFrame:
     """The hits: each observation at or above a rule's threshold, at the worst level it meets,
-    with the threshold met, the rule's label and suggested action."""
+    with the threshold met, the rule's label and suggested action (in the current language;
+    rule and severity stay machine values)."""
     on = [r for r in rules if r.enabled]
     if not on or obs.height == 0:
         return pl.DataFrame(schema={**HIT_SCHEMA, "label": pl.String, "action": pl.String})
@@ -271,7 +384,7 @@ def evaluate(obs: pl.DataFrame, rules: tuple[Rule, ...]) -> pl.DataFrame:
             severity = pl.when(met).then(pl.lit(sev)).otherwise(severity)
             threshold = pl.when(met).then(pl.lit(t)).otherwise(threshold)
     meta = pl.DataFrame({"rule": [r.key for r in on], "label": [r.label for r in on],
-                         "action": [r.action for r in on]})
+                         "action": [r.action_text for r in on]})
     return (obs.with_columns(severity.alias("severity"), threshold.alias("threshold"))
             .filter(pl.col("severity").is_not_null())
             .join(meta, on="rule", how="left"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tests.app.conftest import assert_clean, metric
+from tests.app.conftest import assert_clean, metric, shown
 
 
 def open_page(app, path: str, widgets: dict[str, object] | None = None, **params: str):
@@ -89,3 +89,45 @@ def test_review_page(app, generated_warehouse, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert f"{doc['counts']['overdue'] + doc['counts']['never reviewed']:,}" == metric(at, "Overdue")
     assert f"{len(doc['review_schedule']):,}" == metric(at, "Under review")
+
+
+def test_watchlist_thresholds_are_kept_in_the_link(app):
+    """A link's thresholds set the sliders and the board; moving a slider writes the link."""
+    everything = {"wl_severity": ["low", "medium", "high", "critical"]}
+    linked = app(everything, _open="watchlist", thresholds="utilization:150,concentration:off").run()
+    assert_clean(linked)
+    assert linked.title[0].value == "Watchlist"
+    assert linked.slider(key="wl_t_utilization").value == 150
+    assert linked.toggle(key="wl_on_concentration").value is False
+    assert linked.query_params["thresholds"] == "utilization:150,concentration:off"
+    assert any("Trying thresholds other than the policy" in i.value for i in linked.info)
+    # the same board as moving the widgets by hand
+    by_hand = open_page(app, "pages/watchlist.py", {**everything, "wl_t_utilization": 150,
+                                                    "wl_on_concentration": False})
+    for tile in ("On the watchlist", "New entries", "Resolved", "Critical or high"):
+        assert metric(linked, tile) == metric(by_hand, tile), tile
+    assert by_hand.query_params["thresholds"] == "utilization:150,concentration:off"
+    policy = open_page(app, "pages/watchlist.py", everything)
+    assert "thresholds" not in policy.query_params
+    assert metric(policy, "On the watchlist") != metric(linked, "On the watchlist")
+    # back to the policy: the link loses its thresholds
+    linked.button(key="wl_reset").click().run()
+    assert_clean(linked)
+    assert linked.slider(key="wl_t_utilization").value == 80
+    assert "thresholds" not in linked.query_params
+    assert metric(linked, "On the watchlist") == metric(policy, "On the watchlist")
+
+
+def test_a_nonsense_threshold_in_the_link_is_explained_and_the_policy_used(app):
+    at = app(_open="watchlist", thresholds="utilization:banana,nosuchrule:3,grade_floor:Z,days_past_due:off,"
+                                          "downgrade:2.5,limit_expired:9999,garbage").run()
+    assert_clean(at)
+    warnings = " ".join(shown(w.value) for w in at.warning)
+    for bad in ("banana", "nosuchrule", "Z", "2.5", "9999", "garbage"):
+        assert bad in warnings, (bad, warnings)
+    assert at.slider(key="wl_t_utilization").value == 80  # the policy's threshold
+    assert at.select_slider(key="wl_t_grade_floor").value == "B"
+    assert at.slider(key="wl_t_downgrade").value == 2 and at.slider(key="wl_t_limit_expired").value == 1
+    assert at.toggle(key="wl_on_days_past_due").value is False  # the readable part is applied
+    assert at.query_params["thresholds"] == "days_past_due:off"  # the link keeps what was understood
+    assert int(metric(at, "On the watchlist").replace(",", "")) > 0

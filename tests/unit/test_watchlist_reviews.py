@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -224,7 +225,7 @@ def test_utilization_is_a_lines_and_read_on_its_holder() -> None:
     assert hit(hits, "W2", "utilization") is None
     got = hit(hits, "W1", "utilization")
     assert got is not None and got["severity"] == "high"
-    assert got["observed_text"] == "296 % of group limit 1000 (group exposure 2960)"
+    assert got["observed_text"] == "296 % of group limit 1,000 (group exposure 2,960)"
 
 
 def test_the_dispute_rule_is_one_expression() -> None:
@@ -262,3 +263,53 @@ def test_a_new_customer_is_reviewed_early_and_a_model_grade_is_no_review() -> No
     assert rows["N2"]["next_due_on"] == date(2026, 12, 15)
     # OLD: general, every 12 months from its last real review (01-10), not from the model's 10-31
     assert not rows["OLD"]["is_new_customer"] and rows["OLD"]["next_due_on"] == date(2027, 1, 10)
+
+
+def test_the_rules_speak_the_users_language() -> None:
+    """Rule names, the shipped policy's actions and the observed values in words follow the
+    language; rule keys and severities stay machine values."""
+    from analytics.i18n import speaking
+    from analytics.policy import load_policy
+
+    shipped = load_policy().watch_rules
+    assert {r.action for r in shipped} <= set(wl.SHIPPED_ACTIONS)  # every shipped action is marked for translation
+    frame = customers(limit_amt=[1000.0, 1000.0], utilization_pct=[296.0, 296.0], line_holder_id=["W1", "W1"],
+                      line_scope=["group", "group"], is_line_holder=[True, False],
+                      line_exposure_amt=[2960.0, 2960.0])
+    with speaking("zh"):
+        hits = run(frame, tuple(replace(r, action=s.action) for r, s in zip(RULES, shipped)))
+    util, dpd = hit(hits, "W1", "utilization"), hit(hits, "W1", "days_past_due")
+    assert util is not None and dpd is not None
+    assert util["label"] == "信用额度使用率" and util["severity"] == "high"
+    assert util["observed_text"] == "集团额度 1,000 的 296 %（集团敞口 2,960）"
+    assert dpd["observed_text"] == "100 天" and dpd["action"] == "加强催收；冻结新订单"
+    events = hit(hits, "W1", "adverse_events")
+    assert events is not None and events["observed_text"] == "2026年6月1日 诉讼"
+    assert (hit(hits, "W1", "downgrade") or {})["observed_text"] == "BBB → B（2 级）"
+    assert not any(any("a" <= ch.lower() <= "z" for ch in str(h["observed_text"]).replace("A", "").replace("B", ""))
+                   for h in hits.iter_rows(named=True) if h["rule"] not in ("grade_floor",))
+    english = run(frame)
+    assert (hit(english, "W1", "downgrade") or {})["observed_text"] == "BBB → B (2 notches)"
+    assert (hit(english, "W1", "financials") or {})["observed_text"] == \
+        "current ratio < 1 and debt ratio > 0.8 (accounts to Dec 31, 2025)"
+
+
+def test_watchlist_thresholds_in_the_link() -> None:
+    from analytics.views.monitoring import rules_from_thresholds, thresholds_token
+
+    assert thresholds_token(RULES, RULES, SCALE) is None
+    tried = tuple(r.with_entry(120) if r.key == "utilization" else
+                  r.with_entry(SCALE.index("CCC")) if r.key == "grade_floor" else
+                  replace(r, enabled=False) if r.key == "concentration" else r for r in RULES)
+    token = thresholds_token(tried, RULES, SCALE)
+    assert token == "utilization:120,grade_floor:CCC,concentration:off"
+    back, problems = rules_from_thresholds(token, RULES, SCALE)
+    assert back == tried and problems == []
+    # nonsense: named, and the policy's setting kept for that rule; the rest applied
+    back, problems = rules_from_thresholds("utilization:lots,bogus:1,downgrade:2.5,days_past_due:400,"
+                                           "adverse_events:severe,grade_floor:Z,x, ,slowing_payments:30", RULES, SCALE)
+    assert len(problems) == 7, problems
+    assert {r.key: r for r in back}["slowing_payments"].entry == 30
+    assert [r for r in back if r.key != "slowing_payments"] == [r for r in RULES if r.key != "slowing_payments"]
+    back, problems = rules_from_thresholds("x" * 5000, RULES, SCALE)
+    assert back == RULES and len(problems) == 1
