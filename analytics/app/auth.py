@@ -11,6 +11,7 @@ import logging
 
 import streamlit as st
 
+from analytics.i18n import _
 from analytics.policy.access import Actor, can
 from analytics.store.accounts import (AccountError, SignInSettings, actor_from_account, actor_from_oidc,
                                       has_sample_accounts, read_accounts, sign_in_settings, single_user)
@@ -50,7 +51,7 @@ def signed_in() -> Actor | None:
     try:
         conf = settings()
     except AccountError as exc:
-        st.error(f"Sign-in is not set up correctly: {exc}.", icon=":material/lock:")
+        st.error(_("Sign-in is not set up correctly: {error}.").format(error=exc), icon=":material/lock:")
         return None
     if conf.mode == "none":
         actor = single_user(conf)
@@ -66,14 +67,14 @@ def _local(conf: SignInSettings) -> Actor | None:
     try:
         doc = read_accounts(path)
     except AccountError as exc:
-        st.error(f"{exc}. Nobody can sign in until it is fixed.", icon=":material/lock:")
+        st.error(_("{error}. Nobody can sign in until it is fixed.").format(error=exc), icon=":material/lock:")
         return None
     if not doc:
-        st.title("Credit portfolio risk")
-        st.info("There are no accounts yet. An administrator creates the first one on the server:\n\n"
-                "`python -m analytics users init-admin --username admin --name \"Your Name\"`\n\n"
-                "then adds the credit team with `python -m analytics users add` (see docs/access.md). "
-                "A single analyst may run without sign-in instead: `CREDIT_SIGN_IN=none streamlit run app.py`.",
+        st.title(_("Credit portfolio risk"))
+        st.info(_("There are no accounts yet. An administrator creates the first one on the server:\n\n"
+                  "`python -m analytics users init-admin --username admin --name \"Your Name\"`\n\n"
+                  "then adds the credit team with `python -m analytics users add` (see `docs/access.md`). "
+                  "A single analyst may run without sign-in instead: `CREDIT_SIGN_IN=none streamlit run app.py`."),
                 icon=":material/person_add:")
         return None
     # the cookie component is an invisible iframe; unhidden, its box shifts the form as it loads
@@ -81,28 +82,28 @@ def _local(conf: SignInSettings) -> Actor | None:
             '.stElementContainer:has(iframe[height="0"]) { display: none !important; }</style>')
     authenticator = _authenticator(doc)
     if not st.session_state.get("authentication_status"):
-        st.title("Credit portfolio risk")
-        st.caption("Sign in with your account.")
+        st.title(_("Credit portfolio risk"))
+        st.caption(_("Sign in with your account."))
         if has_sample_accounts(doc):
-            st.caption("Sample accounts (built-in sample only): analyst / sample-analyst-pw, manager / "
-                       "sample-manager-pw, cfo / sample-cfo-pw, member1 / sample-member1-pw, admin / "
-                       "sample-admin-pw — see docs/sample.md.")
+            st.caption(_("Sample accounts (built-in sample only): `analyst` / `sample-analyst-pw`, `manager` / "
+                         "`sample-manager-pw`, `cfo` / `sample-cfo-pw`, `member1` / `sample-member1-pw`, `admin` / "
+                         "`sample-admin-pw` — see `docs/sample.md`."))
     try:
         authenticator.login(location="main", key="sign_in",
-                            fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
-                                    "Login": "Sign in"})
+                            fields={"Form name": _("Sign in"), "Username": _("Username"), "Password": _("Password"),
+                                    "Login": _("Sign in")})
     except Exception as exc:  # noqa: BLE001 - e.g. too many attempts; the library's message is for users
-        st.error(f"Signing in failed: {exc}", icon=":material/lock:")
+        st.error(_("Signing in failed: {error}").format(error=exc), icon=":material/lock:")
         return None
     status = st.session_state.get("authentication_status")
     if status is False:
-        st.error("Username or password is not right.", icon=":material/lock:")
+        st.error(_("Username or password is not right."), icon=":material/lock:")
         return None
     if not status:
         return None
     actor = actor_from_account(doc, str(st.session_state.get("username")))
     if actor is None:  # the account was removed while signed in
-        st.error("This account no longer exists.", icon=":material/lock:")
+        st.error(_("This account no longer exists."), icon=":material/lock:")
         return None
     st.session_state[ACTOR_KEY] = actor
     _audit_sign_in(actor, "password")
@@ -115,13 +116,13 @@ def _oidc(conf: SignInSettings) -> Actor | None:
     except Exception:  # noqa: BLE001 - no secrets file at all
         configured = False
     if not configured:
-        st.error("CREDIT_SIGN_IN=oidc needs an identity provider in .streamlit/secrets.toml [auth] "
-                 "(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url): see docs/access.md.",
-                 icon=":material/lock:")
+        st.error(_("`CREDIT_SIGN_IN=oidc` needs an identity provider in `.streamlit/secrets.toml` `[auth]` "
+                   "(`redirect_uri`, `cookie_secret`, `client_id`, `client_secret`, `server_metadata_url`): see "
+                   "`docs/access.md`."), icon=":material/lock:")
         return None
     if not st.user.is_logged_in:
-        st.title("Credit portfolio risk")
-        st.button("Sign in", icon=":material/login:", on_click=st.login, type="primary")
+        st.title(_("Credit portfolio risk"))
+        st.button(_("Sign in"), icon=":material/login:", on_click=st.login, type="primary")
         return None
     try:
         doc = read_accounts(conf.accounts_path)
@@ -131,9 +132,12 @@ def _oidc(conf: SignInSettings) -> Actor | None:
     user = st.user.to_dict()
     actor = actor_from_oidc(doc, user.get("email"), user.get("name"), user.get("roles"), user.get("email_verified", True))
     if actor is None:
-        st.error(f"{user.get('email') or 'This account'} has no role in this dashboard: ask the administrator "
-                 "to add your e-mail to the accounts file with a role.", icon=":material/lock:")
-        st.button("Sign out", on_click=st.logout)
+        message = (_("{email} has no role in this dashboard: ask the administrator to add your e-mail to the "
+                     "accounts file with a role.").format(email=user["email"]) if user.get("email") else
+                   _("This account has no role in this dashboard: ask the administrator to add your e-mail to the "
+                     "accounts file with a role."))
+        st.error(message, icon=":material/lock:")
+        st.button(_("Sign out"), on_click=st.logout)
         return None
     st.session_state[ACTOR_KEY] = actor
     _audit_sign_in(actor, "oidc")
@@ -145,19 +149,19 @@ def sidebar_account(actor: Actor) -> None:
     conf = settings()
     st.sidebar.caption(f":material/person: {actor.label()}")
     if conf.mode == "none":
-        st.sidebar.caption("No sign-in (CREDIT_SIGN_IN=none): a single-user deployment.")
+        st.sidebar.caption(_("No sign-in (`CREDIT_SIGN_IN=none`): a single-user deployment."))
         return
     if conf.mode == "oidc":
-        st.sidebar.button("Sign out", icon=":material/logout:", on_click=_sign_out_oidc, args=(actor,))
+        st.sidebar.button(_("Sign out"), icon=":material/logout:", on_click=_sign_out_oidc, args=(actor,))
         return
     try:
         doc = read_accounts(conf.accounts_path)
     except AccountError:
         doc = {}
     if doc and has_sample_accounts(doc):
-        st.sidebar.warning("Sample accounts with published passwords are active: remove them with "
-                           "`python -m analytics users remove-sample` before real use.", icon=":material/warning:")
-    if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
+        st.sidebar.warning(_("Sample accounts with published passwords are active: remove them with "
+                             "`python -m analytics users remove-sample` before real use."), icon=":material/warning:")
+    if st.sidebar.button(_("Sign out"), icon=":material/logout:", key="sign_out"):
         _record_sign_out(actor)
         if doc:
             _authenticator(doc).logout(location="unrendered")

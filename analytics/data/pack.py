@@ -41,7 +41,9 @@ from decimal import Decimal
 import polars as pl
 from babel.numbers import format_decimal
 
-from analytics.formats import fmt_amount, fmt_int, fmt_number, fmt_pct
+from analytics import labels as catalogue
+from analytics.formats import fmt_amount, fmt_date, fmt_int, fmt_number, fmt_pct
+from analytics.i18n import _, current
 
 __all__ = ["Pack", "PackItem", "PackTable", "render_pdf", "render_xlsx", "table_cells"]
 
@@ -149,14 +151,17 @@ def column_kind(name: str, dtype: pl.DataType) -> str:
 
 
 def column_header(name: str, labels: dict[str, str], currency: str) -> str:
-    """The human header of a column: its label, else its name in words with its unit."""
+    """The human header of a column: its label, else the label catalogue's words for it
+    (analytics.labels, in the current language), else its name in words with its unit."""
     if name in labels:
         return labels[name]
+    if catalogue.known(name):
+        return catalogue.label(name, currency)
     unit = ""
     for suffix, kind in UNIT_SUFFIXES.items():
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
-            unit = {"amt": currency, "pct": "%", "days": "days"}[kind]
+            unit = {"amt": currency, "pct": "%", "days": _("days")}[kind]
             break
     words = name.replace("_", " ").strip()
     words = words[:1].upper() + words[1:]
@@ -181,7 +186,7 @@ def _is_missing(value: object) -> bool:
 def format_cell(value: object, kind: str) -> str:
     """One cell as the pack prints it: amounts with thousands separators and no decimals,
     percents with one decimal and ' %', days and counts as integers with separators, dates
-    ISO; missing (None, NaN, infinite) as '—'."""
+    in the locale's form; missing (None, NaN, infinite) as '—'."""
     if _is_missing(value):
         return MISSING
     if kind == "amt":
@@ -193,11 +198,11 @@ def format_cell(value: object, kind: str) -> str:
     if kind == "float":  # a number without a unit (a score, a ratio): up to two decimals
         return fmt_number(value, 2)
     if kind == "date":
-        return value.isoformat()
+        return fmt_date(value)
     if kind == "datetime":
-        return value.isoformat(sep=" ", timespec="minutes")
+        return f"{fmt_date(value)} {value.strftime('%H:%M')}"
     if kind == "bool":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -315,7 +320,7 @@ def _chart_svg(spec_json: str, max_width_px: float, max_height_px: float) -> str
         if scale < 1 and single:
             svg, width, height, scale = render(fitted(min(width, max_width_px), min(height, max_height_px)))
     font = float(MIN_CHART_FONT_PX)
-    for _ in range(3):  # still too big: scaled down, with fonts enlarged to make up for it
+    for _attempt in range(3):  # still too big: scaled down, with fonts enlarged to make up for it
         if font * scale >= MIN_CHART_FONT_PX - 1e-6:
             break
         font = math.ceil(MIN_CHART_FONT_PX / scale * 1.05 * 10) / 10
@@ -334,12 +339,31 @@ def _chart_svg(spec_json: str, max_width_px: float, max_height_px: float) -> str
 
 # --- PDF -------------------------------------------------------------------------------------
 
+def _footer_content() -> str:
+    """The CSS content of the page footer, 'page N of M' in the current language."""
+    text = _("page {page} of {pages}")
+    out = []
+    for piece in re.split(r"(\{page\}|\{pages\})", text):
+        if piece == "{page}":
+            out.append("counter(page)")
+        elif piece == "{pages}":
+            out.append("counter(pages)")
+        elif piece:
+            out.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)
+
+
+def pdf_css() -> str:
+    """The pack's style sheet (its footer in the current language)."""
+    return PDF_CSS.replace("/*FOOTER*/", _footer_content())
+
+
 PDF_CSS = f"""
 @page {{
   size: A4 landscape;
   margin: 12mm 14mm 15mm 14mm;
   @bottom-left {{ content: string(pack-title); font-size: 8.5pt; color: #555; }}
-  @bottom-right {{ content: "page " counter(page) " of " counter(pages); font-size: 8.5pt; color: #555; }}
+  @bottom-right {{ content: /*FOOTER*/; font-size: 8.5pt; color: #555; }}
 }}
 html {{ font-family: "{FONT_FAMILY}", sans-serif; font-size: 10pt; color: #1b1f24; line-height: 1.3; }}
 body {{ margin: 0; }}
@@ -478,7 +502,8 @@ def table_html(table: PackTable, currency: str) -> str:
     body = "".join("<tr>" + "".join(f"<td{c}>{_e(v)}</td>" for v, c in zip(row, cls)) + "</tr>"
                    for row in rows)
     if not rows:
-        body = f'<tr><td colspan="{max(len(headers), 1)}">no rows</td></tr>'
+        no_rows = _e(_("no rows"))
+        body = f'<tr><td colspan="{max(len(headers), 1)}">{no_rows}</td></tr>'
     return (f'<table class="data{" dense" if dense else ""}"><caption>{_e(table.title)}</caption>'
             f"<colgroup>{cols}</colgroup>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
@@ -490,12 +515,13 @@ def _chart_html(spec: dict | None, where: str, max_width_px: float, max_height_p
     try:
         svg = chart_svg(spec, max_width_px, max_height_px)
     except Exception as exc:  # vl-convert reports a bad spec as a bare ValueError
-        raise ValueError(f"the chart of {where} could not be rendered: {exc}") from exc
+        raise ValueError(_("the chart of {where} could not be rendered: {error}").format(where=where, error=exc)) from exc
     return f'<div class="chart">{svg}</div>'
 
 
 def _when(moment: datetime) -> str:
-    text = moment.strftime("%Y-%m-%d %H:%M")
+    """A moment in the locale's date form with its time (and time zone when it has one)."""
+    text = f"{fmt_date(moment)} {moment.strftime('%H:%M')}"
     return f"{text} {moment.tzname()}" if moment.tzinfo else text
 
 
@@ -507,11 +533,10 @@ def estimated_width_mm(table: PackTable, currency: str) -> float:
 
 
 def _cover_html(pack: Pack) -> str:
-    meeting = pack.meeting_on.isoformat() if pack.meeting_on else MISSING
-    meta = (f"<span><b>Meeting:</b> {_e(meeting)}</span>"
-            f"<span><b>Data as of:</b> {_e(pack.as_of.isoformat())}</span>"
-            f"<span><b>Generated:</b> {_e(_when(pack.generated_at))}</span>"
-            f"<span><b>Currency:</b> {_e(pack.currency)}</span>")
+    meeting = fmt_date(pack.meeting_on) if pack.meeting_on else MISSING
+    meta = "".join(f"<span><b>{_e(label)}</b> {_e(value)}</span>" for label, value in (
+        (_("Meeting:"), meeting), (_("Data as of:"), fmt_date(pack.as_of)),
+        (_("Generated:"), _when(pack.generated_at)), (_("Currency:"), pack.currency)))
     tiles = "".join(f'<div class="tile"><div class="value">{_e(value)}</div><div class="label">{_e(label)}</div></div>'
                     for label, value in pack.headline)
     tables = "".join(table_html(t, pack.currency) for t in pack.headline_tables)
@@ -528,12 +553,13 @@ def _cover_html(pack: Pack) -> str:
 def _item_html(item: PackItem, currency: str) -> str:
     who = " · ".join(_e(x) for x in (item.customer_name, item.customer_id) if x)
     kind = _e(item.kind_label) + (f" — {who}" if who else "")
-    chart = _chart_html(item.chart, f"agenda item {item.position} ({item.title})", CHART_HALF_WIDTH_PX,
-                        CHART_MAX_HEIGHT_PX)
-    top = (f'<div class="halves"><div><h3>Customer</h3>{_pairs_html(item.facts)}</div>'
-           f'<div><h3>Proposal</h3>{_pairs_html(item.proposal)}{chart}</div></div>')
+    where = _("agenda item {position} ({title})").format(position=item.position, title=item.title)
+    chart = _chart_html(item.chart, where, CHART_HALF_WIDTH_PX, CHART_MAX_HEIGHT_PX)
+    customer, proposal, outcome_label = _e(_("Customer")), _e(_("Proposal")), _e(_("Outcome:"))
+    top = (f'<div class="halves"><div><h3>{customer}</h3>{_pairs_html(item.facts)}</div>'
+           f'<div><h3>{proposal}</h3>{_pairs_html(item.proposal)}{chart}</div></div>')
     tables = "".join(table_html(t, currency) for t in item.tables)
-    outcome = (f'<div class="outcome"><span class="label">Outcome:</span> {_e(item.outcome)}</div>'
+    outcome = (f'<div class="outcome"><span class="label">{outcome_label}</span> {_e(item.outcome)}</div>'
                if item.outcome else "")
     return (f'<section class="item"><h2>{item.position}. {_e(item.title)}</h2>'
             f'<div class="kind">{kind}</div>{outcome}{top}{tables}</section>')
@@ -541,7 +567,8 @@ def _item_html(item: PackItem, currency: str) -> str:
 
 def _minutes_html(lines: Sequence[str]) -> str:
     body = "".join(f"<p>{_e(line)}</p>" for line in lines)
-    return f'<section class="minutes"><h2>Minutes</h2>{body}</section>'
+    heading = _e(_("Minutes"))
+    return f'<section class="minutes"><h2>{heading}</h2>{body}</section>'
 
 
 def pack_html(pack: Pack) -> str:
@@ -549,9 +576,10 @@ def pack_html(pack: Pack) -> str:
     parts = [_cover_html(pack), *(_item_html(i, pack.currency) for i in pack.items)]
     if pack.minutes:
         parts.append(_minutes_html(pack.minutes))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(pack.title)}</title>'
+    lang = "zh-Hans" if current() == "zh" else "en"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(pack.title)}</title>'
             f'<meta name="generator" content="credit-portfolio-dashboard">'
-            f"<style>{PDF_CSS}</style></head><body>{''.join(parts)}</body></html>")
+            f"<style>{pdf_css()}</style></head><body>{''.join(parts)}</body></html>")
 
 
 def pdf_unavailable() -> str | None:
@@ -560,8 +588,8 @@ def pdf_unavailable() -> str | None:
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as exc:
-        return (f"the PDF pack needs Pango (Debian/Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0; "
-                f"macOS: brew install pango): {exc}")
+        return _("the PDF pack needs Pango (Debian/Ubuntu: `apt install libpango-1.0-0 libpangoft2-1.0-0`; "
+                 "macOS: `brew install pango`): {error}").format(error=exc)
     return None
 
 
@@ -691,20 +719,22 @@ def render_xlsx(pack: Pack) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    names = SheetNames(["Cover", "Agenda"] + (["Minutes"] if pack.minutes else []))
+    cover_name, agenda_name, minutes_name = _("Cover"), _("Agenda"), _("Minutes")
+    names = SheetNames([cover_name, agenda_name] + ([minutes_name] if pack.minutes else []))
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False, "remove_timezone": True}
     with xlsxwriter.Workbook(buffer, options) as workbook:
-        workbook.set_properties({"title": pack.title, "comments": f"Data as of {pack.as_of.isoformat()}"})
+        workbook.set_properties({"title": pack.title,
+                                 "comments": _("Data as of {date}").format(date=fmt_date(pack.as_of))})
         styles = _Styles(workbook)
 
-        cover_rows = [("Pack", pack.title),
-                      ("Meeting", pack.meeting_on.isoformat() if pack.meeting_on else MISSING),
-                      ("Data as of", pack.as_of.isoformat()),
-                      ("Generated", _when(pack.generated_at)),
-                      ("Currency", pack.currency),
+        cover_rows = [(_("Pack"), pack.title),
+                      (_("Meeting"), fmt_date(pack.meeting_on) if pack.meeting_on else MISSING),
+                      (_("Data as of"), fmt_date(pack.as_of)),
+                      (_("Generated"), _when(pack.generated_at)),
+                      (_("Currency"), pack.currency),
                       *pack.headline]
-        cover, widths, last = _pairs_sheet(workbook, "Cover", ["Figure", "Value"], cover_rows, styles)
+        cover, widths, last = _pairs_sheet(workbook, cover_name, [_("Figure"), _("Value")], cover_rows, styles)
         header_last = last
         row = last + 2
         for table in pack.headline_tables:
@@ -715,8 +745,8 @@ def render_xlsx(pack: Pack) -> bytes:
         agenda_rows = [(i.position, i.title, i.kind_label, i.customer_id, i.customer_name, i.outcome)
                        for i in pack.items]
         agenda, widths, last = _pairs_sheet(
-            workbook, "Agenda", ["Position", "Title", "Kind", "Customer id", "Customer name", "Outcome"],
-            agenda_rows, styles)
+            workbook, agenda_name, [_("Position"), _("Title"), _("Kind"), _("Customer ID"), _("Customer name"),
+                                    _("Outcome")], agenda_rows, styles)
         _finish(agenda, widths, 0, last, 5)
 
         for table in pack.headline_tables:
@@ -726,7 +756,7 @@ def render_xlsx(pack: Pack) -> bytes:
                 _table_sheet(workbook, names.take(f"{item.position}. {table.title}"), table, pack.currency, styles)
 
         if pack.minutes:
-            minutes, widths, last = _pairs_sheet(workbook, "Minutes", ["Minutes"], [(m,) for m in pack.minutes],
+            minutes, widths, last = _pairs_sheet(workbook, minutes_name, [minutes_name], [(m,) for m in pack.minutes],
                                                  styles)
             minutes.set_column(0, 0, min(max(widths[0], 20), 120), styles.wrap)
             minutes.freeze_panes(1, 0)

@@ -11,19 +11,41 @@ from dataclasses import dataclass
 
 import polars as pl
 
-AGENDA_KINDS = {  # agenda item kind -> what users read
-    "application": "Application",
-    "watchlist": "New watchlist entry",
-    "over_limit": "Over limit",
-    "on_hold": "On credit hold",
-    "overdue_review": "Overdue review",
-    "expiring_cover": "Cover expiring",
-    "other": "Other business",
+from analytics.formats import fmt_int
+from analytics.i18n import N_, _
+
+AGENDA_KINDS = {  # agenda item kind -> what users read (English source text: agenda_kind_label)
+    "application": N_("Application"),
+    "watchlist": N_("New watchlist entry"),
+    "over_limit": N_("Over limit"),
+    "on_hold": N_("On credit hold"),
+    "overdue_review": N_("Overdue review"),
+    "expiring_cover": N_("Cover expiring"),
+    "other": N_("Other business"),
 }
 AGENDA_SOURCES = {"applications": "application", "watchlist": "watchlist", "over_limit": "over_limit",
                   "on_hold": "on_hold", "overdue_reviews": "overdue_review", "expiring_cover": "expiring_cover"}
-VOTES = {"approve": "For", "decline": "Against", "abstain": "Abstain"}
+VOTES = {"approve": N_("For"), "decline": N_("Against"), "abstain": N_("Abstain")}  # (vote_label)
+# the agenda sources as the policy names them ([committee] agenda), in words
+AGENDA_SOURCE_LABELS = {"applications": N_("applications"), "watchlist": N_("watchlist"),
+                        "over_limit": N_("over limit"), "on_hold": N_("on hold"),
+                        "overdue_reviews": N_("overdue reviews"), "expiring_cover": N_("expiring cover")}
 SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def agenda_kind_label(kind: str) -> str:
+    """An agenda item's kind in words, in the current language."""
+    return _(AGENDA_KINDS[kind]) if kind in AGENDA_KINDS else kind
+
+
+def vote_label(vote: str) -> str:
+    """A vote in words, in the current language."""
+    return _(VOTES[vote]) if vote in VOTES else vote
+
+
+def agenda_source_label(source: str) -> str:
+    """An agenda source of [committee] agenda in words, in the current language."""
+    return _(AGENDA_SOURCE_LABELS[source]) if source in AGENDA_SOURCE_LABELS else source.replace("_", " ")
 
 
 class CommitteeError(ValueError):
@@ -57,8 +79,11 @@ class Tally:
     carried: str | None
 
     def words(self) -> str:
-        quorum = "" if self.has_quorum else ", no quorum"
-        return f"{self.votes_for} for, {self.votes_against} against, {self.abstentions} abstaining{quorum}"
+        """'3 for, 1 against, 0 abstaining' (', no quorum' when short of it), in the current language."""
+        values = {"yes": fmt_int(self.votes_for), "no": fmt_int(self.votes_against), "abstain": fmt_int(self.abstentions)}
+        if self.has_quorum:
+            return _("{yes} for, {no} against, {abstain} abstaining").format(**values)
+        return _("{yes} for, {no} against, {abstain} abstaining, no quorum").format(**values)
 
 
 def tally(votes: list[str], settings: CommitteeSettings) -> Tally:
@@ -117,28 +142,31 @@ def agenda_items(sources: dict[str, pl.DataFrame], settings: CommitteeSettings) 
 def parse_committee(doc: object) -> CommitteeSettings:
     """[committee]; raises CommitteeError naming the key at fault."""
     if not isinstance(doc, dict):
-        raise CommitteeError("section [committee] is missing")
+        raise CommitteeError(_("section [committee] is missing"))
 
     def whole(key: str, low: int, high: int) -> int:
         value = doc.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise CommitteeError(f"[committee] {key} must be a whole number {low}-{high}")
+            raise CommitteeError(_("[committee] {key} must be a whole number {low}-{high}").format(
+                key=key, low=low, high=high))
         return value
 
     majority = doc.get("majority_pct")
     if not isinstance(majority, (int, float)) or isinstance(majority, bool) or not 50 <= majority < 100:
-        raise CommitteeError("[committee] majority_pct must be a percent in [50, 100): below 50 a minority or "
-                             "a tie would carry a decision")
+        raise CommitteeError(_("[committee] majority_pct must be a percent in [50, 100): below 50 a minority or "
+                               "a tie would carry a decision"))
     agenda = doc.get("agenda")
     if not isinstance(agenda, list) or not agenda or any(a not in AGENDA_SOURCES for a in agenda) \
             or len(set(agenda)) != len(agenda):
-        raise CommitteeError(f"[committee] agenda must list distinct sources of {', '.join(AGENDA_SOURCES)}")
+        raise CommitteeError(_("[committee] agenda must list distinct sources of {sources}").format(
+            sources=", ".join(AGENDA_SOURCES)))
     severity = doc.get("watchlist_min_severity")
     if severity not in SEVERITIES:
-        raise CommitteeError(f"[committee] watchlist_min_severity must be one of {', '.join(SEVERITIES)}")
+        raise CommitteeError(_("[committee] watchlist_min_severity must be one of {severities}").format(
+            severities=", ".join(SEVERITIES)))
     core = doc.get("core_segments")
     if not isinstance(core, list) or not all(isinstance(s, str) for s in core):
-        raise CommitteeError("[committee] core_segments must list segments")
+        raise CommitteeError(_("[committee] core_segments must list segments"))
     return CommitteeSettings(whole("quorum", 1, 100), float(majority), tuple(agenda), str(severity),
                              tuple(core), whole("cover_expiring_within_days", 0, 3660),
                              whole("max_items_per_kind", 1, 500))

@@ -28,6 +28,7 @@ import polars as pl
 import yaml
 
 from analytics.data.warehouse import warehouse_dir
+from analytics.i18n import _
 from analytics.policy.access import ROLE_LABELS, Actor
 
 SIGN_IN_MODES = ("local", "oidc", "none")
@@ -60,10 +61,12 @@ def sign_in_settings(folder: str | Path | None = None) -> SignInSettings:
     """The deployment's sign-in mode (see the module doc); raises AccountError for a bad value."""
     mode = os.environ.get("CREDIT_SIGN_IN", "local").strip().lower() or "local"
     if mode not in SIGN_IN_MODES:
-        raise AccountError(f"CREDIT_SIGN_IN={mode!r} is not one of {', '.join(SIGN_IN_MODES)}")
+        raise AccountError(_("CREDIT_SIGN_IN='{mode}' is not one of {modes}").format(
+            mode=mode, modes=", ".join(SIGN_IN_MODES)))
     role = os.environ.get("CREDIT_SIGN_IN_ROLE", "credit_analyst").strip()
     if role not in ROLE_LABELS:
-        raise AccountError(f"CREDIT_SIGN_IN_ROLE={role!r} is not one of {', '.join(ROLE_LABELS)}")
+        raise AccountError(_("CREDIT_SIGN_IN_ROLE='{role}' is not one of {roles}").format(
+            role=role, roles=", ".join(ROLE_LABELS)))
     return SignInSettings(mode, role, accounts_path(folder))
 
 
@@ -74,7 +77,7 @@ def accounts_path(folder: str | Path | None = None) -> Path:
 
 def single_user(settings: SignInSettings) -> Actor:
     """The one user of a deployment without sign-in."""
-    return Actor("analyst", "Single user (no sign-in)", (settings.role_without_sign_in,))
+    return Actor("analyst", _("Single user (no sign-in)"), (settings.role_without_sign_in,))
 
 
 def read_accounts(path: Path) -> dict:
@@ -84,15 +87,16 @@ def read_accounts(path: Path) -> dict:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise AccountError(f"the accounts file {path} cannot be read: {exc}") from exc
+        raise AccountError(_("the accounts file {path} cannot be read: {error}").format(path=path, error=exc)) from exc
     users = doc.get("credentials", {}).get("usernames")
     if not isinstance(users, dict) or not isinstance(doc.get("cookie"), dict):
-        raise AccountError(f"the accounts file {path} has no credentials.usernames or cookie section")
+        raise AccountError(_("the accounts file {path} has no `credentials.usernames` or `cookie` section").format(
+            path=path))
     for username, entry in users.items():
         roles = entry.get("roles") if isinstance(entry, dict) else None
         if not isinstance(roles, list) or any(r not in ROLE_LABELS for r in roles):
-            raise AccountError(f"the accounts file {path}: user {username!r} has roles {roles!r}; "
-                               f"roles are {', '.join(ROLE_LABELS)}")
+            raise AccountError(_("the accounts file {path}: user '{user}' has roles {roles}; roles are {known}").format(
+                path=path, user=username, roles=roles, known=", ".join(ROLE_LABELS)))
     return doc
 
 
@@ -107,7 +111,7 @@ def _write(path: Path, doc: dict) -> None:
 def _hash(password: str) -> str:
     import streamlit_authenticator as stauth
     if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+        raise AccountError(_("a password needs at least {n} characters").format(n=MIN_PASSWORD_CHARS))
     return stauth.Hasher.hash(password)
 
 
@@ -120,16 +124,18 @@ def add_user(path: Path, username: str, name: str, roles: tuple[str, ...], passw
              sample: bool = False) -> None:
     """Add an account (the file is created when missing). Raises AccountError."""
     if not USERNAME.match(username):
-        raise AccountError(f"username {username!r}: 2-60 lower-case letters, digits, '.', '_' or '-'")
+        raise AccountError(_("username '{user}': 2-60 lower-case letters, digits, '.', '_' or '-'").format(
+            user=username))
     unknown = [r for r in roles if r not in ROLE_LABELS]
     if not roles or unknown:
-        raise AccountError(f"roles {list(roles)!r}: give one or more of {', '.join(ROLE_LABELS)}")
+        raise AccountError(_("roles {roles}: give one or more of {known}").format(
+            roles=list(roles), known=", ".join(ROLE_LABELS)))
     if not name.strip():
-        raise AccountError("the user's name is required")
+        raise AccountError(_("the user's name is required"))
     doc = read_accounts(path) or _new_doc()
     users = doc["credentials"]["usernames"]
     if username in users:
-        raise AccountError(f"there is a user {username!r} already")
+        raise AccountError(_("there is a user '{user}' already").format(user=username))
     entry = {"name": name.strip(), "email": email.strip(), "password": _hash(password), "roles": list(roles),
              "failed_login_attempts": 0, "logged_in": False}
     if sample:
@@ -144,7 +150,8 @@ def init_admin(path: Path, username: str, name: str, password: str, email: str =
     admins = [u for u, e in doc.get("credentials", {}).get("usernames", {}).items()
               if "administrator" in e.get("roles", []) and not e.get("sample")]
     if admins:
-        raise AccountError(f"the accounts file {path} has an administrator already ({', '.join(admins)})")
+        raise AccountError(_("the accounts file {path} has an administrator already ({admins})").format(
+            path=path, admins=", ".join(admins)))
     add_user(path, username, name, ("administrator",), password, email)
 
 
@@ -152,10 +159,11 @@ def set_roles(path: Path, username: str, roles: tuple[str, ...]) -> None:
     doc = read_accounts(path)
     users = doc.get("credentials", {}).get("usernames", {})
     if username not in users:
-        raise AccountError(f"there is no user {username!r}")
+        raise AccountError(_("there is no user '{user}'").format(user=username))
     unknown = [r for r in roles if r not in ROLE_LABELS]
     if not roles or unknown:
-        raise AccountError(f"roles {list(roles)!r}: give one or more of {', '.join(ROLE_LABELS)}")
+        raise AccountError(_("roles {roles}: give one or more of {known}").format(
+            roles=list(roles), known=", ".join(ROLE_LABELS)))
     users[username]["roles"] = list(roles)
     _write(path, doc)
 
@@ -164,7 +172,7 @@ def set_password(path: Path, username: str, password: str) -> None:
     doc = read_accounts(path)
     users = doc.get("credentials", {}).get("usernames", {})
     if username not in users:
-        raise AccountError(f"there is no user {username!r}")
+        raise AccountError(_("there is no user '{user}'").format(user=username))
     users[username]["password"] = _hash(password)
     users[username].pop("sample", None)
     _write(path, doc)
@@ -174,7 +182,7 @@ def remove_user(path: Path, username: str) -> None:
     doc = read_accounts(path)
     users = doc.get("credentials", {}).get("usernames", {})
     if username not in users:
-        raise AccountError(f"there is no user {username!r}")
+        raise AccountError(_("there is no user '{user}'").format(user=username))
     del users[username]
     _write(path, doc)
 

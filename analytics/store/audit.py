@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 import polars as pl
 from sqlalchemy import Connection, select, update
 
+from analytics.i18n import _
 from analytics.store.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
@@ -98,25 +99,29 @@ def verify(con: Connection, expect_head: str | None = None) -> AuditCheck:
         count += 1
         m = row._mapping
         if m["entry_id"] != expected_id:
-            problems.append(f"entry {m['entry_id']}: expected entry {expected_id} here "
-                            f"({'entries deleted' if m['entry_id'] > expected_id else 'numbering broken'})")
+            problems.append((_("entry {entry}: expected entry {expected} here (entries deleted)")
+                             if m["entry_id"] > expected_id else
+                             _("entry {entry}: expected entry {expected} here (numbering broken)")).format(
+                entry=m["entry_id"], expected=expected_id))
         if m["prev_hash"] != expected_prev:
-            problems.append(f"entry {m['entry_id']}: its link to the entry before does not match")
+            problems.append(_("entry {entry}: its link to the entry before does not match").format(entry=m["entry_id"]))
         digest = entry_hash(m["entry_id"], m["at"], m["actor"], m["action"], m["entity"], m["entity_id"],
                             m["before_json"], m["after_json"], m["prev_hash"])
         if digest != m["entry_hash"]:
-            problems.append(f"entry {m['entry_id']} ({m['action']} {m['entity']} {m['entity_id'] or ''}, "
-                            f"{m['at']}): its content does not match its hash: it was changed")
+            problems.append(_("entry {entry} ({action} {entity} {id}, {at}): its content does not match its hash: "
+                              "it was changed").format(entry=m["entry_id"], action=m["action"], entity=m["entity"],
+                                                       id=m["entity_id"] or "", at=m["at"]))
         expected_prev, expected_id = m["entry_hash"], m["entry_id"] + 1
         if len(problems) > 50:
-            problems.append("more problems not listed")
+            problems.append(_("more problems not listed"))
             break
     head_id, head_hash = con.execute(select(audit_head.c.last_entry_id, audit_head.c.last_hash)).one()
     if not problems and (head_id != expected_id - 1 or head_hash != expected_prev):
-        problems.append(f"the chain ends at entry {expected_id - 1} but its head says entry {head_id}: "
-                        "entries were removed from the end, or the head was changed")
+        problems.append(_("the chain ends at entry {last} but its head says entry {head}: entries were removed "
+                          "from the end, or the head was changed").format(last=expected_id - 1, head=head_id))
     if expect_head is not None and head_hash != expect_head:
-        problems.append(f"the head hash {head_hash} is not the expected {expect_head}")
+        problems.append(_("the head hash {hash} is not the expected {expected}").format(hash=head_hash,
+                                                                                        expected=expect_head))
     return AuditCheck(count, str(head_hash), problems)
 
 

@@ -21,10 +21,12 @@ from typing import Iterator
 import polars as pl
 from sqlalchemy import Connection, Engine, func, select, update
 
+from analytics.formats import fmt_date, fmt_int, fmt_number
+from analytics.i18n import N_, _
 from analytics.policy import Policy
 from analytics.policy.access import Actor, Forbidden, require
 from analytics.risk.authority import (CONDITION_KINDS, KINDS, LIMIT_KINDS, OUTCOMES, AuthorityError,
-                                      authority_amount)
+                                      authority_amount, condition_label, kind_label, level_label, outcome_label)
 from analytics.risk.committee import AGENDA_KINDS, VOTES, Tally, agenda_items as build_agenda, tally
 from analytics.store import audit
 from analytics.store.db import migrate, open_engine, store_url
@@ -32,10 +34,22 @@ from analytics.store.schema import (agenda_items, applications, decided_limits, 
                                     votes)
 
 OPEN_STATUSES = ("pending", "deferred")
-STATUSES = {"pending": "Awaiting decision", "deferred": "Deferred", "withdrawn": "Withdrawn", **{
-    k: v for k, v in OUTCOMES.items() if k != "deferred"}}
+STATUSES = {"pending": N_("Awaiting decision"), "deferred": N_("Deferred"), "withdrawn": N_("Withdrawn"), **{
+    k: v for k, v in OUTCOMES.items() if k != "deferred"}}  # English source text: status_label
+OPINION_ACTIONS = {"forward": N_("forwarded"), "withdraw": N_("withdrew"),
+                   "refresh": N_("refreshed the picture")}  # an opinion's action in words: opinion_label
 MAX_TEXT = 5000
 MAX_AMOUNT = 1e15
+
+
+def status_label(status: str) -> str:
+    """An application's status in words, in the current language."""
+    return _(STATUSES[status]) if status in STATUSES else status
+
+
+def opinion_label(action: str) -> str:
+    """What an opinion on the way up did, in words, in the current language."""
+    return _(OPINION_ACTIONS[action]) if action in OPINION_ACTIONS else action
 
 
 class DecisionError(ValueError):
@@ -101,19 +115,20 @@ def _utc(now: datetime | None) -> datetime:
 def _text(value: object, what: str, required: bool = True) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise DecisionError(f"{what} is required.")
+        raise DecisionError(_("{what} is required.").format(what=_(what)))
     if len(text) > MAX_TEXT:
-        raise DecisionError(f"{what} is longer than {MAX_TEXT:,} characters.")
+        raise DecisionError(_("{what} is longer than {n} characters.").format(what=_(what), n=fmt_int(MAX_TEXT)))
     return text
 
 
 def _amount(value: float | None, what: str) -> float:
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise DecisionError(f"{what} must be an amount.")
+        raise DecisionError(_("{what} must be an amount.").format(what=_(what)))
     if value < 0:
-        raise DecisionError(f"{what} must be 0 or more, not {value:,.2f}.")
+        raise DecisionError(_("{what} must be 0 or more, not {value}.").format(what=_(what), value=fmt_number(value, 2)))
     if value > MAX_AMOUNT:
-        raise DecisionError(f"{what} {value:,.0f} is not a plausible amount.")
+        raise DecisionError(_("{what} {value} is not a plausible amount.").format(what=_(what),
+                                                                                  value=fmt_number(value)))
     return float(value)
 
 
@@ -121,8 +136,10 @@ def _conditions(items: tuple[Condition, ...] | list[Condition]) -> list[dict[str
     out = []
     for c in items:
         if c.kind not in CONDITION_KINDS:
-            raise DecisionError(f"unknown condition {c.kind!r} (one of {', '.join(CONDITION_KINDS)}).")
-        out.append({"kind": c.kind, "text": _text(c.text, f"The condition '{CONDITION_KINDS[c.kind]}'")})
+            raise DecisionError(_("unknown condition '{kind}' (one of {kinds}).").format(
+                kind=c.kind, kinds=", ".join(CONDITION_KINDS)))
+        out.append({"kind": c.kind, "text": _text(c.text, _("The condition '{name}'").format(
+            name=condition_label(c.kind)))})
     return out
 
 
@@ -132,67 +149,73 @@ def validate_request(request: ApplicationRequest, picture: Picture, policy: Poli
     problems: list[str] = []
     kind = request.kind
     if kind not in KINDS:
-        raise DecisionError(f"unknown application kind {kind!r} (one of {', '.join(KINDS)}).")
+        raise DecisionError(_("unknown application kind '{kind}' (one of {kinds}).").format(
+            kind=kind, kinds=", ".join(KINDS)))
     if request.customer_id != picture.customer_id:
-        raise DecisionError("the picture is of another customer than the application.")
+        raise DecisionError(_("the picture is of another customer than the application."))
     values: dict[str, object] = {"requested_limit_amt": None, "requested_terms_days": None, "expires_on": None,
                                  "write_off_amt": None}
     current = picture.current_limit_amt
     try:
         if kind in LIMIT_KINDS:
-            requested = _amount(request.requested_limit_amt, "The requested limit")
+            requested = _amount(request.requested_limit_amt, N_("The requested limit"))
             values["requested_limit_amt"] = requested
             if kind == "new_limit" and current:
-                problems.append(f"{picture.customer_name} already has a limit of {current:,.0f}: apply for an "
-                                "increase or a decrease instead.")
+                problems.append(_("{customer} already has a limit of {limit}: apply for an increase or a "
+                                  "decrease instead.").format(customer=picture.customer_name, limit=fmt_number(current)))
             if kind == "new_limit" and requested <= 0:
-                problems.append("A new limit must be more than 0.")
+                problems.append(_("A new limit must be more than 0."))
             if kind in ("limit_increase", "temporary_limit") and requested <= (current or 0):
-                problems.append(f"The requested limit {requested:,.0f} is not above the current limit "
-                                f"{current or 0:,.0f}.")
+                problems.append(_("The requested limit {requested} is not above the current limit {current}.").format(
+                    requested=fmt_number(requested), current=fmt_number(current or 0)))
             if kind == "limit_decrease" and (current is None or requested >= current):
-                problems.append(f"The requested limit {requested:,.0f} is not below the current limit "
-                                f"{current or 0:,.0f}.")
+                problems.append(_("The requested limit {requested} is not below the current limit {current}.").format(
+                    requested=fmt_number(requested), current=fmt_number(current or 0)))
         if kind == "temporary_limit":
             if request.expires_on is None:
-                problems.append("A temporary limit needs an expiry date.")
+                problems.append(_("A temporary limit needs an expiry date."))
             else:
                 start = request.effective_from or today
                 if request.expires_on <= start:
-                    problems.append(f"The expiry date {request.expires_on} must be after {start}.")
+                    problems.append(_("The expiry date {expires} must be after {start}.").format(
+                        expires=fmt_date(request.expires_on), start=fmt_date(start)))
                 elif (request.expires_on - start).days > policy.temporary_max_days:
-                    problems.append(f"A temporary limit runs at most {policy.temporary_max_days} days "
-                                    f"(to {start + timedelta(days=policy.temporary_max_days)}).")
+                    problems.append(_("A temporary limit runs at most {days} days (to {last}).").format(
+                        days=fmt_int(policy.temporary_max_days),
+                        last=fmt_date(start + timedelta(days=policy.temporary_max_days))))
                 values["expires_on"] = request.expires_on
         if kind == "terms_change":
             terms = request.requested_terms_days
             if not isinstance(terms, int) or isinstance(terms, bool) or not 0 <= terms <= 365:
-                problems.append("The requested payment terms must be whole days from 0 to 365.")
+                problems.append(_("The requested payment terms must be whole days from 0 to 365."))
             elif terms == picture.current_terms_days:
-                problems.append(f"The customer's terms are {terms} days already.")
+                problems.append(_("The customer's terms are {days} days already.").format(days=fmt_int(terms)))
             if not current:
-                problems.append(f"{picture.customer_name} has no limit: payment terms go with a limit "
-                                "(apply for a new limit with its terms).")
+                problems.append(_("{customer} has no limit: payment terms go with a limit (apply for a new limit "
+                                  "with its terms).").format(customer=picture.customer_name))
             values["requested_terms_days"] = terms
         if kind == "hold_release" and not picture.on_hold:
-            problems.append(f"{picture.customer_name} is not on credit hold at {picture.as_of}.")
+            problems.append(_("{customer} is not on credit hold at {date}.").format(
+                customer=picture.customer_name, date=fmt_date(picture.as_of)))
         if kind == "write_off":
-            amount = _amount(request.write_off_amt, "The amount to write off")
+            amount = _amount(request.write_off_amt, N_("The amount to write off"))
             if amount <= 0:
-                problems.append("The amount to write off must be more than 0.")
+                problems.append(_("The amount to write off must be more than 0."))
             elif amount > (picture.outstanding_amt or 0) + 0.005:
-                problems.append(f"The amount to write off {amount:,.2f} is more than the customer's outstanding "
-                                f"{picture.outstanding_amt or 0:,.2f}.")
+                problems.append(_("The amount to write off {amount} is more than the customer's outstanding "
+                                  "{outstanding}.").format(amount=fmt_number(amount, 2),
+                                                           outstanding=fmt_number(picture.outstanding_amt or 0, 2)))
             values["write_off_amt"] = amount
     except DecisionError as exc:
         problems.append(str(exc))
     if request.effective_from is not None and request.effective_from < today:
-        problems.append(f"The effective date {request.effective_from} is in the past: a decision takes effect "
-                        "from its own date or later, it never rewrites history.")
+        problems.append(_("The effective date {date} is in the past: a decision takes effect from its own date "
+                          "or later, it never rewrites history.").format(date=fmt_date(request.effective_from)))
     if request.effective_from is not None and request.effective_from > today + timedelta(days=366):
-        problems.append(f"The effective date {request.effective_from} is more than a year ahead.")
+        problems.append(_("The effective date {date} is more than a year ahead.").format(
+            date=fmt_date(request.effective_from)))
     try:
-        values["recommendation"] = _text(request.recommendation, "The analyst's recommendation")
+        values["recommendation"] = _text(request.recommendation, N_("The analyst's recommendation"))
         values["conditions"] = _conditions(request.conditions)
     except DecisionError as exc:
         problems.append(str(exc))
@@ -283,7 +306,7 @@ class DecisionStore:
                now: datetime | None = None) -> int:
         """File an application with its frozen picture; it is routed by the authority matrix.
         Returns its id. Raises Forbidden or DecisionError (nothing is written)."""
-        require(self.policy.access, actor, "apply", "submit credit applications")
+        require(self.policy.access, actor, "apply", N_("submit credit applications"))
         moment = _utc(now)
         values = validate_request(request, picture, self.policy, moment.date())
         routing = self._route(request.kind, values, picture)
@@ -320,7 +343,7 @@ class DecisionStore:
         with self._read() as con:
             row = _row(con, applications, applications.c.application_id, int(application_id))
         if row is None:
-            raise DecisionError(f"There is no application {application_id}.")
+            raise DecisionError(_("There is no application {id}.").format(id=application_id))
         row["picture"] = json.loads(str(row.pop("picture_json")))
         row["conditions"] = json.loads(str(row.pop("conditions_json")))
         return row
@@ -328,7 +351,7 @@ class DecisionStore:
     def _current(self, con: Connection, application_id: int, seen_version: int) -> dict[str, object]:
         row = _row(con, applications, applications.c.application_id, int(application_id))
         if row is None:
-            raise DecisionError(f"There is no application {application_id}.")
+            raise DecisionError(_("There is no application {id}.").format(id=application_id))
         if row["row_version"] != seen_version:
             last = con.execute(select(opinions.c.author, opinions.c.action, opinions.c.at)
                                .where(opinions.c.application_id == application_id)
@@ -336,12 +359,16 @@ class DecisionStore:
             dec = con.execute(select(decisions.c.decided_by, decisions.c.outcome, decisions.c.decided_at)
                               .where(decisions.c.application_id == application_id)
                               .order_by(decisions.c.decision_id.desc()).limit(1)).first()
-            who = (f"{dec[0]} recorded '{OUTCOMES.get(dec[1], dec[1])}' at {dec[2][:16].replace('T', ' ')} UTC"
-                   if dec is not None and (last is None or dec[2] >= last[2])
-                   else f"{last[0]} ({last[1]}) at {last[2][:16].replace('T', ' ')} UTC" if last is not None
-                   else "someone changed it")
-            raise StaleRecord(f"Application {application_id} changed since you opened it: {who}. "
-                              "Nothing was changed; reload it to see where it stands.")
+            if dec is not None and (last is None or dec[2] >= last[2]):
+                who = _("{user} recorded '{outcome}' at {time} UTC").format(
+                    user=dec[0], outcome=outcome_label(dec[1]), time=dec[2][:16].replace("T", " "))
+            elif last is not None:
+                who = _("{user} ({action}) at {time} UTC").format(user=last[0], action=opinion_label(last[1]),
+                                                                  time=last[2][:16].replace("T", " "))
+            else:
+                who = _("someone changed it")
+            raise StaleRecord(_("Application {id} changed since you opened it: {who}. Nothing was changed; reload "
+                                "it to see where it stands.").format(id=application_id, who=who))
         return row
 
     def _bump(self, con: Connection, application_id: int, seen_version: int, **values: object) -> None:
@@ -350,15 +377,17 @@ class DecisionStore:
                                     applications.c.row_version == seen_version)
                              .values(row_version=applications.c.row_version + 1, **values))
         if result.rowcount != 1:
-            raise StaleRecord(f"Application {application_id} changed since you opened it. Nothing was changed.")
+            raise StaleRecord(_("Application {id} changed since you opened it. Nothing was changed.").format(
+                id=application_id))
 
     def _check_stale_picture(self, row: dict[str, object], moment: datetime) -> None:
         taken = datetime.fromisoformat(str(row["picture_taken_at"]))
         age = (moment - taken).days
         if age > self.policy.picture_valid_days:
             raise DecisionError(
-                f"Application {row['application_id']}'s picture of the customer was taken {age} days ago "
-                f"(valid {self.policy.picture_valid_days} days): refresh it before deciding. Nothing was changed.")
+                _("Application {id}'s picture of the customer was taken {age} days ago (valid {valid} days): refresh "
+                  "it before deciding. Nothing was changed.").format(id=row["application_id"], age=fmt_int(age),
+                                                                     valid=fmt_int(self.policy.picture_valid_days)))
 
     def decide(self, actor: Actor, application_id: int, seen_version: int, outcome: str, reason: str,
                conditions: tuple[Condition, ...] = (), decided_limit_amt: float | None = None,
@@ -372,55 +401,59 @@ class DecisionStore:
         decision id. Raises Forbidden, StaleRecord or DecisionError (nothing is written)."""
         moment = _utc(now)
         if outcome not in OUTCOMES:
-            raise DecisionError(f"unknown outcome {outcome!r} (one of {', '.join(OUTCOMES)}).")
-        reason_text = _text(reason, "The reason for the decision")
+            raise DecisionError(_("unknown outcome '{outcome}' (one of {outcomes}).").format(
+                outcome=outcome, outcomes=", ".join(OUTCOMES)))
+        reason_text = _text(reason, N_("The reason for the decision"))
         conds = _conditions(conditions)
         if outcome == "approved_with_conditions" and not conds:
-            raise DecisionError("An approval with conditions needs at least one condition.")
+            raise DecisionError(_("An approval with conditions needs at least one condition."))
         if outcome != "approved_with_conditions" and conds:
-            raise DecisionError("Conditions go with 'approved with conditions' only.")
+            raise DecisionError(_("Conditions go with 'approved with conditions' only."))
         matrix = self.policy.authority
         with self._write() as con:
             row = self._current(con, application_id, seen_version)
             if row["status"] not in OPEN_STATUSES:
-                raise DecisionError(f"Application {application_id} is {STATUSES[str(row['status'])].lower()} "
-                                    "already. Nothing was changed.")
+                raise DecisionError(_("Application {id} is {status} already. Nothing was changed.").format(
+                    id=application_id, status=status_label(str(row["status"])).lower()))
             level_index = self._level(str(row["required_level"]))
             tally_: Tally | None = None
             if level_index == len(matrix.levels) - 1:
                 if meeting_id is None:
-                    raise DecisionError(f"Application {application_id} goes to the {matrix.committee.name}: "
-                                        "it is decided in a meeting, on the members' votes.")
-                require(self.policy.access, actor, "run_meetings", "record the committee's decisions")
+                    raise DecisionError(_("Application {id} goes to the {committee}: it is decided in a meeting, on "
+                                          "the members' votes.").format(id=application_id,
+                                                                        committee=level_label(matrix.committee.name)))
+                require(self.policy.access, actor, "run_meetings", N_("record the committee's decisions"))
                 self._open_meeting(con, meeting_id)
                 self._require_on_agenda(con, meeting_id, application_id)
                 cast = [str(v) for v in con.execute(select(votes.c.vote).where(
                     votes.c.meeting_id == meeting_id, votes.c.application_id == application_id)).scalars()]
                 tally_ = tally(cast, self.policy.committee)
                 if outcome in ("approved", "approved_with_conditions") and tally_.carried != "approve":
-                    raise DecisionError(f"The votes ({tally_.words()}) do not carry an approval; the committee "
-                                        "can decline it only if they carry a decline, else defer it.")
+                    raise DecisionError(_("The votes ({votes}) do not carry an approval; the committee can decline it "
+                                          "only if they carry a decline, else defer it.").format(votes=tally_.words()))
                 if outcome == "declined" and tally_.carried != "decline":
-                    raise DecisionError(f"The votes ({tally_.words()}) do not carry a decline.")
+                    raise DecisionError(_("The votes ({votes}) do not carry a decline.").format(votes=tally_.words()))
             else:
-                require(self.policy.access, actor, "decide", "decide credit applications")
+                require(self.policy.access, actor, "decide", N_("decide credit applications"))
                 mine = matrix.decider_index(actor.roles)
                 if mine < level_index:
-                    raise Forbidden(f"Application {application_id} needs the {row['required_level']}'s authority "
-                                    f"({row['routing_reason']}); {actor.label()} decides up to "
-                                    f"{matrix.levels[mine].name if mine >= 0 else 'no level'} and can only forward it.")
+                    raise Forbidden(_("Application {id} needs the {level}'s authority ({reason}); {user} decides up "
+                                      "to {own} and can only forward it.").format(
+                        id=application_id, level=level_label(row["required_level"]), reason=row["routing_reason"],
+                        user=actor.label(), own=level_label(matrix.levels[mine].name) if mine >= 0 else _("no level")))
             if row["proposed_by"] == actor.username:
-                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id} and may not "
-                                "decide it.")
+                raise Forbidden(_("Four eyes: {user} proposed application {id} and may not decide it.").format(
+                    user=actor.label(), id=application_id))
             if outcome != "deferred":
                 self._check_stale_picture(row, moment)
             effective = max(row["effective_from"], moment.date()) if outcome.startswith("approved") else None  # type: ignore[type-var]
             before = self._limit_in_force(con, row, effective)
             limit_amt, terms = self._decided_values({**row, **before}, outcome, decided_limit_amt)
             if effective is not None and row["expires_on"] is not None and effective >= row["expires_on"]:
-                raise DecisionError(f"The temporary limit of application {application_id} expires on "
-                                    f"{row['expires_on']}, before it could take effect ({effective}): it needs a new "
-                                    "application. Nothing was changed.")
+                raise DecisionError(_("The temporary limit of application {id} expires on {expires}, before it "
+                                      "could take effect ({effective}): it needs a new application. Nothing was "
+                                      "changed.").format(id=application_id, expires=fmt_date(row["expires_on"]),  # type: ignore[arg-type]
+                                                         effective=fmt_date(effective)))
             if level_index < len(matrix.levels) - 1:
                 meeting_id = None  # decided by an approver: it belongs to no meeting
             decision = {
@@ -490,7 +523,7 @@ class DecisionStore:
         """The limit and terms a decision puts in force (None, None: none)."""
         if not outcome.startswith("approved"):
             if decided_limit_amt is not None:
-                raise DecisionError("A decided limit goes with an approval only.")
+                raise DecisionError(_("A decided limit goes with an approval only."))
             return None, None
         kind = str(row["kind"])
         current_terms = row["current_terms_days"]
@@ -498,16 +531,17 @@ class DecisionStore:
             requested = float(row["requested_limit_amt"])  # type: ignore[arg-type]
             if decided_limit_amt is None:
                 return requested, current_terms  # type: ignore[return-value]
-            amount = _amount(decided_limit_amt, "The decided limit")
+            amount = _amount(decided_limit_amt, N_("The decided limit"))
             if kind == "limit_decrease":
                 if amount > requested:
-                    raise DecisionError(f"The decided limit {amount:,.0f} is above the requested {requested:,.0f}.")
+                    raise DecisionError(_("The decided limit {amount} is above the requested {requested}.").format(
+                        amount=fmt_number(amount), requested=fmt_number(requested)))
             elif not 0 < amount <= requested:
-                raise DecisionError(f"The decided limit must be more than 0 and at most the requested "
-                                    f"{requested:,.0f}; a higher limit needs a new application.")
+                raise DecisionError(_("The decided limit must be more than 0 and at most the requested {requested}; a "
+                                      "higher limit needs a new application.").format(requested=fmt_number(requested)))
             return amount, current_terms  # type: ignore[return-value]
         if decided_limit_amt is not None:
-            raise DecisionError(f"A {KINDS[kind].lower()} decides no limit amount.")
+            raise DecisionError(_("A {kind} decides no limit amount.").format(kind=kind_label(kind).lower()))
         if kind == "terms_change":
             return float(row["current_limit_amt"]), int(row["requested_terms_days"])  # type: ignore[arg-type]
         return None, None
@@ -517,16 +551,16 @@ class DecisionStore:
         """An approver's opinion on the way up. Below the required level: the only thing an
         approver can do; at or above it: `to_level` escalates to a higher level."""
         moment = _utc(now)
-        require(self.policy.access, actor, "decide", "forward credit applications")
-        note = _text(text, "The note on forwarding")
+        require(self.policy.access, actor, "decide", N_("forward credit applications"))
+        note = _text(text, N_("The note on forwarding"))
         matrix = self.policy.authority
         with self._write() as con:
             row = self._current(con, application_id, seen_version)
             if row["status"] not in OPEN_STATUSES:
-                raise DecisionError(f"Application {application_id} is decided already.")
+                raise DecisionError(_("Application {id} is decided already.").format(id=application_id))
             if row["proposed_by"] == actor.username:
-                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id}; another "
-                                "approver forwards it.")
+                raise Forbidden(_("Four eyes: {user} proposed application {id}; another approver forwards it.").format(
+                    user=actor.label(), id=application_id))
             values: dict[str, object] = {}
             if to_level is not None:
                 try:
@@ -534,9 +568,11 @@ class DecisionStore:
                 except AuthorityError as exc:
                     raise DecisionError(str(exc)) from exc
                 if target <= self._level(str(row["required_level"])):
-                    raise DecisionError(f"{to_level} is not above the {row['required_level']}.")
+                    raise DecisionError(_("{level} is not above the {current}.").format(
+                        level=level_label(to_level), current=level_label(row["required_level"])))
                 values = {"required_level": to_level,
-                          "routing_reason": f"{row['routing_reason']}; escalated by {actor.username}: {note}"}
+                          "routing_reason": _("{reason}; escalated by {user}: {note}").format(
+                              reason=row["routing_reason"], user=actor.username, note=note)}
             con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
                                                  action="forward", text=note, at=audit.now_text(moment)))
             self._bump(con, application_id, seen_version, **values)
@@ -548,12 +584,12 @@ class DecisionStore:
                  now: datetime | None = None) -> None:
         """The proposer (or another analyst) withdraws an open application."""
         moment = _utc(now)
-        require(self.policy.access, actor, "apply", "withdraw credit applications")
-        note = _text(reason, "The reason for withdrawing")
+        require(self.policy.access, actor, "apply", N_("withdraw credit applications"))
+        note = _text(reason, N_("The reason for withdrawing"))
         with self._write() as con:
             row = self._current(con, application_id, seen_version)
             if row["status"] not in OPEN_STATUSES:
-                raise DecisionError(f"Application {application_id} is decided already.")
+                raise DecisionError(_("Application {id} is decided already.").format(id=application_id))
             con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
                                                  action="withdraw", text=note, at=audit.now_text(moment)))
             self._bump(con, application_id, seen_version, status="withdrawn", decided_at=audit.now_text(moment))
@@ -564,11 +600,11 @@ class DecisionStore:
                 now: datetime | None = None) -> None:
         """Take the customer's picture again (a stale application) and route it anew."""
         moment = _utc(now)
-        require(self.policy.access, actor, "apply", "refresh credit applications")
+        require(self.policy.access, actor, "apply", N_("refresh credit applications"))
         with self._write() as con:
             row = self._current(con, application_id, seen_version)
             if row["status"] not in OPEN_STATUSES:
-                raise DecisionError(f"Application {application_id} is decided already.")
+                raise DecisionError(_("Application {id} is decided already.").format(id=application_id))
             request = ApplicationRequest(
                 customer_id=str(row["customer_id"]), kind=str(row["kind"]), recommendation=str(row["recommendation"]),
                 requested_limit_amt=row["requested_limit_amt"], requested_terms_days=row["requested_terms_days"],  # type: ignore[arg-type]
@@ -588,7 +624,8 @@ class DecisionStore:
                    "required_level": routing.level, "routing_reason": routing.reason,
                    "effective_from": request.effective_from}
             con.execute(opinions.insert().values(application_id=application_id, author=actor.username,
-                                                 action="refresh", text=f"picture retaken at {picture.as_of}",
+                                                 action="refresh", text=_("picture retaken at {date}").format(
+                                                     date=fmt_date(picture.as_of)),
                                                  at=audit.now_text(moment)))
             self._bump(con, application_id, seen_version, **new)
             self._audit(con, actor, "refresh", "application", application_id,
@@ -647,10 +684,10 @@ class DecisionStore:
                        proposed: pl.DataFrame | None = None, now: datetime | None = None) -> int:
         """A committee meeting with its agenda (the policy's proposal, `agenda_items`)."""
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "set up committee meetings")
-        name = _text(title, "The meeting's title")
+        require(self.policy.access, actor, "run_meetings", N_("set up committee meetings"))
+        name = _text(title, N_("The meeting's title"))
         if not isinstance(meeting_on, date):
-            raise DecisionError("The meeting needs a date.")
+            raise DecisionError(_("The meeting needs a date."))
         with self._write() as con:
             record = {"meeting_on": meeting_on, "title": name, "data_as_of": data_as_of, "status": "planned",
                       "created_by": actor.username, "created_at": audit.now_text(moment), "closed_at": None,
@@ -668,7 +705,7 @@ class DecisionStore:
                                    .where(agenda_items.c.meeting_id == meeting_id)).scalar_one()) + 1
         record = {"meeting_id": meeting_id, "position": position, "kind": item["kind"],
                   "customer_id": item.get("customer_id"), "customer_name": item.get("customer_name"),
-                  "application_id": item.get("application_id"), "title": _text(item.get("title"), "The item's title"),
+                  "application_id": item.get("application_id"), "title": _text(item.get("title"), N_("The item's title")),
                   "reason": str(item.get("reason") or ""), "exposure_amt": item.get("exposure_amt"),
                   "added_by": added_by, "is_removed": False, "discussion": "", "action_text": "",
                   "action_owner": None, "action_due": None}
@@ -679,9 +716,9 @@ class DecisionStore:
     def _open_meeting(self, con: Connection, meeting_id: int) -> dict[str, object]:
         meeting = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
         if meeting is None:
-            raise DecisionError(f"There is no meeting {meeting_id}.")
+            raise DecisionError(_("There is no meeting {id}.").format(id=meeting_id))
         if meeting["status"] == "closed":
-            raise DecisionError(f"Meeting {meeting_id} is closed: its agenda and minutes are final.")
+            raise DecisionError(_("Meeting {id} is closed: its agenda and minutes are final.").format(id=meeting_id))
         return meeting
 
     @staticmethod
@@ -690,13 +727,14 @@ class DecisionStore:
             agenda_items.c.meeting_id == meeting_id, agenda_items.c.application_id == application_id,
             agenda_items.c.is_removed.is_(False))).scalar_one()
         if not on_agenda:
-            raise DecisionError(f"Application {application_id} is not on meeting {meeting_id}'s agenda.")
+            raise DecisionError(_("Application {id} is not on meeting {meeting}'s agenda.").format(
+                id=application_id, meeting=meeting_id))
 
     def _open_item(self, con: Connection, item_id: int) -> dict[str, object]:
         """An agenda item of a meeting that is still open (DecisionError otherwise)."""
         item = _row(con, agenda_items, agenda_items.c.item_id, int(item_id))
         if item is None:
-            raise DecisionError(f"There is no agenda item {item_id}.")
+            raise DecisionError(_("There is no agenda item {id}.").format(id=item_id))
         self._open_meeting(con, int(item["meeting_id"]))  # type: ignore[arg-type]
         return item
 
@@ -705,15 +743,15 @@ class DecisionStore:
                  exposure_amt: float | None = None, now: datetime | None = None) -> int:
         """The secretary adds an item (an open application, a customer, other business)."""
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        require(self.policy.access, actor, "run_meetings", N_("change a meeting's agenda"))
         if kind not in AGENDA_KINDS:
-            raise DecisionError(f"unknown agenda item kind {kind!r}.")
+            raise DecisionError(_("unknown agenda item kind '{kind}'.").format(kind=kind))
         with self._write() as con:
             self._open_meeting(con, meeting_id)
             if application_id is not None:
                 app = _row(con, applications, applications.c.application_id, int(application_id))
                 if app is None or app["status"] not in OPEN_STATUSES:
-                    raise DecisionError(f"Application {application_id} is not open.")
+                    raise DecisionError(_("Application {id} is not open.").format(id=application_id))
             return self._insert_item(con, actor, meeting_id, {
                 "kind": kind, "title": title, "customer_id": customer_id, "customer_name": customer_name,
                 "application_id": application_id, "reason": reason, "exposure_amt": exposure_amt},
@@ -721,7 +759,7 @@ class DecisionStore:
 
     def set_item_removed(self, actor: Actor, item_id: int, removed: bool, now: datetime | None = None) -> None:
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        require(self.policy.access, actor, "run_meetings", N_("change a meeting's agenda"))
         with self._write() as con:
             item = self._open_item(con, item_id)
             con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(is_removed=removed))
@@ -731,13 +769,13 @@ class DecisionStore:
     def reorder(self, actor: Actor, meeting_id: int, item_ids: list[int], now: datetime | None = None) -> None:
         """Put the meeting's items in this order (every item of the meeting, once)."""
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "change a meeting's agenda")
+        require(self.policy.access, actor, "run_meetings", N_("change a meeting's agenda"))
         with self._write() as con:
             self._open_meeting(con, meeting_id)
             current = {int(r[0]): int(r[1]) for r in con.execute(
                 select(agenda_items.c.item_id, agenda_items.c.position).where(agenda_items.c.meeting_id == meeting_id))}
             if sorted(item_ids) != sorted(current):
-                raise DecisionError("The new order must list every item of the meeting once.")
+                raise DecisionError(_("The new order must list every item of the meeting once."))
             for position, item_id in enumerate(item_ids, start=1):
                 con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(position=position))
             self._audit(con, actor, "reorder", "meeting", meeting_id,
@@ -749,15 +787,15 @@ class DecisionStore:
                   now: datetime | None = None) -> None:
         """The minutes of one item: what was discussed, the action agreed, its owner and due date."""
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "write the minutes")
+        require(self.policy.access, actor, "run_meetings", N_("write the minutes"))
         with self._write() as con:
             item = self._open_item(con, item_id)
-            new = {"discussion": _text(discussion, "The discussion", required=False),
-                   "action_text": _text(action_text, "The action", required=False),
-                   "action_owner": _text(action_owner, "The action's owner", required=False) or None,
+            new = {"discussion": _text(discussion, N_("The discussion"), required=False),
+                   "action_text": _text(action_text, N_("The action"), required=False),
+                   "action_owner": _text(action_owner, N_("The action's owner"), required=False) or None,
                    "action_due": action_due}
             if new["action_text"] and not new["action_owner"]:
-                raise DecisionError("An action needs an owner.")
+                raise DecisionError(_("An action needs an owner."))
             con.execute(update(agenda_items).where(agenda_items.c.item_id == item_id).values(**new))
             self._audit(con, actor, "note", "agenda_item", item_id, {k: item[k] for k in new}, new, moment)
 
@@ -766,21 +804,22 @@ class DecisionStore:
         """A member's vote on an application on the meeting's agenda (a member may change
         their vote until the decision is recorded; the proposer does not vote)."""
         moment = _utc(now)
-        require(self.policy.access, actor, "vote", "vote in committee")
+        require(self.policy.access, actor, "vote", N_("vote in committee"))
         if vote not in VOTES:
-            raise DecisionError(f"unknown vote {vote!r} (one of {', '.join(VOTES)}).")
+            raise DecisionError(_("unknown vote '{vote}' (one of {votes}).").format(vote=vote, votes=", ".join(VOTES)))
         with self._write() as con:
             self._open_meeting(con, meeting_id)
             app = _row(con, applications, applications.c.application_id, int(application_id))
             if app is None or app["status"] not in OPEN_STATUSES:
-                raise DecisionError(f"Application {application_id} is not open for a vote.")
+                raise DecisionError(_("Application {id} is not open for a vote.").format(id=application_id))
             if app["proposed_by"] == actor.username:
-                raise Forbidden(f"Four eyes: {actor.label()} proposed application {application_id} and does not vote.")
+                raise Forbidden(_("Four eyes: {user} proposed application {id} and does not vote.").format(
+                    user=actor.label(), id=application_id))
             self._require_on_agenda(con, meeting_id, application_id)
             before = con.execute(select(votes.c.vote_id, votes.c.vote).where(
                 votes.c.meeting_id == meeting_id, votes.c.application_id == application_id,
                 votes.c.member == actor.username)).first()
-            text = _text(comment, "The comment", required=False)
+            text = _text(comment, N_("The comment"), required=False)
             if before is None:
                 con.execute(votes.insert().values(meeting_id=meeting_id, application_id=application_id,
                                                   member=actor.username, vote=vote, comment=text,
@@ -795,7 +834,7 @@ class DecisionStore:
     def close_meeting(self, actor: Actor, meeting_id: int, now: datetime | None = None) -> None:
         """Close a meeting: its agenda, votes and minutes become final."""
         moment = _utc(now)
-        require(self.policy.access, actor, "run_meetings", "close committee meetings")
+        require(self.policy.access, actor, "run_meetings", N_("close committee meetings"))
         with self._write() as con:
             meeting = self._open_meeting(con, meeting_id)
             con.execute(update(meetings).where(meetings.c.meeting_id == meeting_id).values(
@@ -811,7 +850,7 @@ class DecisionStore:
         with self._read() as con:
             row = _row(con, meetings, meetings.c.meeting_id, int(meeting_id))
         if row is None:
-            raise DecisionError(f"There is no meeting {meeting_id}.")
+            raise DecisionError(_("There is no meeting {id}.").format(id=meeting_id))
         return row
 
     def agenda(self, meeting_id: int, include_removed: bool = False) -> pl.DataFrame:
@@ -840,14 +879,14 @@ class DecisionStore:
 
     def audit_entries(self, actor: Actor, entity: str | None = None, entity_id: str | None = None,
                       limit: int | None = None) -> pl.DataFrame:
-        require(self.policy.access, actor, "audit", "read the audit trail")
+        require(self.policy.access, actor, "audit", N_("read the audit trail"))
         with self._read() as con:
             return audit.entries(con, entity, entity_id, None, limit)
 
     def record_history(self, actor: Actor, entity: str, entity_id: str) -> pl.DataFrame:
         """One record's own trail (who changed it, when, before and after) for those who may
         see decisions: an application's history on its page."""
-        require(self.policy.access, actor, "view_decisions", "see decisions")
+        require(self.policy.access, actor, "view_decisions", N_("see decisions"))
         with self._read() as con:
             return audit.entries(con, entity, entity_id)
 

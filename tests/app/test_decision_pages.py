@@ -12,7 +12,7 @@ import pytest
 
 from analytics.policy import load_policy
 from analytics.policy.access import ROLE_LABELS, Actor, can
-from analytics.store.decisions import ApplicationRequest, DecisionStore
+from analytics.store.decisions import ApplicationRequest, Condition, DecisionStore
 from analytics.views import calendar
 from analytics.views.decisions import customer_picture, propose_agenda
 from analytics.data.warehouse import Warehouse
@@ -257,5 +257,56 @@ def test_oidc_sign_in_without_a_provider_says_what_to_configure(app, monkeypatch
     monkeypatch.setenv("CREDIT_SIGN_IN", "oidc")
     at = app().run()
     assert not at.exception
-    assert any("needs an identity provider in .streamlit/secrets.toml [auth]" in e.value for e in at.error)
+    assert any("needs an identity provider in `.streamlit/secrets.toml` `[auth]`" in e.value for e in at.error)
     assert not at.metric
+
+
+def test_the_decision_pages_speak_chinese_with_a_filled_store(as_role, generated_warehouse, monkeypatch):
+    """The queue, an application, the decided views, a meeting, present mode and the audit trail
+    in Chinese (?lang=zh) on a store with applications, a decision, a meeting, votes and minutes:
+    no English outside data values (the check of tests/app/test_chinese.py)."""
+    import re
+    from tests.app import test_chinese
+    from analytics.i18n import speaking
+    store = _store(generated_warehouse)
+    customer, limit = _customer_with_limit(generated_warehouse)
+    manager, cfo = Actor("max", "Max", ("credit_manager",)), Actor("zoe", "Zoe", ("cfo",))
+    with speaking("zh"):  # a Chinese team: what the store keeps as written (routing reasons, pictures) is Chinese
+        small = _submit(generated_warehouse, store, customer, limit + 50_000)
+        store.decide(manager, small, 1, "approved_with_conditions", "steady payer",
+                     (Condition("guarantee", "parent guarantee"),))
+        big = _submit(generated_warehouse, store, customer, 20_000_000.0)  # above the CFO: the committee
+        pending = _submit(generated_warehouse, store, customer, limit + 60_000)
+        store.forward(cfo, pending, 1, "looks fine to me")
+        wh = Warehouse(generated_warehouse)
+        try:
+            latest = calendar(wh).latest
+            agenda = propose_agenda(wh, store, latest, date(2026, 12, 8), load_policy())
+        finally:
+            wh.close()
+    meeting_id = store.create_meeting(manager, date(2026, 12, 8), "December committee", latest, agenda)
+    first = int(store.agenda(meeting_id)["item_id"][0])
+    store.cast_vote(Actor("m1", "Chen", ("committee_member",)), meeting_id, big, "approve", "ok")
+    store.note_item(manager, first, "discussed at length", "ask for the accounts", "max", date(2026, 12, 20))
+    allowed = test_chinese.data_words(generated_warehouse) | {w.lower() for w in re.findall(r"[A-Za-z]+", " ".join(
+        ["December committee", "steady payer", "parent guarantee", "looks fine to me", "discussed at length",
+         "ask for the accounts", "max zoe ana chen m1 Max Zoe Ana"]))}
+    cases = [("credit_manager", "applications", {}), ("credit_manager", "applications", {"application": str(pending)}),
+             ("credit_manager", "applications", {"application": str(small)}),
+             ("credit_manager", "applications", {"view": "decided"}),
+             ("credit_manager", "applications", {"view": "limits"}),
+             ("credit_manager", "committee", {}), ("credit_manager", "committee", {"meeting": str(meeting_id)}),
+             ("committee_member", "committee", {"meeting": str(meeting_id), "present": "1", "item": "1"}),
+             ("committee_member", "committee", {"meeting": str(meeting_id), "present": "1",
+                                                "item": str(agenda.height + 1)}),
+             ("cfo", "audit", {})]
+    # fields that hold no text a reader sees: a button's shortcut, a download's file id, a page link's target
+    # and query string, a code block's language, an HTML element's body (these pages' only one is a style sheet)
+    monkeypatch.setattr(test_chinese, "SKIP_FIELDS", test_chinese.SKIP_FIELDS | {
+        "shortcut", "deferred_file_id", "page", "query_string", "language", "body"})
+    for role, page, params in cases:
+        at = as_role(role, _open=page, lang="zh", **params).run()
+        assert not at.exception, (page, params, [e.value for e in at.exception])
+        texts = [t for t in test_chinese.visible_texts(at) if t != "English"]  # the language switch's own name
+        words = test_chinese.english_words(texts, allowed)
+        assert not words, (page, params, "; ".join(f"{w!r} in {t!r}" for w, t in words[:30]))

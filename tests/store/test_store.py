@@ -325,5 +325,10 @@ def test_the_agenda_is_edited_and_minuted(store):
     from analytics.views.decisions import minutes
     notes = minutes(store, meeting_id)
     assert "1. New watchlist entry: B (New watchlist entry)" in notes.lines
-    assert "   Action: cut the limit — max, due 2026-11-20" in notes.lines
+    assert "   Action: cut the limit — max, due Nov 20, 2026" in notes.lines  # dates in the locale's form
+    from analytics.i18n import speaking
+    with speaking("zh"):  # the minutes are written in the reader's language
+        notes_zh = minutes(store, meeting_id)
+    assert "   行动：cut the limit — max，2026年11月20日 前完成" in notes_zh.lines
+    assert notes_zh.title.startswith("会议纪要")
     assert notes.actions.select("owner", "due_on").row(0) == ("max", date(2026, 11, 20))

@@ -97,24 +97,26 @@ def sheet(xlsx: bytes, name: str) -> pl.DataFrame:
 
 def test_table_cells_headers_and_formats():
     headers, rows = table_cells(aging_table(), "CNY")
-    assert headers == ["Bucket", "Outstanding (CNY)", "Share of open items (%)", "Invoices", "Avg (days)", "Due on"]
-    assert rows == [
-        ["current", "12,345,679", "74.1 %", "1,250", "12", "2026-12-31"],
-        ["1-30", "2,100,000", "12.6 %", "33", "22", "2027-01-31"],
+    # catalogued names read from the label catalogue (analytics.labels), others from their words
+    assert headers == ["Aging bucket", "Outstanding (CNY)", "Share of open items (%)", "Invoices", "Avg (days)",
+                       "Due on"]
+    assert rows == [  # dates in the locale's form
+        ["current", "12,345,679", "74.1 %", "1,250", "12", "Dec 31, 2026"],
+        ["1-30", "2,100,000", "12.6 %", "33", "22", "Jan 31, 2027"],
         ["31-60", "—", "—", "12", "46", "—"],
     ]
 
 
 def test_table_cells_default_labels_drop_the_unit_suffix():
     headers, rows = table_cells(rating_table(), "EUR")
-    assert headers == ["Rating grade", "Customers", "Exposure (EUR)", "Pd (%)"]
+    assert headers == ["Rating grade", "Customers", "Exposure (EUR)", "PD %"]
     assert rows == [["A", "320", "1,200,000,000", "0.3 %"], ["B", "1,250", "98,765", "1.1 %"]]
 
 
 def test_table_cells_leave_text_alone():
     table = PackTable("t", pl.DataFrame({"customer_name": [NASTY_NAME], "is_watchlisted": [True],
                                          "note_amt": ["n/a"]}))
-    assert table_cells(table, "CNY") == (["Customer name", "Is watchlisted", "Note (CNY)"],
+    assert table_cells(table, "CNY") == (["Customer", "Is watchlisted", "Note (CNY)"],
                                          [[NASTY_NAME, "yes", "n/a"]])
 
 
@@ -135,7 +137,7 @@ def test_cover_shows_the_headline_as_formatted(pages: list[str]):
     cover = pages[0]
     for label, value in HEADLINE:
         assert value in cover and label in cover
-    assert TITLE in cover and "2026-12-08" in cover and "2026-11-30" in cover and "2026-12-07 18:30" in cover
+    assert TITLE in cover and "Dec 8, 2026" in cover and "Nov 30, 2026" in cover and "Dec 7, 2026 18:30" in cover
     assert "Exposure by rating" in cover and "1,200,000,000" in cover and "0.3 %" in cover
     assert "Portfolio by bucket" in cover  # the cover chart's title, drawn from the SVG as text
 
@@ -222,7 +224,7 @@ def test_xlsx_sheets(xlsx: bytes):
 
 def test_xlsx_tables_keep_real_numbers(xlsx: bytes):
     aging = sheet(xlsx, "1. Open items by aging bucket")
-    assert aging.columns == ["Bucket", "Outstanding (CNY)", "Share of open items (%)", "Invoices", "Avg (days)",
+    assert aging.columns == ["Aging bucket", "Outstanding (CNY)", "Share of open items (%)", "Invoices", "Avg (days)",
                              "Due on"]
     assert aging["Outstanding (CNY)"].to_list() == [12_345_678.9, 2_100_000.0, None]
     assert aging["Share of open items (%)"].to_list() == [74.12, 12.6, None]
@@ -237,11 +239,11 @@ def test_xlsx_tables_keep_real_numbers(xlsx: bytes):
 def test_xlsx_cover_agenda_and_minutes(xlsx: bytes):
     cover = sheet(xlsx, "Cover")
     pairs = dict(zip(cover["Figure"].to_list(), cover["Value"].to_list()))
-    assert pairs["Pack"] == TITLE and pairs["Data as of"] == "2026-11-30"
+    assert pairs["Pack"] == TITLE and pairs["Data as of"] == "Nov 30, 2026"
     assert all(pairs[label] == value for label, value in HEADLINE)
     assert "Exposure by rating" in cover["Figure"].to_list()  # the headline table follows the figures
     agenda = sheet(xlsx, "Agenda")
-    assert agenda.columns == ["Position", "Title", "Kind", "Customer id", "Customer name", "Outcome"]
+    assert agenda.columns == ["Position", "Title", "Kind", "Customer ID", "Customer name", "Outcome"]
     assert agenda["Position"].to_list() == [1, 2]
     assert agenda["Customer name"].to_list() == [CN_NAME, NASTY_NAME]
     assert agenda["Outcome"].to_list() == ["Approved CNY 18M; votes 4 for, 1 against", None]
@@ -284,3 +286,60 @@ def test_a_chart_without_a_size_fills_its_box():
     tag = re.search(r"<svg\b[^>]*>", chart_svg(spec, 480, 240)).group(0)
     assert float(re.search(r'\swidth="([\d.]+)', tag).group(1)) == pytest.approx(480, abs=1)
     assert float(re.search(r'\sheight="([\d.]+)', tag).group(1)) == pytest.approx(240, abs=1)
+
+
+# --- in Chinese --------------------------------------------------------------------------------
+
+def test_a_pack_rendered_in_chinese_has_chinese_headings_and_footers():
+    """The renderer's own words (headings, labels, footers, sheet names) follow the language."""
+    import fastexcel
+    from analytics.i18n import speaking
+
+    with speaking("zh"):
+        pdf = render_pdf(make_pack())
+        book = render_xlsx(make_pack())
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    cover, item, minutes = pages[0], pages[1], pages[-1]
+    assert "会议：" in cover and "数据截止日期：" in cover and "2026年11月30日" in cover
+    assert "客户" in item and "提议" in item and "决定：" in item
+    assert "会议纪要" in minutes
+    for number, text in enumerate(pages, start=1):
+        assert f"第 {number} 页，共 {len(pages)} 页" in text, text[-200:]
+    for english in ("Meeting:", "Data as of", "Proposal", "Outcome:", "page 1 of"):
+        assert english not in "\n".join(pages), english
+    assert fastexcel.read_excel(book).sheet_names[:2] == ["封面", "议程"]
+    assert fastexcel.read_excel(book).sheet_names[-1] == "会议纪要"
+
+
+def test_a_pack_built_in_chinese_has_chinese_headings(tiny_warehouse, policy, tmp_path):
+    """build_pack in Chinese (analytics.i18n.speaking): the headline figures, the tables' titles
+    and headers are Chinese in the PDF's text, set in the CJK font."""
+    from analytics.data.warehouse import Warehouse
+    from analytics.i18n import speaking
+    from analytics.store.decisions import DecisionStore
+    from analytics.views.decisions import build_pack
+
+    store = DecisionStore(policy, url=f"sqlite:///{tmp_path / 'decisions.sqlite'}")
+    wh = Warehouse(tiny_warehouse)
+    try:
+        with speaking("zh"):
+            pack = build_pack(wh, store, policy)
+            pdf = render_pdf(pack)
+        with speaking("en"):
+            english = build_pack(wh, store, policy)
+    finally:
+        wh.close()
+        store.engine.dispose()
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert pack.title.startswith("委员会会议材料") and pack.title in text
+    for heading in ("总敞口", "净敞口", "额度使用率", "逾期占比", "议程", "按等级的敞口", "按等级的总敞口", "数据截止日期：",
+                    f"第 1 页，共 {len(reader.pages)} 页"):
+        assert heading in text, heading
+    for word in ("Gross exposure", "Net exposure", "Agenda", "Exposure by grade", "Data as of", "page 1 of"):
+        assert word not in text, word
+    assert english.title.startswith("Credit committee pack") and ("Gross exposure", english.headline[0][1]) == \
+        english.headline[0]
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
