@@ -12,7 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics.data.ingest import LoadIssue, read_and_validate
+from analytics.data.ingest import BASIS_MAPPING, LoadIssue, Text, read_and_validate, stored
+from analytics.i18n import _
 from analytics.data.mapping import load_mapping, mapping_extracted_on
 from analytics.policy import Policy
 from analytics.data.warehouse import Progress, build_lock, build_warehouse, clean
@@ -71,18 +72,19 @@ def load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | No
     with build_lock(folder, on_wait=say):
         removed = clean(folder)
         if removed:
-            say(f"removed what interrupted loads left behind: {', '.join(removed)}")
+            say(_("removed what interrupted loads left behind: {files}").format(files=", ".join(removed)))
         return _load(source_dir, policy, folder, mapping_path, say, extracted_on, started)
 
 
 def _load(source_dir: Path, policy: Policy, folder: Path, mapping_path: Path | None, say: Progress,
           extracted_on: date | None, started: float) -> LoadOutcome:
     mappings = load_mapping(mapping_path)
-    stated_by = "--extracted-on"
+    stated_by: str | Text = "--extracted-on"
     if extracted_on is None:
         extracted_on = mapping_extracted_on(mapping_path)
-        stated_by = f"[export] extracted_on in {Path(mapping_path).name}" if extracted_on else stated_by
-    say(f"reading and validating {source_dir}")
+        if extracted_on and mapping_path is not None:
+            stated_by = stored(BASIS_MAPPING, file=Path(mapping_path).name)
+    say(_("reading and validating {folder}").format(folder=source_dir))
     result = read_and_validate(Path(source_dir), mappings, policy, extracted_on=extracted_on,
                                extracted_by=stated_by)
     if not result.ok:

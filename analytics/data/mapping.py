@@ -29,6 +29,7 @@ import codecs
 
 from analytics.data.contract import TABLES
 from analytics.data.numbers import DECIMALS, THOUSANDS
+from analytics.i18n import _
 
 
 class MappingError(ValueError):
@@ -54,60 +55,69 @@ def parse_mapping(text: str, source: str = "mapping.toml") -> dict[str, TableMap
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{source}: not valid TOML ({exc})") from exc
+        raise MappingError(_("{source}: not valid TOML ({reason})").format(source=source, reason=exc)) from exc
     result: dict[str, TableMapping] = {}
     for table_name, section in doc.items():
         if table_name == EXPORT_SECTION:
             export_facts(doc, source)
             continue
         if table_name not in TABLES:
-            raise MappingError(
-                f"{source}: [{table_name}] is not a contract table (expected one of: {', '.join(TABLES)})"
-            )
+            raise MappingError(_("{source}: [{table}] is not a contract table (expected one of: {tables})").format(
+                source=source, table=table_name, tables=", ".join(TABLES)))
         if not isinstance(section, dict):
-            raise MappingError(f"{source}: [{table_name}] must be a table")
+            raise MappingError(_("{source}: [{table}] must be a table").format(source=source, table=table_name))
         table = TABLES[table_name]
         unknown_keys = set(section) - {"file", "date_format", "sheet", "encoding", "decimal_separator",
                                        "thousands_separator", "columns", "values"}
         if unknown_keys:
-            raise MappingError(f"{source}: [{table_name}] has unknown keys: {', '.join(sorted(unknown_keys))}")
+            raise MappingError(_("{source}: [{table}] has unknown keys: {keys}").format(
+                source=source, table=table_name, keys=", ".join(sorted(unknown_keys))))
         columns = section.get("columns", {})
         values = section.get("values", {})
         for col, src in columns.items():
             if col not in table.column_names:
-                raise MappingError(f"{source}: [{table_name}.columns] {col!r} is not a column of {table_name}")
+                raise MappingError(_("{source}: [{table}.columns] {column} is not a column of {table}").format(
+                    source=source, table=table_name, column=repr(col)))
             if not isinstance(src, str) or not src:
-                raise MappingError(f"{source}: [{table_name}.columns] {col} must name a source column")
+                raise MappingError(_("{source}: [{table}.columns] {column} must name a source column").format(
+                    source=source, table=table_name, column=col))
         parsed_values: dict[str, dict[str, list[str]]] = {}
         for col, vmap in values.items():
             if col not in table.column_names:
-                raise MappingError(f"{source}: [{table_name}.values] {col!r} is not a column of {table_name}")
+                raise MappingError(_("{source}: [{table}.values] {column} is not a column of {table}").format(
+                    source=source, table=table_name, column=repr(col)))
             if not isinstance(vmap, dict):
-                raise MappingError(f"{source}: [{table_name}.values.{col}] must be a table")
+                raise MappingError(_("{source}: [{table}.values.{column}] must be a table").format(
+                    source=source, table=table_name, column=col))
             parsed_values[col] = {}
             for target, sources in vmap.items():
                 if isinstance(sources, str):
                     sources = [sources]
                 if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-                    raise MappingError(f"{source}: [{table_name}.values.{col}] {target} must list source values")
+                    raise MappingError(_("{source}: [{table}.values.{column}] {target} must list source values").format(
+                        source=source, table=table_name, column=col, target=target))
                 parsed_values[col][str(target)] = list(sources)
         for key in ("file", "date_format", "sheet", "encoding", "decimal_separator", "thousands_separator"):
             if key in section and not isinstance(section[key], str):
-                raise MappingError(f"{source}: [{table_name}] {key} must be a string")
+                raise MappingError(_("{source}: [{table}] {key} must be a string").format(
+                    source=source, table=table_name, key=key))
         if "encoding" in section:
             try:
                 codecs.lookup(section["encoding"])
             except LookupError:
-                raise MappingError(f"{source}: [{table_name}] encoding {section['encoding']!r} is not an encoding "
-                                   "Python knows (e.g. utf-8, gb18030, big5, shift_jis, cp1252)") from None
+                raise MappingError(_("{source}: [{table}] encoding {encoding} is not an encoding Python knows (e.g. "
+                                     "utf-8, gb18030, big5, shift_jis, cp1252)").format(
+                    source=source, table=table_name, encoding=repr(section["encoding"]))) from None
         dec, thou = section.get("decimal_separator"), section.get("thousands_separator")
         if dec is not None and dec not in DECIMALS:
-            raise MappingError(f"{source}: [{table_name}] decimal_separator {dec!r} must be \".\" or \",\"")
+            raise MappingError(_("{source}: [{table}] decimal_separator {value} must be \".\" or \",\"").format(
+                source=source, table=table_name, value=repr(dec)))
         if thou is not None and thou not in THOUSANDS:
-            raise MappingError(f"{source}: [{table_name}] thousands_separator {thou!r} must be one of "
-                               + ", ".join(repr(t) for t in THOUSANDS))
+            raise MappingError(_("{source}: [{table}] thousands_separator {value} must be one of {choices}").format(
+                source=source, table=table_name, value=repr(thou), choices=", ".join(repr(t) for t in THOUSANDS)))
         if dec is not None and thou is not None and dec == thou:
-            raise MappingError(f"{source}: [{table_name}] decimal_separator and thousands_separator are both {dec!r}")
+            raise MappingError(_("{source}: [{table}] decimal_separator and thousands_separator are both {value}")
+                               .format(source=source, table=table_name, value=repr(dec)))
         result[table_name] = TableMapping(
             file=section.get("file"),
             date_format=section.get("date_format"),
@@ -128,11 +138,11 @@ def export_facts(doc: dict, source: str = "mapping.toml") -> dict[str, date]:  #
     """The [export] section: `extracted_on`, the day the data was taken (an ISO date)."""
     section = doc.get(EXPORT_SECTION, {})
     if not isinstance(section, dict):
-        raise MappingError(f"{source}: [{EXPORT_SECTION}] must be a table")
+        raise MappingError(_("{source}: [{table}] must be a table").format(source=source, table=EXPORT_SECTION))
     unknown = set(section) - {"extracted_on"}
     if unknown:
-        raise MappingError(f"{source}: [{EXPORT_SECTION}] has unknown keys: {', '.join(sorted(unknown))} "
-                           "(known: extracted_on)")
+        raise MappingError(_("{source}: [export] has unknown keys: {keys} (known: extracted_on)").format(
+            source=source, keys=", ".join(sorted(unknown))))
     out: dict[str, date] = {}
     if "extracted_on" in section:
         value = section["extracted_on"]
@@ -142,8 +152,8 @@ def export_facts(doc: dict, source: str = "mapping.toml") -> dict[str, date]:  #
             try:
                 out["extracted_on"] = date.fromisoformat(str(value).strip())
             except ValueError:
-                raise MappingError(f"{source}: [{EXPORT_SECTION}] extracted_on {value!r} is not a date "
-                                   "(use YYYY-MM-DD)") from None
+                raise MappingError(_("{source}: [export] extracted_on {value} is not a date (use YYYY-MM-DD)").format(
+                    source=source, value=repr(value))) from None
     return out
 
 
@@ -151,9 +161,10 @@ def _read(path: Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise MappingError(f"mapping file {path} cannot be read: {exc.strerror}") from exc
+        raise MappingError(_("mapping file {path} cannot be read: {reason}").format(
+            path=path, reason=exc.strerror)) from exc
     except UnicodeDecodeError:
-        raise MappingError(f"mapping file {path} is not UTF-8 text") from None
+        raise MappingError(_("mapping file {path} is not UTF-8 text").format(path=path)) from None
 
 
 def load_mapping(path: Path | None) -> dict[str, TableMapping]:
@@ -170,5 +181,5 @@ def mapping_extracted_on(path: Path | None) -> date | None:
     try:
         doc = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML ({exc})") from exc
+        raise MappingError(_("{source}: not valid TOML ({reason})").format(source=path, reason=exc)) from exc
     return export_facts(doc, str(path)).get("extracted_on")

@@ -21,11 +21,19 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from analytics.i18n import N_
+
 DECIMALS = (".", ",")
 THOUSANDS = (",", ".", " ", "'", "")
 SPACES = " \u00a0\u202f"  # a space, a no-break space and a narrow no-break space group thousands too
 EVIDENCE_HEAD = 10_000  # cells looked at first; the whole column only when they show nothing
 NON_FINITE = r"(?i)^[+-]?(nan|inf|infinity|-?1\.#(ind|inf|qnan)0*)$"
+# Why a cell is not a number (English source texts: the loader shows them through _()).
+NOT_A_NUMBER = N_("not a number (NaN)")
+INFINITE = N_("infinite")
+NOT_IN_POINT = N_("not a number in this file's convention (a decimal point)")
+NOT_IN_COMMA = N_("not a number in this file's convention (a decimal comma)")
+NOT_FINITE = N_("not a finite number")
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,9 @@ class NumberFormat:
     basis: str
 
     @property
-    def label(self) -> str:
-        return "a decimal point" if self.decimal == "." else "a decimal comma"
+    def misfit(self) -> str:
+        """Why a cell that does not fit this convention is refused (an English source text)."""
+        return NOT_IN_POINT if self.decimal == "." else NOT_IN_COMMA
 
 
 @dataclass(frozen=True)
@@ -166,11 +175,10 @@ def parse_numbers(text: pl.Series, fmt: NumberFormat) -> tuple[pl.Series, pl.Ser
         values = plain.scatter(todo.arg_true(), read) if fmt.decimal == "." else \
             pl.repeat(None, text.len(), dtype=pl.Float64, eager=True).scatter(todo.arg_true(), read)
     reason = pl.select(
-        pl.when(non_finite & text.str.contains(r"(?i)nan|ind").fill_null(False)).then(pl.lit("not a number (NaN)"))
-        .when(non_finite).then(pl.lit("infinite"))
-        .when(values.is_null() & text.is_not_null()).then(pl.lit(f"not a number in this file's convention "
-                                                                 f"({fmt.label})"))
-        .when(values.is_infinite() | values.is_nan()).then(pl.lit("not a finite number"))
+        pl.when(non_finite & text.str.contains(r"(?i)nan|ind").fill_null(False)).then(pl.lit(NOT_A_NUMBER))
+        .when(non_finite).then(pl.lit(INFINITE))
+        .when(values.is_null() & text.is_not_null()).then(pl.lit(fmt.misfit))
+        .when(values.is_infinite() | values.is_nan()).then(pl.lit(NOT_FINITE))
         .alias(name)).to_series()
     values = pl.select(pl.when(reason.is_null()).then(values).alias(name)).to_series()
     return values.alias(name), reason

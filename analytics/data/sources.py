@@ -18,6 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.formats import fmt_int
+from analytics.i18n import _
+
 ROW = "__row"  # source row number (line in a CSV, row in a sheet) kept for error messages
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 DEFAULT_ENCODINGS = ("utf-8", "gb18030")
@@ -57,8 +60,9 @@ def decode_text(raw: bytes, encoding: str | None = None, table: str = "invoices"
             line = _line_of(raw, exc.start)
             raise SourceError([SourceProblem(
                 "wrong encoding",
-                f"row {line} is not {encoding} text (bytes {raw[exc.start:exc.start + 4]!r}), the encoding the "
-                "mapping states: correct the mapping's encoding or re-export the file", row=line)]) from None
+                _("row {row} is not {encoding} text (bytes {bytes}), the encoding the mapping states: correct the "
+                  "mapping's encoding or re-export the file").format(
+                    row=line, encoding=encoding, bytes=repr(raw[exc.start:exc.start + 4])), row=line)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as first:
@@ -68,24 +72,27 @@ def decode_text(raw: bytes, encoding: str | None = None, table: str = "invoices"
             line = _line_of(raw, first.start)
             raise SourceError([SourceProblem(
                 "unknown encoding",
-                f"row {line} is neither UTF-8 nor GB18030 text (bytes {raw[first.start:first.start + 4]!r}; tried: "
-                f"{', '.join(DEFAULT_ENCODINGS)}): save the file as UTF-8, or state its encoding in the mapping, "
-                f"e.g. [{table}] encoding = \"big5\"", row=line)]) from None
+                _("row {row} is neither UTF-8 nor GB18030 text (bytes {bytes}; tried: {tried}): save the file as "
+                  "UTF-8, or state its encoding in the mapping, e.g. [{table}] encoding = \"big5\"").format(
+                    row=line, bytes=repr(raw[first.start:first.start + 4]), tried=", ".join(DEFAULT_ENCODINGS),
+                    table=table), row=line)]) from None
 
 
 def _header_problems(names: list[str | None], max_columns: int) -> list[SourceProblem]:
     problems = []
     if len(names) > max_columns:
         problems.append(SourceProblem(
-            "too many columns", f"the header has {len(names):,} columns, more than the policy's max_columns "
-            f"({max_columns:,}): is this the right file, with the right separator?", row=1))
+            "too many columns", _("the header has {n} columns, more than the policy's max_columns ({limit}): is this "
+                                  "the right file, with the right separator?").format(
+                n=fmt_int(len(names)), limit=fmt_int(max_columns)), row=1))
     counts = Counter((n or "").strip() for n in names)
     for name, n in counts.items():
         if name and n > 1:
             places = [str(i + 1) for i, other in enumerate(names) if (other or "").strip() == name]
             problems.append(SourceProblem(
-                "duplicate column", f"the header names column {name!r} {n} times (columns {', '.join(places)}): "
-                "each column must be named once, rename or remove the others", row=1, column=name))
+                "duplicate column", _("the header names column {name} {n} times (columns {places}): each column "
+                                      "must be named once, rename or remove the others").format(
+                    name=repr(name), n=n, places=", ".join(places)), row=1, column=name))
     return problems
 
 
@@ -102,8 +109,9 @@ def _named(frame: pl.DataFrame, names: list[str | None]) -> tuple[pl.DataFrame, 
         filled = frame.select(pl.col(read_name).cast(pl.String).str.strip_chars().replace("", None).drop_nulls())
         if filled.height:
             problems.append(SourceProblem(
-                "column without a name", f"column {position} has no name in the header but holds values (e.g. "
-                f"{filled.item(0, 0)!r}): name it in the header, or remove it", row=1, column=f"#{position}"))
+                "column without a name", _("column {position} has no name in the header but holds values (e.g. "
+                                           "{example}): name it in the header, or remove it").format(
+                    position=position, example=repr(filled.item(0, 0))), row=1, column=f"#{position}"))
     return frame.select([pl.col(src).alias(dst) for src, dst in keep.items()]), problems
 
 
@@ -127,8 +135,9 @@ def _long_fields(frame: pl.DataFrame, max_chars: int) -> list[SourceProblem]:
         if longest is not None and longest > max_chars:  # type: ignore[operator]
             first = int((lengths > max_chars).arg_true()[0])
             problems.append(SourceProblem(
-                "field too long", f"a value of {longest:,} characters, more than the policy's max_field_chars "
-                f"({max_chars:,}): a broken quote or a file that is not this table", row=int(frame[ROW][first]),
+                "field too long", _("a value of {n} characters, more than the policy's max_field_chars ({limit}): a "
+                                    "broken quote or a file that is not this table").format(
+                    n=fmt_int(longest), limit=fmt_int(max_chars)), row=int(frame[ROW][first]),
                 column=name, value=frame[name][first][:40] + "..."))
     return problems
 
@@ -151,8 +160,8 @@ def read_source(path: Path, sheet: str | None = None, encoding: str | None = Non
             names: list[str | None] = list(next(csv.reader(io.StringIO(header_line)), []))
         except csv.Error:
             raise SourceError([SourceProblem(
-                "field too long", f"the header line ({len(header_line):,} characters) is not a header: is this a "
-                "CSV file of this table?", row=1)]) from None
+                "field too long", _("the header line ({n} characters) is not a header: is this a CSV file of this "
+                                    "table?").format(n=fmt_int(len(header_line))), row=1)]) from None
         problems = _header_problems(names, max_columns)
         if problems:
             raise SourceError(problems)
@@ -167,8 +176,9 @@ def read_source(path: Path, sheet: str | None = None, encoding: str | None = Non
                     where = None
                 if where:
                     raise SourceError([SourceProblem(
-                        "ragged row", f"row {where[0]} has {where[1]} fields, the header {len(names)}: a separator "
-                        "inside a value that is not quoted? Quote the value, or correct the row", row=where[0])])
+                        "ragged row", _("row {row} has {fields} fields, the header {header}: a separator inside a "
+                                        "value that is not quoted? Quote the value, or correct the row").format(
+                            row=where[0], fields=where[1], header=len(names)), row=where[0])])
             raise
         frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     elif suffix in (".xlsx", ".xlsm", ".xls"):
@@ -190,7 +200,7 @@ def read_source(path: Path, sheet: str | None = None, encoding: str | None = Non
             raise SourceError(problems)
         frame = frame.rename({n: f"c{i}" for i, n in enumerate(names)})
     else:
-        raise ValueError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+        raise ValueError(_("unsupported file type {suffix} (use .csv, .xlsx or .parquet)").format(suffix=repr(suffix)))
     body, problems = _named(frame.drop(ROW), names)
     frame = pl.concat([frame.select(ROW), body], how="horizontal")
     problems += _long_fields(frame, max_field_chars)

@@ -25,7 +25,9 @@ import duckdb
 import polars as pl
 
 from analytics.data.contract import TABLES, empty_frame
-from analytics.data.ingest import LoadIssue
+from analytics.data.ingest import BASIS_INVOICES, LoadIssue, rule_label, shown
+from analytics.formats import fmt_int, fmt_number
+from analytics.i18n import _, ngettext
 from analytics.data.rating import RatingError, RatingRun, rate
 from analytics.policy import Policy
 
@@ -88,10 +90,11 @@ def current_path(folder: Path) -> Path:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise WarehouseMissing(f"no warehouse in {folder} yet (run: python -m analytics load SOURCE_DIR)") from None
+        raise WarehouseMissing(_("no warehouse in {folder} yet (run: python -m analytics load SOURCE_DIR)").format(
+            folder=folder)) from None
     path = folder / name
     if not path.exists():
-        raise WarehouseMissing(f"{pointer} names {name}, which does not exist")
+        raise WarehouseMissing(_("{pointer} names {name}, which does not exist").format(pointer=pointer, name=name))
     return path
 
 
@@ -119,7 +122,7 @@ def build_lock(folder: Path, on_wait: Progress | None = None) -> Iterator[None]:
         return
     if not rlock.acquire(blocking=False):
         if on_wait:
-            on_wait("another load into this folder is running in this process; waiting for it to finish")
+            on_wait(_("another load into this folder is running in this process; waiting for it to finish"))
         rlock.acquire()
     try:
         with open(key / LOCK_FILE, "a+", encoding="utf-8") as handle:
@@ -129,8 +132,8 @@ def build_lock(folder: Path, on_wait: Progress | None = None) -> Iterator[None]:
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
                 if on_wait:
-                    on_wait(f"another load into this folder is running ({holder}); waiting for it to finish, then "
-                            "this load reads its source files and builds on them")
+                    on_wait(_("another load into this folder is running ({holder}); waiting for it to finish, then "
+                              "this load reads its source files and builds on them").format(holder=holder))
                 fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
             handle.truncate()
@@ -202,7 +205,7 @@ def _note_frame(notes: list[LoadIssue], counts: dict[tuple[str, str], int]) -> p
     return pl.DataFrame(
         {"table_name": [n.table for n in notes], "file": [n.file for n in notes], "row": [n.row for n in notes],
          "column_name": [n.column for n in notes], "value": [n.value for n in notes],
-         "rule": [n.rule for n in notes], "message": [n.message for n in notes],
+         "rule": [n.rule for n in notes], "message": [n.stored_message or n.message for n in notes],
          "rows_of_kind": [counts.get((n.file, n.rule), 1) for n in notes]},
         schema={"table_name": pl.String, "file": pl.String, "row": pl.Int64, "column_name": pl.String,
                 "value": pl.String, "rule": pl.String, "message": pl.String, "rows_of_kind": pl.Int64})
@@ -255,7 +258,8 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             present = frame is not None
             if frame is None:
                 frame = empty_frame(name)
-            say(f"writing {name} ({frame.height:,} rows)")
+            say(ngettext("writing {table} ({n} row)", "writing {table} ({n} rows)", frame.height).format(
+                table=name, n=fmt_int(frame.height)))
             con.register("staged", frame.to_arrow())
             _run_file(con, f"schema/{name}")
             con.unregister("staged")
@@ -267,7 +271,7 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
             "version": final_path.name, "schema_version": schema_version(),
             "aging_bounds": ",".join(str(b) for b in policy.bucket_upper_dpd),
             "provision_bounds": ",".join(str(b) for b in policy.provision_bucket_upper_dpd),
-            "extracted_on": extracted_on.isoformat(), "extraction_basis": extraction_basis or "the latest invoice date",
+            "extracted_on": extracted_on.isoformat(), "extraction_basis": extraction_basis or BASIS_INVOICES,
             "first_document_date": min(first_document, extracted_on).isoformat(),  # type: ignore[type-var]
             "fx_missing_rate": policy.fx_missing_rate,
             "default_material_amt": repr(policy.rating.default.material_amt),
@@ -291,13 +295,14 @@ def build_warehouse(tables: dict[str, pl.DataFrame], policy: Policy, folder: Pat
         for mart in mart_files():
             started = time.perf_counter()
             _run_file(con, f"marts/{mart.stem}", params)
-            say(f"built {mart.stem} in {time.perf_counter() - started:.1f} s")
+            say(_("built {mart} in {seconds} s").format(mart=mart.stem,
+                                                         seconds=fmt_number(time.perf_counter() - started, 1)))
         _run_file(con, "rating/imported_ratings")
         started = time.perf_counter()
         # the rating step holds its frames in Python: DuckDB lets go of the marts' cached pages
         con.execute("set memory_limit = $limit", {"limit": RATING_MEMORY})
         rating_run = rate(con, policy, facts, say, fallback=True)
-        say(f"rating models run in {time.perf_counter() - started:.1f} s")
+        say(_("rating models run in {seconds} s").format(seconds=fmt_number(time.perf_counter() - started, 1)))
         _record_rating(con, rating_run)
         con.execute("checkpoint")
     except BaseException:
@@ -347,7 +352,7 @@ def rerate_warehouse(folder: Path, policy: Policy, model: str | None = None, tra
         try:
             info = dict(con.sql("select key, value from warehouse_info").fetchall())
             if info.get("schema_version") != schema_version():
-                raise RatingError("the warehouse was built by an older version of the app: load the data again")
+                raise RatingError(_("the warehouse was built by an older version of the app: load the data again"))
             _run_file(con, "rating/restore_ratings")
             run = rate(con, policy, info, say, model=model, train=True, train_until=train_until)
             _record_rating(con, run)
@@ -561,6 +566,18 @@ class Warehouse:
     def info(self) -> dict[str, str]:
         frame = self.query("warehouse_info")
         return dict(zip(frame["key"].to_list(), frame["value"].to_list()))
+
+    def load_notes(self) -> pl.DataFrame:
+        """What the last load noted (sql/queries/load_notes), each rule and message in the
+        current language (the warehouse keeps them in English)."""
+        notes = self.query("load_notes")
+        rules = {r: rule_label(r) for r in notes["rule"].unique().to_list() if r}
+        messages = {m: shown(m) for m in notes["message"].unique().to_list() if m}
+        return notes.with_columns(pl.col("rule").replace(rules), pl.col("message").replace(messages))
+
+    def extraction_basis(self) -> str:
+        """How the extraction date was set, in the current language ('' when not recorded)."""
+        return shown(self.info().get("extraction_basis"))
 
     def is_outdated(self) -> bool:
         """True when this file was built by SQL other than the code's (rebuild it)."""

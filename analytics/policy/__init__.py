@@ -21,6 +21,7 @@ from analytics.risk.watchlist import Rule, parse_points, parse_rules
 from analytics.risk.authority import AuthorityError, AuthorityMatrix, parse_authority
 from analytics.risk.committee import CommitteeError, CommitteeSettings, parse_committee
 from analytics.policy.access import AccessError, AccessPolicy, parse_access
+from analytics.i18n import _
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("credit_policy.toml")
 
@@ -90,12 +91,13 @@ class Policy:
 
 def _get(doc: dict, section: str, key: str, kind: type | tuple[type, ...]) -> object:
     if section not in doc or not isinstance(doc[section], dict):
-        raise PolicyError(f"policy: section [{section}] is missing")
+        raise PolicyError(_("policy: section [{section}] is missing").format(section=section))
     if key not in doc[section]:
-        raise PolicyError(f"policy: [{section}] {key} is missing")
+        raise PolicyError(_("policy: [{section}] {key} is missing").format(section=section, key=key))
     value = doc[section][key]
     if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise PolicyError(f"policy: [{section}] {key} = {value!r} has the wrong type")
+        raise PolicyError(_("policy: [{section}] {key} = {value} has the wrong type").format(
+            section=section, key=key, value=repr(value)))
     return value
 
 
@@ -103,9 +105,11 @@ def _bounds(doc: dict, section: str) -> list[int]:  # type: ignore[type-arg]
     """A validated bucket_upper_dpd list of one section."""
     buckets = _get(doc, section, "bucket_upper_dpd", list)
     if not buckets or not all(isinstance(b, int) and not isinstance(b, bool) for b in buckets):  # type: ignore[union-attr]
-        raise PolicyError(f"policy: [{section}] bucket_upper_dpd must be a non-empty list of whole days")
+        raise PolicyError(_("policy: [{section}] bucket_upper_dpd must be a non-empty list of whole days").format(
+            section=section))
     if list(buckets) != sorted(set(buckets)) or buckets[0] < 0:  # type: ignore[index, arg-type]
-        raise PolicyError(f"policy: [{section}] bucket_upper_dpd {buckets} must be strictly increasing and >= 0")
+        raise PolicyError(_("policy: [{section}] bucket_upper_dpd {buckets} must be strictly increasing and >= 0")
+                          .format(section=section, buckets=buckets))
     return list(buckets)  # type: ignore[arg-type]
 
 
@@ -114,18 +118,19 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"policy {source}: not valid TOML ({exc})") from exc
+        raise PolicyError(_("policy {source}: not valid TOML ({reason})").format(source=source, reason=exc)) from exc
 
     currency = str(_get(doc, "general", "reporting_currency", str)).strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise PolicyError(f"policy: reporting_currency {currency!r} is not a 3-letter ISO code")
+        raise PolicyError(_("policy: reporting_currency {currency} is not a 3-letter ISO code").format(
+            currency=repr(currency)))
     lgd = float(_get(doc, "general", "lgd_pct", (int, float)))  # type: ignore[arg-type]
     if not 0 <= lgd <= 100:
-        raise PolicyError(f"policy: lgd_pct {lgd} must be between 0 and 100")
+        raise PolicyError(_("policy: lgd_pct {value} must be between 0 and 100").format(value=lgd))
     try:
         min_d = date.fromisoformat(str(_get(doc, "general", "min_date", str)))
     except ValueError as exc:
-        raise PolicyError(f"policy: min_date is not an ISO date ({exc})") from exc
+        raise PolicyError(_("policy: min_date is not an ISO date ({reason})").format(reason=exc)) from exc
     years_ahead = int(_get(doc, "general", "max_years_ahead", int))  # type: ignore[arg-type]
 
     disputed_in_dpd = bool(_get(doc, "ledger", "disputed_items_in_days_past_due", bool))
@@ -133,113 +138,116 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
     few = int(_get(doc, "dates", "suspect_max_documents", int))  # type: ignore[arg-type]
     ahead = int(_get(doc, "dates", "future_error_days", int))  # type: ignore[arg-type]
     if not (1 <= gap <= 3660 and 0 <= few <= 1000 and 0 <= ahead <= 3660):
-        raise PolicyError("policy: [dates] suspect_gap_days must be 1-3660, suspect_max_documents 0-1000 and "
-                          "future_error_days 0-3660")
+        raise PolicyError(_("policy: [dates] suspect_gap_days must be 1-3660, suspect_max_documents 0-1000 and "
+                            "future_error_days 0-3660"))
     fx_missing = str(_get(doc, "fx", "missing_rate", str))
     if fx_missing not in ("error", "earliest"):
-        raise PolicyError(f"policy: [fx] missing_rate {fx_missing!r} must be \"error\" or \"earliest\"")
+        raise PolicyError(_("policy: [fx] missing_rate {value} must be \"error\" or \"earliest\"").format(
+            value=repr(fx_missing)))
 
     max_amount = float(_get(doc, "load", "max_abs_amount", (int, float)))  # type: ignore[arg-type]
     max_field = int(_get(doc, "load", "max_field_chars", int))  # type: ignore[arg-type]
     max_columns = int(_get(doc, "load", "max_columns", int))  # type: ignore[arg-type]
     if not (math.isfinite(max_amount) and 1 <= max_amount <= 1e18 and 100 <= max_field <= 10_000_000
             and 10 <= max_columns <= 100_000):
-        raise PolicyError("policy: [load] max_abs_amount must be 1-1e18, max_field_chars 100-10,000,000 and "
-                          "max_columns 10-100,000")
+        raise PolicyError(_("policy: [load] max_abs_amount must be 1-1e18, max_field_chars 100-10,000,000 and "
+                            "max_columns 10-100,000"))
 
     buckets = _bounds(doc, "aging")
     provision_buckets = _bounds(doc, "provisions")
 
     scale = _get(doc, "ratings", "scale", list)
     if len(scale) < 2 or len(set(scale)) != len(scale):  # type: ignore[arg-type]
-        raise PolicyError("policy: [ratings] scale needs at least two distinct grades")
+        raise PolicyError(_("policy: [ratings] scale needs at least two distinct grades"))
     pd_table = _get(doc, "ratings", "pd_pct", dict)
     missing = [g for g in scale if g not in pd_table]  # type: ignore[union-attr]
     if missing:
-        raise PolicyError(f"policy: [ratings] pd_pct has no PD for {', '.join(missing)}")
+        raise PolicyError(_("policy: [ratings] pd_pct has no PD for {grades}").format(grades=", ".join(missing)))
     pds = {g: float(pd_table[g]) for g in scale}  # type: ignore[index]
     if any(not 0 < p <= 100 for p in pds.values()):
-        raise PolicyError("policy: [ratings] pd_pct values must be in (0, 100]")
+        raise PolicyError(_("policy: [ratings] pd_pct values must be in (0, 100]"))
     if [pds[g] for g in scale] != sorted(pds[g] for g in scale):  # type: ignore[union-attr]
-        raise PolicyError("policy: [ratings] pd_pct must not fall from a better to a worse grade")
+        raise PolicyError(_("policy: [ratings] pd_pct must not fall from a better to a worse grade"))
     grade_map = {str(k): str(v) for k, v in doc["ratings"].get("grade_map", {}).items()}
     bad_targets = sorted({v for v in grade_map.values() if v not in scale})  # type: ignore[operator]
     if bad_targets:
-        raise PolicyError(f"policy: [ratings.grade_map] maps to grades not on the scale: {bad_targets}")
+        raise PolicyError(_("policy: [ratings.grade_map] maps to grades not on the scale: {grades}").format(
+            grades=bad_targets))
 
     unrated = str(_get(doc, "ratings", "unrated_grade", str))
     if unrated not in scale:  # type: ignore[operator]
-        raise PolicyError(f"policy: [ratings] unrated_grade {unrated!r} is not on the scale")
+        raise PolicyError(_("policy: [ratings] unrated_grade {grade} is not on the scale").format(grade=repr(unrated)))
 
     nr_after = int(_get(doc, "ratings", "nr_after_months", int))  # type: ignore[arg-type]
     if not 1 <= nr_after <= 120:
-        raise PolicyError("policy: [ratings] nr_after_months must be between 1 and 120")
+        raise PolicyError(_("policy: [ratings] nr_after_months must be between 1 and 120"))
     average_years = int(_get(doc, "ratings", "average_years", int))  # type: ignore[arg-type]
     if not 1 <= average_years <= 20:
-        raise PolicyError("policy: [ratings] average_years must be between 1 and 20")
+        raise PolicyError(_("policy: [ratings] average_years must be between 1 and 20"))
 
     bands = _get(doc, "exposure", "utilization_bands_pct", list)
     if not bands or list(bands) != sorted(set(bands)):  # type: ignore[arg-type]
-        raise PolicyError("policy: [exposure] utilization_bands_pct must be increasing")
+        raise PolicyError(_("policy: [exposure] utilization_bands_pct must be increasing"))
     top_n = int(_get(doc, "exposure", "top_n", int))  # type: ignore[arg-type]
     if not 1 <= top_n <= 100:
-        raise PolicyError("policy: [exposure] top_n must be between 1 and 100")
+        raise PolicyError(_("policy: [exposure] top_n must be between 1 and 100"))
 
     period = int(_get(doc, "kpis", "period_months", int))  # type: ignore[arg-type]
     if not 1 <= period <= 12:
-        raise PolicyError("policy: [kpis] period_months must be between 1 and 12")
+        raise PolicyError(_("policy: [kpis] period_months must be between 1 and 12"))
     window = int(_get(doc, "provisions", "roll_window_months", int))  # type: ignore[arg-type]
     if not 1 <= window <= 60:
-        raise PolicyError("policy: [provisions] roll_window_months must be between 1 and 60")
+        raise PolicyError(_("policy: [provisions] roll_window_months must be between 1 and 60"))
     overlay = float(_get(doc, "provisions", "overlay_factor", (int, float)))  # type: ignore[arg-type]
     if not 0 < overlay <= 5:
-        raise PolicyError("policy: [provisions] overlay_factor must be in (0, 5]")
+        raise PolicyError(_("policy: [provisions] overlay_factor must be in (0, 5]"))
     raw_stages = _get(doc, "collections", "stages", list)
     stages: list[tuple[str, int]] = []
     for item in raw_stages:  # type: ignore[union-attr]
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(
                 item.get("from_dpd"), int) or isinstance(item.get("from_dpd"), bool):
-            raise PolicyError("policy: [collections] stages must be { name = \"...\", from_dpd = N } entries")
+            raise PolicyError(_("policy: [collections] stages must be {{ name = \"...\", from_dpd = N }} entries").format())
         stages.append((item["name"], item["from_dpd"]))
     if not stages or [d for _, d in stages] != sorted({d for _, d in stages}) or stages[0][1] < 1:
-        raise PolicyError("policy: [collections] stages need strictly increasing from_dpd values >= 1")
+        raise PolicyError(_("policy: [collections] stages need strictly increasing from_dpd values >= 1"))
     weights = _get(doc, "collections", "priority_weights", dict)
     if set(weights) != {"amount", "dpd", "pd"} or not all(  # type: ignore[arg-type]
             isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in weights.values()):  # type: ignore[union-attr]
-        raise PolicyError("policy: [collections] priority_weights needs amount, dpd and pd weights >= 0")
+        raise PolicyError(_("policy: [collections] priority_weights needs amount, dpd and pd weights >= 0"))
     if abs(sum(weights.values()) - 1.0) > 1e-9:  # type: ignore[union-attr]
-        raise PolicyError("policy: [collections] priority_weights must add up to 1")
+        raise PolicyError(_("policy: [collections] priority_weights must add up to 1"))
 
     months_by_segment = _get(doc, "reviews", "months_by_segment", dict)
     if not all(isinstance(v, int) and 1 <= v <= 60 for v in months_by_segment.values()):  # type: ignore[union-attr]
-        raise PolicyError("policy: [reviews] months_by_segment values must be whole months 1-60")
+        raise PolicyError(_("policy: [reviews] months_by_segment values must be whole months 1-60"))
     default_months = int(_get(doc, "reviews", "default_months", int))  # type: ignore[arg-type]
     high_risk_months = int(_get(doc, "reviews", "high_risk_months", int))  # type: ignore[arg-type]
     if not (1 <= default_months <= 60 and 1 <= high_risk_months <= 60):
-        raise PolicyError("policy: [reviews] default_months and high_risk_months must be 1-60")
+        raise PolicyError(_("policy: [reviews] default_months and high_risk_months must be 1-60"))
     new_customer_months = int(_get(doc, "reviews", "new_customer_review_months", int))  # type: ignore[arg-type]
     if not 1 <= new_customer_months <= 60:
-        raise PolicyError("policy: [reviews] new_customer_review_months must be 1-60")
+        raise PolicyError(_("policy: [reviews] new_customer_review_months must be 1-60"))
     high_risk_grade = str(_get(doc, "reviews", "high_risk_grade", str))
     if high_risk_grade not in scale:  # type: ignore[operator]
-        raise PolicyError(f"policy: [reviews] high_risk_grade {high_risk_grade!r} is not on the scale")
+        raise PolicyError(_("policy: [reviews] high_risk_grade {grade} is not on the scale").format(
+            grade=repr(high_risk_grade)))
     watch = doc.get("watchlist")
     if not isinstance(watch, dict) or not isinstance(watch.get("rules"), dict):
-        raise PolicyError("policy: section [watchlist] with its [watchlist.rules.*] tables is missing")
+        raise PolicyError(_("policy: section [watchlist] with its [watchlist.rules.*] tables is missing"))
     try:
         rules = parse_rules(watch["rules"], tuple(scale))  # type: ignore[arg-type]
         points = parse_points(watch.get("severity_points", {}))
     except ValueError as exc:
-        raise PolicyError(f"policy: {exc}") from exc
+        raise PolicyError(_("policy: {reason}").format(reason=exc)) from exc
     try:
         levers = from_policy_doc(doc, tuple(scale), lgd)  # type: ignore[arg-type]
         approvals = parse_approval_levels(doc["limits"].get("approval_levels"))
     except LeverError as exc:
-        raise PolicyError(f"policy: {exc}") from exc
+        raise PolicyError(_("policy: {reason}").format(reason=exc)) from exc
 
     scoring = doc.get("scoring")
     if not isinstance(scoring, dict):
-        raise PolicyError("policy: section [scoring] is missing")
+        raise PolicyError(_("policy: section [scoring] is missing"))
     try:
         expert = parse_expert(scoring.get("expert", {}), scoring.get("grade_lower_scores", {}),
                               tuple(scale), pds, set(CHARACTERISTICS))  # type: ignore[arg-type]
@@ -247,21 +255,21 @@ def parse_policy(text: str, source: Path = DEFAULT_POLICY_PATH) -> Policy:
                                    tuple(scale), pds, set(CHARACTERISTICS), "scoring.application")  # type: ignore[arg-type]
         rating = parse_rating_settings(scoring)
     except ValueError as exc:
-        raise PolicyError(f"policy: {exc}") from exc
+        raise PolicyError(_("policy: {reason}").format(reason=exc)) from exc
 
     try:
         access = parse_access(doc.get("access"))
         decisions = doc.get("decisions")
         if not isinstance(decisions, dict):
-            raise AuthorityError("section [decisions] is missing")
+            raise AuthorityError(_("section [decisions] is missing"))
         authority = parse_authority(decisions, approvals, tuple(scale), set(access.roles))  # type: ignore[arg-type]
         committee = parse_committee(doc.get("committee"))
     except (AccessError, AuthorityError, CommitteeError) as exc:
-        raise PolicyError(f"policy: {exc}") from exc
+        raise PolicyError(_("policy: {reason}").format(reason=exc)) from exc
     valid_days = decisions.get("picture_valid_days")
     max_temporary = decisions.get("temporary_max_days")
     if not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3660 for v in (valid_days, max_temporary)):
-        raise PolicyError("policy: [decisions] picture_valid_days and temporary_max_days must be whole days 1-3660")
+        raise PolicyError(_("policy: [decisions] picture_valid_days and temporary_max_days must be whole days 1-3660"))
 
     return Policy(
         source=source,
@@ -316,5 +324,5 @@ def load_policy(path: str | Path | None = None) -> Policy:
     try:
         text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PolicyError(f"policy file {chosen} cannot be read: {exc.strerror}") from exc
+        raise PolicyError(_("policy file {path} cannot be read: {reason}").format(path=chosen, reason=exc.strerror)) from exc
     return parse_policy(text, chosen)

@@ -77,7 +77,7 @@ def test_warehouse_clean_from_the_command_line(tmp_path, policy):
     debris(folder)
     done = run_cli("warehouse", "clean", "--warehouse", str(folder))
     assert done.returncode == 0, done.stderr
-    assert "removed 5 leftover(s) of interrupted loads" in done.stdout
+    assert "removed 5 leftovers of interrupted loads:" in done.stdout
     assert f"current version: {current_path(folder).name}" in done.stdout
 
 
