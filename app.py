@@ -295,7 +295,7 @@ def main() -> None:
             user=actor.label()), icon=":material/lock:")
         sidebar_account(actor)
         st.stop()
-    page = st.navigation(allowed)
+    page = st.navigation(allowed, expanded=True)  # every page listed (no "View more" in English)
     sidebar_account(actor)
     target = st.query_params.get(FRAME_PARAM)
     params = st.query_params.to_dict()

@@ -98,6 +98,7 @@ def own_decisions_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("CREDIT_ACCOUNTS_FILE", str(folder / "accounts.yaml"))
     monkeypatch.setenv("CREDIT_SIGN_IN", "none")
     monkeypatch.setenv("CREDIT_SIGN_IN_ROLE", "credit_analyst")
+    monkeypatch.setenv("CREDIT_LANG", "en")  # a developer's LANG=zh_CN must not turn the CLI tests Chinese
     return folder
 
 
