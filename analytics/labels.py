@@ -12,6 +12,8 @@ Machine names stay what scripts and re-imports use: exports carry them on a seco
 
 from __future__ import annotations
 
+import re
+
 from analytics.i18n import N_, _
 
 LABELS: dict[str, str] = {
@@ -95,6 +97,7 @@ LABELS: dict[str, str] = {
     "not_due_amt": N_("Not due"),
     "not_due_pct": N_("Not due"),
     "overdue_amt": N_("Overdue"),
+    "overdue": N_("Overdue"),
     "overdue_pct": N_("Overdue"),
     "past_due_amt": N_("Past due"),
     "past_due_items": N_("Past-due items"),
@@ -142,6 +145,10 @@ LABELS: dict[str, str] = {
     "settled_days_beyond_x_amt": N_("Days beyond terms × amount"),
     "settled_days_to_pay_x_amt": N_("Days to pay × amount"),
     "period_days": N_("Period"),
+    "period_start": N_("Period start"),
+    "complete": N_("Complete period"),
+    "note": N_("Note"),
+    "total_doc_ccy": N_("Total (document currency)"),
     "kpi": N_("KPI"),
     # collections
     "stage": N_("Stage"),
@@ -206,6 +213,38 @@ LABELS: dict[str, str] = {
     "frequency_months": N_("Review every (months)"),
     "message": N_("Message"),
     "label": N_("Label"),
+    # what-if levers and comparisons (analytics/policy/levers.py names)
+    "bases": N_("Limit bases"),
+    "tangible_net_worth_pct": N_("Share of tangible net worth"),
+    "working_capital_pct": N_("Share of working capital"),
+    "grace_days": N_("Grace period"),
+    "grade_multipliers": N_("Grade multipliers"),
+    "risk_appetite": N_("Risk appetite"),
+    "floor_by_grade": N_("Floor by grade"),
+    "cap_by_grade": N_("Cap by grade"),
+    "single_name_cap_pct": N_("Single-name cap"),
+    "single_name_cap_basis": N_("Single-name cap basis"),
+    "own_equity_amt": N_("Own equity"),
+    "min_grade": N_("Minimum grade for open credit"),
+    "rounding_amt": N_("Rounding"),
+    "terms_by_grade": N_("Payment terms by grade"),
+    "hold_days_past_due": N_("Hold above days past due"),
+    "hold_utilization_pct": N_("Hold above utilization"),
+    "pd_multiplier": N_("PD multiplier"),
+    "downgrade_notches": N_("Downgrade (notches)"),
+    "downgrade_scope": N_("Downgrade scope"),
+    "downgrade_value": N_("Downgraded industry or region"),
+    "lgd_pct": N_("LGD"),
+    "payment_delay_days": N_("Payment delay"),
+    "sales_growth_pct": N_("Sales growth"),
+    "asset_correlation": N_("Asset correlation"),
+    "sector_correlation": N_("Correlation between industries"),
+    "simulations": N_("Simulations"),
+    "seed": N_("Seed"),
+    "individual_names": N_("Names simulated one by one"),
+    "base": N_("Base"),
+    "scenario": N_("Scenario"),
+    "change": N_("Change"),
     # data and load
     "as_of": N_("As of"),
     "snapshot_date": N_("Month-end"),
@@ -223,6 +262,113 @@ LABELS: dict[str, str] = {
     "rows_of_kind": N_("Rows of this kind"),
     "is_present": N_("Loaded"),
     "approval_level": N_("Approval level"),
+    # credit file and rating models (helper scoring-customer)
+    "own_limit_amt": N_("Own limit"),
+    "doc_type": N_("Document type"),
+    "amount_doc_ccy": N_("Amount (document currency)"),
+    "credit_applied_amt": N_("Credits applied"),
+    "rated_on": N_("Rated on"),
+    "source": N_("Source"),
+    "payment_date": N_("Payment date"),
+    "payment_id": N_("Payment"),
+    "method": N_("Method"),
+    "amount_amt": N_("Amount"),
+    "period_end": N_("Period end"),
+    "revenue": N_("Revenue"),
+    "net_income": N_("Net income"),
+    "equity": N_("Equity"),
+    "current_ratio": N_("Current ratio"),
+    "quick_ratio": N_("Quick ratio"),
+    "cash_ratio": N_("Cash ratio"),
+    "debt_ratio": N_("Debt ratio"),
+    "interest_cover": N_("Interest cover"),
+    "roa_pct": N_("Return on assets"),
+    "net_margin_pct": N_("Net margin"),
+    "ocf_to_current_liabilities": N_("Operating cash flow to current liabilities"),
+    "event_date": N_("Event date"),
+    "event_type": N_("Event type"),
+    "description": N_("Description"),
+    "event_id": N_("Event"),
+    "collateral_id": N_("Collateral"),
+    "collateral_type": N_("Cover type"),
+    "provider": N_("Provider"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "is_valid": N_("Valid"),
+    "days_to_expiry": N_("Days to expiry"),
+    "effective_from": N_("Effective from"),
+    "expires_on": N_("Expires on"),
+    "approved_by": N_("Approved by"),
+    "payment_terms_days": N_("Payment terms"),
+    "dated_on": N_("Dated"),
+    "source_id": N_("Source document"),
+    "reason": N_("Reason"),
+    "until": N_("Until"),
+    "document": N_("Document"),
+    "document_id": N_("Document number"),
+    "model_pd_pct": N_("Model PD"),
+    "term": N_("Term"),
+    "coefficient": N_("Coefficient"),
+    "std_error": N_("Standard error"),
+    "p_value": N_("p-value"),
+    "iv": N_("IV"),
+    "in_model": N_("In the model"),
+    "bin": N_("Bin"),
+    "woe": N_("WoE"),
+    "bad_rate_frac": N_("Bad rate"),
+    "points": N_("Points"),
+    "importance_auroc_loss": N_("AUROC lost when shuffled"),
+    "monotonic": N_("Monotonic"),
+    "variable": N_("Variable"),
+    "psi": N_("PSI"),
+    "reading": N_("Reading"),
+    "scorecard": N_("Scorecard"),
+    "expert_grade": N_("Expert scorecard"),
+    "statistical_grade": N_("Statistical model"),
+    "ml_grade": N_("Challenger"),
+    "fact": N_("Fact"),
+    # credit decisions: applications, decisions, committee, audit trail
+    "application_id": N_("Application"),
+    "customer_name": N_("Customer"),
+    "requested_limit_amt": N_("Requested limit"),
+    "authority_amt": N_("Authority amount"),
+    "decided_limit_amt": N_("Decided limit"),
+    "kind": N_("Kind"),
+    "proposed_by": N_("Proposed by"),
+    "proposed_at": N_("Proposed on"),
+    "decided_at": N_("Decided on"),
+    "decided_on": N_("Decided on"),
+    "decided_by": N_("Decided by"),
+    "outcome": N_("Decision"),
+    "decision": N_("Decision"),
+    "decision_id": N_("Decision no."),
+    "votes": N_("Votes"),
+    "limit_scope": N_("Limit scope"),
+    "application_status": N_("Application status"),
+    "position": N_("No."),
+    "title": N_("Title"),
+    "item": N_("Item"),
+    "owner": N_("Owner"),
+    "due_on": N_("Due on"),
+    "meeting_id": N_("Meeting"),
+    "meeting_on": N_("Meeting date"),
+    "data_as_of": N_("Data as of"),
+    "created_by": N_("Created by"),
+    "entry_id": N_("Entry"),
+    "at": N_("When (UTC)"),
+    "actor": N_("Who"),
+    "entity": N_("Record kind"),
+    "entity_id": N_("Record ID"),
+    "before_json": N_("Before"),
+    "after_json": N_("After"),
+    # the CLI's printed lists (python -m analytics decisions list, users list)
+    "kind_label": N_("Kind"),
+    "status_label": N_("Status"),
+    "level_label": N_("Approval level"),
+    "username": N_("User name"),
+    "email": N_("E-mail"),
+    "roles": N_("Roles"),
+    "is_sample": N_("Sample account"),
 }
 
 UNIT_SUFFIXES = ("_amt", "_pct", "_frac", "_days")
@@ -235,8 +381,12 @@ def known(name: str) -> bool:
 
 def label(name: str, currency: str = "", unit: bool = True) -> str:
     """The words for field `name` in the current language, with its unit unless unit=False:
-    'Gross exposure (CNY)', 'Utilization %', 'DSO (days)'. Uncatalogued names read from their words."""
-    base = _(LABELS[name]) if name in LABELS else _words(name)
+    'Gross exposure (CNY)', 'Utilization %', 'DSO (days)'. Uncatalogued names read from their
+    words; a name that is already words (a pivoted bucket such as 'not due', a grade, 'AAA %')
+    is shown as it is, translated when the catalogue has it."""
+    if not _IDENTIFIER.fullmatch(name):
+        return _(name) if name else name
+    base = _(LABELS[name]) if name in LABELS else _(_words(name))
     if not unit:
         return base
     if name.endswith("_amt"):
@@ -246,6 +396,26 @@ def label(name: str, currency: str = "", unit: bool = True) -> str:
     if name.endswith("_days") and name not in ("due_30_days", "due_31_90_days"):
         return f"{base} ({_('days')})"
     return base
+
+
+def unit_of(name: str, currency: str = "") -> str:
+    """The unit a field's name carries, in words for a reader of an export: the currency code
+    ('_amt'), '%' ('_pct', already in percent), 'fraction' ('_frac', 0.12 = 12 %), 'days'
+    ('_days'); '' for none."""
+    if not _IDENTIFIER.fullmatch(name):
+        return ""
+    if name.endswith("_amt"):
+        return currency
+    if name.endswith("_pct"):
+        return "%"
+    if name.endswith("_frac"):
+        return _("fraction (0.12 = 12 %)")
+    if name.endswith("_days") and name not in ("due_30_days", "due_31_90_days"):
+        return _("days")
+    return ""
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _words(name: str) -> str:

@@ -31,7 +31,12 @@ import polars as pl
 
 from analytics.policy import Policy
 from analytics.risk.challenger import ChallengerModel, train_challenger
-from analytics.risk.rating_models import MODELS
+from analytics.formats import fmt_int, fmt_number
+from analytics.i18n import _
+from analytics.risk.rating_models import (CANNOT_GRADE, GRADED_BY_EXPERT, MODEL_WORDS, MODELS, NO_MONTH_END,
+                                          NO_OUT_OF_TIME, NOT_RUN, NOT_TRAINED_AT_LOAD, NOT_TRAINED_BECAUSE,
+                                          NOTHING_TO_GRADE, SCORED, TARGET_TEXT, TOO_FEW_DEFAULTS, TRAINED,
+                                          status_text)
 from analytics.risk.scorecard import CHARACTERISTICS, NOT_TRAINED, is_new_customer, score_customers
 from analytics.risk.scoring import MasterScale
 from analytics.risk.statistical import StatisticalModel, train_statistical
@@ -193,7 +198,7 @@ def _graded(model: str, obs: pl.DataFrame, policy: Policy, score: np.ndarray, pd
     """A trained model's model_scores rows: its PD's grade on the master scale; a new customer
     (under application_months on book) takes the application scorecard's grade, its PD, the
     score that PD stands for on the model's points scale, and its reasons."""
-    grades, _ = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
+    grades, _pds = _grade_by_pd(policy.expert_scorecard.master_scale, pd_frac)
     new = is_new_customer(obs, policy.rating.application_months)
     kinds = pl.Series(np.where(new, "application", "behavioural"), dtype=pl.String)
     grade_series = grades
@@ -323,7 +328,7 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
     settings = policy.rating
     model = model or settings.model
     if model not in (*MODELS, "none"):
-        raise RatingError(f"unknown model {model!r} (expert, statistical, ml or none)")
+        raise RatingError(_("unknown model {model} (expert, statistical, ml or none)").format(model=repr(model)))
     train = settings.training.at_load if train is None else train
     run = RatingRun(rating_model=None)
     extracted_on = date.fromisoformat(info["extracted_on"])
@@ -337,39 +342,41 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
     results: dict[str, _Scored] = {}
     if obs.height:
         results["expert"] = _expert(obs, sample, policy)
-        run.status["expert"] = "scored"
-        say(f"expert scorecard: {obs.height:,} customer-months scored in {results['expert'].seconds:.1f} s")
+        run.status["expert"] = SCORED
+        say(_("expert scorecard: {n} customer-months scored in {seconds} s").format(
+            n=fmt_int(obs.height), seconds=fmt_number(results["expert"].seconds, 1)))
     wanted_trained = train or model in ("statistical", "ml")
     why_not = None
     if not obs.height:
-        why_not = "no month-end to score"
+        why_not = NO_MONTH_END
     elif sample.development_defaults < settings.training.min_defaults:
-        why_not = (f"{sample.development_defaults} defaults in the development sample, fewer than "
-                   f"[scoring.training] min_defaults = {settings.training.min_defaults}")
+        why_not = TOO_FEW_DEFAULTS.format(defaults=sample.development_defaults,
+                                          min_defaults=settings.training.min_defaults)
     elif sample.out_of_time.height == 0 or sample.out_of_time_defaults == 0:
-        why_not = "no out-of-time sample with defaults to validate on"
+        why_not = NO_OUT_OF_TIME
     for kind in ("statistical", "ml"):
         if not wanted_trained:
-            run.status[kind] = "not trained at load ([scoring.training] at_load = false)"
+            run.status[kind] = NOT_TRAINED_AT_LOAD
             continue
         if why_not:
-            run.status[kind] = f"not trained: {why_not}"
+            run.status[kind] = NOT_TRAINED_BECAUSE.format(reason=why_not)
             continue
         try:
-            scored, _ = (_statistical if kind == "statistical" else _challenger)(obs, sample, policy, names)
+            scored, _model = (_statistical if kind == "statistical" else _challenger)(obs, sample, policy, names)
         except ValueError as exc:
-            run.status[kind] = f"not trained: {exc}"
+            run.status[kind] = NOT_TRAINED_BECAUSE.format(reason=exc)
             continue
         results[kind] = scored
-        run.status[kind] = "trained"
+        run.status[kind] = TRAINED
         run.seconds[kind] = scored.seconds
-        say(f"{kind} model trained in {scored.seconds:.1f} s on {sample.development.height:,} observations")
+        say(_("{model} model trained in {seconds} s on {n} observations").format(
+            model=_(MODEL_WORDS[kind]), seconds=fmt_number(scored.seconds, 1), n=fmt_int(sample.development.height)))
     if model in ("statistical", "ml") and model not in results:
-        reason = f"the {model} model cannot grade this portfolio: {run.status.get(model, why_not)}"
+        reason = CANNOT_GRADE.format(model=model, status=run.status.get(model, why_not))
         if not fallback or "expert" not in results:
-            raise RatingError(reason)
-        run.notes.append(f"{reason}; the expert scorecard grades it instead")
-        say(run.notes[-1])
+            raise RatingError(status_text(reason))
+        run.notes.append(GRADED_BY_EXPERT.format(reason=reason))
+        say(status_text(run.notes[-1]))
         model = "expert"
 
     # what the scoring page and the model card read
@@ -392,12 +399,12 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
         r = results.get(kind)
         report = r.report if r else None
         runs.append({
-            "model": kind, "status": run.status.get(kind, "not run"), "is_rating_model": kind == rating_model,
-            "run_at": now, "target": (f"default within {settings.default.horizon_months} months: more than 90 days "
-                                      f"past due on at least {settings.default.material_amt:,.0f} "
-                                      f"{policy.reporting_currency} and {settings.default.material_pct:g} % of the "
-                                      f"open items, a material write-off, an insolvency filing or a "
-                                      f"{policy.default_grade} rating"),
+            "model": kind, "status": run.status.get(kind, NOT_RUN), "is_rating_model": kind == rating_model,
+            "run_at": now, "target": TARGET_TEXT.format(months=settings.default.horizon_months,
+                                                   amount=f"{settings.default.material_amt:,.0f}",
+                                                   currency=policy.reporting_currency,
+                                                   pct=f"{settings.default.material_pct:g}",
+                                                   grade=policy.default_grade),
             "development_from": sample.development_from, "development_to": sample.development_to,
             "out_of_time_from": sample.out_of_time_from, "out_of_time_to": sample.out_of_time_to,
             "latest_at": sample.latest_at, "development_observations": sample.development.height,
@@ -414,7 +421,7 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
 
     if rating_model is None or rating_model not in results:
         if rating_model is not None:
-            run.notes.append("no month-end to grade: the imported ratings stay as they are")
+            run.notes.append(NOTHING_TO_GRADE)
         return run
     grade_pd = None
     if settings.pd_source == "observed" and rating_model in scales:
@@ -426,5 +433,6 @@ def rate(con: duckdb.DuckDBPyConnection, policy: Policy, info: dict[str, str], s
     _run(con, "snapshot_grades")
     run.rating_model = rating_model
     run.ratings_written = ratings.height
-    say(f"{rating_model} grades written as ratings ({ratings.height:,} rating dates; ruling: {settings.ruling})")
+    say(_("{model} grades written as ratings ({n} rating dates; ruling: {ruling})").format(
+        model=_(MODEL_WORDS[rating_model]), n=fmt_int(ratings.height), ruling=settings.ruling))
     return run

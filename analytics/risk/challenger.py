@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from analytics.risk.scoring import PointsScaling
-from analytics.risk.statistical import top_reasons
+from analytics.risk.statistical import NEEDS_BOTH, top_reasons
 
 # +1: a higher value never lowers the risk; -1: never raises it; absent: not constrained.
 KNOWN_DIRECTIONS: dict[str, int] = {
@@ -129,7 +129,7 @@ def train_challenger(frame: pl.DataFrame, bad: np.ndarray, names: list[str],
 
     y = np.asarray(bad, dtype=int)
     if y.sum() == 0 or y.sum() == y.size:
-        raise ValueError("the development sample needs both defaults and non-defaults")
+        raise ValueError(NEEDS_BOTH)
     x = np.column_stack([frame.get_column(n).cast(pl.Float64).fill_null(float("nan")).to_numpy() for n in names])
     monotonic = [KNOWN_DIRECTIONS.get(n, 0) for n in names]
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from analytics.i18n import N_
+
+# each ratio's formula as the credit file shows it (translated where shown: _(formula))
 RATIO_FORMULAS: dict[str, str] = {
-    "current_ratio": "current assets ÷ current liabilities",
-    "quick_ratio": "(current assets − inventory) ÷ current liabilities",
-    "cash_ratio": "cash ÷ current liabilities",
-    "debt_ratio": "total liabilities ÷ total assets",
-    "interest_cover": "EBIT ÷ interest expense",
-    "roa_pct": "net income ÷ total assets × 100",
-    "net_margin_pct": "net income ÷ revenue × 100",
-    "ocf_to_current_liabilities": "operating cash flow ÷ current liabilities",
-    "working_capital_amt": "current assets − current liabilities",
-    "tangible_net_worth_amt": "equity − intangible assets",
+    "current_ratio": N_("current assets ÷ current liabilities"),
+    "quick_ratio": N_("(current assets − inventory) ÷ current liabilities"),
+    "cash_ratio": N_("cash ÷ current liabilities"),
+    "debt_ratio": N_("total liabilities ÷ total assets"),
+    "interest_cover": N_("EBIT ÷ interest expense"),
+    "roa_pct": N_("net income ÷ total assets × 100"),
+    "net_margin_pct": N_("net income ÷ revenue × 100"),
+    "ocf_to_current_liabilities": N_("operating cash flow ÷ current liabilities"),
+    "working_capital_amt": N_("current assets − current liabilities"),
+    "tangible_net_worth_amt": N_("equity − intangible assets"),
 }
 
 

@@ -10,10 +10,50 @@ from dataclasses import dataclass
 
 from analytics.risk.challenger import ChallengerSettings
 from analytics.risk.scoring import PointsScaling
-from analytics.risk.statistical import StatisticalSettings
+from analytics.i18n import N_, _
+from analytics.risk.scoring import stored_text
+from analytics.risk.statistical import UNTRAINED, StatisticalSettings
 
 MODELS = ("expert", "statistical", "ml")
 RULINGS = ("imported", "model")
+# Each model's name on screen (translated where shown: _(MODEL_NAMES[model])).
+MODEL_NAMES = {"expert": N_("Expert scorecard"), "statistical": N_("Statistical model (WoE logistic)"),
+               "ml": N_("Machine-learning challenger (gradient boosting)")}
+# The model in a sentence ("the {model} model cannot grade ...").
+MODEL_WORDS = {"expert": N_("expert"), "statistical": N_("statistical"), "ml": N_("machine-learning")}
+
+# What a rating run writes to the warehouse (model_runs.status and .target, the run's notes),
+# in English; status_text() and target_text() show them in the reader's language.
+SCORED = N_("scored")
+TRAINED = N_("trained")
+NOT_RUN = N_("not run")
+NOT_TRAINED_AT_LOAD = N_("not trained at load ([scoring.training] at_load = false)")
+NOT_TRAINED_BECAUSE = N_("not trained: {reason}")
+NO_MONTH_END = N_("no month-end to score")
+TOO_FEW_DEFAULTS = N_("{defaults} defaults in the development sample, fewer than [scoring.training] min_defaults = "
+                      "{min_defaults}")
+NO_OUT_OF_TIME = N_("no out-of-time sample with defaults to validate on")
+CANNOT_GRADE = N_("the {model} model cannot grade this portfolio: {status}")
+GRADED_BY_EXPERT = N_("{reason}; the expert scorecard grades it instead")
+NOTHING_TO_GRADE = N_("no month-end to grade: the imported ratings stay as they are")
+TARGET_TEXT = N_("default within {months} months: more than 90 days past due on at least {amount} {currency} and "
+            "{pct} % of the open items, a material write-off, an insolvency filing or a {grade} rating")
+REASONS = (NO_MONTH_END, TOO_FEW_DEFAULTS, NO_OUT_OF_TIME, *UNTRAINED)
+
+
+def status_text(status: str | None) -> str:
+    """A model run's status (model_runs.status, or a run's note) in the current language."""
+    def model(word: str) -> str:
+        return _(MODEL_WORDS[word]) if word in MODEL_WORDS else word
+
+    return stored_text(status, (GRADED_BY_EXPERT, NOT_TRAINED_AT_LOAD, NOT_TRAINED_BECAUSE, CANNOT_GRADE,
+                                NOTHING_TO_GRADE, *REASONS),
+                       {"reason": status_text, "status": status_text, "model": model})
+
+
+def target_text(target: str | None) -> str:
+    """A run's target (model_runs.target) in the current language."""
+    return stored_text(target, (TARGET_TEXT,))
 
 
 @dataclass(frozen=True)
@@ -55,8 +95,9 @@ def _number(section: dict, name: str, key: str, low: float, high: float, whole: 
     value = section.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)) \
             or not math.isfinite(value) or not low <= value <= high:
-        kind = "a whole number" if whole else "a number"
-        raise ValueError(f"[{name}] {key} must be {kind} from {low:g} to {high:g} (got {value!r})")
+        text = (_("[{name}] {key} must be a whole number from {low} to {high} (got {value})") if whole
+                else _("[{name}] {key} must be a number from {low} to {high} (got {value})"))
+        raise ValueError(text.format(name=name, key=key, low=f"{low:g}", high=f"{high:g}", value=repr(value)))
     return value
 
 
@@ -66,17 +107,19 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
     def section(key: str) -> dict:
         value = scoring.get(key)
         if not isinstance(value, dict):
-            raise ValueError(f"section [scoring.{key}] is missing")
+            raise ValueError(_("section [scoring.{key}] is missing").format(key=key))
         return value
 
     rating, default, training = section("rating"), section("default"), section("training")
     stat, ml = section("statistical"), section("challenger")
     model = rating.get("model")
     if model not in (*MODELS, "none"):
-        raise ValueError(f"[scoring.rating] model must be one of expert, statistical, ml, none (got {model!r})")
+        raise ValueError(_("[scoring.rating] model must be one of expert, statistical, ml, none (got {value})").format(
+            value=repr(model)))
     ruling = rating.get("ruling")
     if ruling not in RULINGS:
-        raise ValueError(f"[scoring.rating] ruling must be imported or model (got {ruling!r})")
+        raise ValueError(_("[scoring.rating] ruling must be imported or model (got {value})").format(
+            value=repr(ruling)))
     known = {"rating": {"model", "ruling", "override_notches", "application_months", "pd_source", "pd_floor_pct"},
              "default": {"material_amt", "material_pct", "horizon_months"},
              "training": {"out_of_time_months", "min_defaults", "max_observations", "seed", "at_load",
@@ -88,9 +131,11 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
     for key, keys in known.items():
         extra = set(section(key)) - keys
         if extra:
-            raise ValueError(f"[scoring.{key}] has unknown keys: {', '.join(sorted(extra))}")
+            raise ValueError(_("[scoring.{key}] has unknown keys: {keys}").format(
+                key=key, keys=", ".join(sorted(extra))))
     if not isinstance(training.get("at_load"), bool):
-        raise ValueError(f"[scoring.training] at_load must be true or false (got {training.get('at_load')!r})")
+        raise ValueError(_("[scoring.training] at_load must be true or false (got {value})").format(
+            value=repr(training.get("at_load"))))
     seed = int(_number(training, "scoring.training", "seed", 0, 2**32 - 1, whole=True))
     where = "scoring.statistical"
     scaling = PointsScaling(float(_number(stat, where, "base_score", 0, 10_000)),
@@ -111,7 +156,8 @@ def parse_rating_settings(scoring: dict) -> RatingSettings:
         min_leaf_share_pct=float(_number(ml, where, "min_leaf_share_pct", 0.01, 20)),
         l2_regularization=float(_number(ml, where, "l2_regularization", 0, 1_000)), seed=seed)
     if rating.get("pd_source") not in ("policy", "observed"):
-        raise ValueError(f"[scoring.rating] pd_source must be policy or observed (got {rating.get('pd_source')!r})")
+        raise ValueError(_("[scoring.rating] pd_source must be policy or observed (got {value})").format(
+            value=repr(rating.get("pd_source"))))
     return RatingSettings(
         model=model, ruling=ruling, pd_source=rating["pd_source"],
         pd_floor_pct=float(_number(rating, "scoring.rating", "pd_floor_pct", 0, 10)),

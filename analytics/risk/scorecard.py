@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from analytics.i18n import N_, _
 from analytics.risk.scoring import MasterScale
 
 MAX_POINTS = 100.0
@@ -25,45 +26,45 @@ SCALE_MAX = 1_000.0
 # The characteristics on offer: the columns of customer_characteristics (besides its key), each
 # with what it measures (tests/sql/test_characteristics.py checks the list against the mart).
 CHARACTERISTICS: dict[str, str] = {
-    "months_on_book": "months since onboarding (or the first document)",
-    "days_beyond_terms_3m_days": "days paid beyond terms, amount-weighted, 3 months",
-    "days_beyond_terms_6m_days": "days paid beyond terms, amount-weighted, 6 months",
-    "days_beyond_terms_12m_days": "days paid beyond terms, amount-weighted, 12 months",
-    "days_beyond_terms_trend_days": "days beyond terms, 3 months less 12 months",
-    "max_days_past_due_12m_days": "worst days past due at a month-end, 12 months",
-    "late_settled_12m_pct": "invoices settled after their due date, 12 months",
-    "disputed_share_pct": "disputed share of open AR",
-    "overdue_share_pct": "overdue share of open AR",
-    "write_offs_12m_amt": "written off, 12 months",
-    "utilization_pct": "credit line used",
-    "over_limit_months_12m": "month-ends over the line's limit, 12 months",
-    "months_with_sales_12m": "months with sales, 12 months",
-    "sales_12m_amt": "net credit sales, 12 months",
-    "sales_trend_pct": "sales, last 6 months against the 6 before",
-    "sales_volatility_pct": "monthly sales' standard deviation over their mean, 12 months",
-    "sales_share_pct": "share of our net credit sales, 12 months",
-    "events_12m": "events of any severity, 12 months",
-    "severe_events_12m": "high-severity adverse events, 12 months",
-    "litigation_12m": "litigation events, 12 months",
-    "tax_penalty_12m": "tax penalties, 12 months",
-    "late_filing_12m": "late filings, 12 months",
-    "management_change_12m": "management changes, 12 months",
-    "cover_pct": "exposure covered by collateral and credit insurance",
-    "years_established": "years since incorporation",
-    "registered_capital_amt": "registered capital",
-    "statement_age_months": "months since the latest statement's period end",
-    "current_ratio": "current assets over current liabilities",
-    "quick_ratio": "current assets less inventory over current liabilities",
-    "debt_to_assets_pct": "total liabilities over total assets",
-    "interest_cover": "EBIT over interest expense (50 = no interest)",
-    "ebit_margin_pct": "EBIT over revenue",
-    "roa_pct": "net income over total assets",
-    "ocf_to_liabilities_pct": "operating cash flow over total liabilities",
-    "tangible_net_worth_amt": "equity less intangible assets",
-    "working_capital_amt": "current assets less current liabilities",
-    "altman_z2": "Altman Z'' (private firms; < 1.1 distress, > 2.6 safe)",
-    "revenue_change_pct": "revenue against the statement before",
-    "tangible_net_worth_change_pct": "tangible net worth against the statement before",
+    "months_on_book": N_("months since onboarding (or the first document)"),
+    "days_beyond_terms_3m_days": N_("days paid beyond terms, amount-weighted, 3 months"),
+    "days_beyond_terms_6m_days": N_("days paid beyond terms, amount-weighted, 6 months"),
+    "days_beyond_terms_12m_days": N_("days paid beyond terms, amount-weighted, 12 months"),
+    "days_beyond_terms_trend_days": N_("days beyond terms, 3 months less 12 months"),
+    "max_days_past_due_12m_days": N_("worst days past due at a month-end, 12 months"),
+    "late_settled_12m_pct": N_("invoices settled after their due date, 12 months"),
+    "disputed_share_pct": N_("disputed share of open AR"),
+    "overdue_share_pct": N_("overdue share of open AR"),
+    "write_offs_12m_amt": N_("written off, 12 months"),
+    "utilization_pct": N_("credit line used"),
+    "over_limit_months_12m": N_("month-ends over the line's limit, 12 months"),
+    "months_with_sales_12m": N_("months with sales, 12 months"),
+    "sales_12m_amt": N_("net credit sales, 12 months"),
+    "sales_trend_pct": N_("sales, last 6 months against the 6 before"),
+    "sales_volatility_pct": N_("monthly sales' standard deviation over their mean, 12 months"),
+    "sales_share_pct": N_("share of our net credit sales, 12 months"),
+    "events_12m": N_("events of any severity, 12 months"),
+    "severe_events_12m": N_("high-severity adverse events, 12 months"),
+    "litigation_12m": N_("litigation events, 12 months"),
+    "tax_penalty_12m": N_("tax penalties, 12 months"),
+    "late_filing_12m": N_("late filings, 12 months"),
+    "management_change_12m": N_("management changes, 12 months"),
+    "cover_pct": N_("exposure covered by collateral and credit insurance"),
+    "years_established": N_("years since incorporation"),
+    "registered_capital_amt": N_("registered capital"),
+    "statement_age_months": N_("months since the latest statement's period end"),
+    "current_ratio": N_("current assets over current liabilities"),
+    "quick_ratio": N_("current assets less inventory over current liabilities"),
+    "debt_to_assets_pct": N_("total liabilities over total assets"),
+    "interest_cover": N_("EBIT over interest expense (50 = no interest)"),
+    "ebit_margin_pct": N_("EBIT over revenue"),
+    "roa_pct": N_("net income over total assets"),
+    "ocf_to_liabilities_pct": N_("operating cash flow over total liabilities"),
+    "tangible_net_worth_amt": N_("equity less intangible assets"),
+    "working_capital_amt": N_("current assets less current liabilities"),
+    "altman_z2": N_("Altman Z'' (private firms; < 1.1 distress, > 2.6 safe)"),
+    "revenue_change_pct": N_("revenue against the statement before"),
+    "tangible_net_worth_change_pct": N_("tangible net worth against the statement before"),
 }
 
 
@@ -95,10 +96,37 @@ class Characteristic:
 # Text characteristics a scorecard may score by category (points per value in the policy):
 # the customer's industry and region (customer_dims) and its external (imported) grade.
 CATEGORICAL: dict[str, str] = {
-    "industry": "industry risk",
-    "region": "region risk",
-    "external_grade": "external (imported) grade",
+    "industry": N_("industry risk"),
+    "region": N_("region risk"),
+    "external_grade": N_("external (imported) grade"),
 }
+
+# The shipped policy's dimension names (configuration written in English): their words on
+# screen; a company's own dimension (in Chinese, say) reads as it is named.
+DIMENSIONS: dict[str, str] = {
+    "payment_history": N_("Payment history"),
+    "credit_use": N_("Credit use"),
+    "relationship": N_("Relationship"),
+    "disputes_and_events": N_("Disputes and events"),
+    "company": N_("Company"),
+    "financial_condition": N_("Financial condition"),
+    "industry": N_("Industry"),
+    "external": N_("External rating"),
+}
+
+
+def characteristic_label(name: str | None) -> str:
+    """A characteristic (or a reason naming one) as the field reads it, in the current
+    language; "—" for none, the name itself when it is not one on offer."""
+    if name is None:
+        return "—"
+    text = CHARACTERISTICS.get(name) or CATEGORICAL.get(name)
+    return _(text) if text else name
+
+
+def dimension_label(name: str) -> str:
+    """A scorecard dimension's name as the field reads it, in the current language."""
+    return _(DIMENSIONS[name]) if name in DIMENSIONS else _(name.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -146,7 +174,7 @@ class ExpertScorecard:
         missing from the frame."""
         missing = [n for n in self.characteristic_names if n not in characteristics.columns]
         if missing:
-            raise KeyError(f"characteristics frame lacks {', '.join(missing)}")
+            raise KeyError(_("characteristics frame lacks {names}").format(names=", ".join(missing)))
         n = characteristics.height
         total = np.zeros(n)
         columns: dict[str, np.ndarray] = {}
@@ -187,13 +215,16 @@ def _number(value: object) -> bool:
 def _categorical(at: str, name: str, spec: dict) -> CategoricalCharacteristic:  # type: ignore[type-arg]
     extra = sorted(set(spec) - {"categories", "other", "missing"})
     if extra:
-        raise ValueError(f"{at} has unknown keys {', '.join(extra)} (known: categories, other, missing)")
+        raise ValueError(_("{at} has unknown keys {keys} (known: categories, other, missing)").format(
+            at=at, keys=", ".join(extra)))
     cats, other, missing = spec.get("categories"), spec.get("other"), spec.get("missing")
     if not isinstance(cats, dict) or not cats or not all(_number(p) and 0 <= p <= MAX_POINTS for p in cats.values()):
-        raise ValueError(f"{at} categories must map each value to points from 0 to {MAX_POINTS:g}")
+        raise ValueError(_("{at} categories must map each value to points from 0 to {max}").format(
+            at=at, max=f"{MAX_POINTS:g}"))
     for key, value in (("other", other), ("missing", missing)):
         if not _number(value) or not 0 <= value <= MAX_POINTS:
-            raise ValueError(f"{at} {key} must be points from 0 to {MAX_POINTS:g}")
+            raise ValueError(_("{at} {key} must be points from 0 to {max}").format(
+                at=at, key=key, max=f"{MAX_POINTS:g}"))
     return CategoricalCharacteristic(name, tuple((str(k), float(v)) for k, v in cats.items()), float(other),
                                      float(missing))
 
@@ -206,58 +237,60 @@ def parse_expert(section: dict, grade_bounds: dict, scale: tuple[str, ...],  # t
     characteristic (CATEGORICAL) takes `categories`, `other` and `missing` points instead of
     bins. Raises ValueError naming the key at fault."""
     if not isinstance(section, dict) or not section:
-        raise ValueError(f"[{name}] needs at least one dimension")
+        raise ValueError(_("[{name}] needs at least one dimension").format(name=name))
     dims = []
     for dim_name, raw in section.items():
         where = f"[{name}.{dim_name}]"
         if not isinstance(raw, dict):
-            raise ValueError(f"{where} must be a table")
+            raise ValueError(_("{where} must be a table").format(where=where))
         extra = sorted(set(raw) - {"weight_pct", "characteristics"})
         if extra:
-            raise ValueError(f"{where} has unknown keys {', '.join(extra)} (known: weight_pct, characteristics)")
+            raise ValueError(_("{where} has unknown keys {keys} (known: weight_pct, characteristics)").format(
+                where=where, keys=", ".join(extra)))
         weight = raw.get("weight_pct")
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
-            raise ValueError(f"{where} weight_pct must be a number in (0, 100]")
+            raise ValueError(_("{where} weight_pct must be a number in (0, 100]").format(where=where))
         chars_raw = raw.get("characteristics")
         if not isinstance(chars_raw, dict) or not chars_raw:
-            raise ValueError(f"{where} needs characteristics")
+            raise ValueError(_("{where} needs characteristics").format(where=where))
         chars = []
         for char_name, spec in chars_raw.items():
             at = f"{where} characteristics.{char_name}"
             if char_name not in known and char_name not in CATEGORICAL:
                 names = ", ".join(sorted(known | set(CATEGORICAL)))
-                raise ValueError(f"{at}: unknown characteristic (known: {names})")
+                raise ValueError(_("{at}: unknown characteristic (known: {names})").format(at=at, names=names))
             if not isinstance(spec, dict):
-                raise ValueError(f"{at} must be a table with bins, points and missing")
+                raise ValueError(_("{at} must be a table with bins, points and missing").format(at=at))
             if char_name in CATEGORICAL:
                 chars.append(_categorical(at, char_name, spec))
                 continue
             extra = sorted(set(spec) - {"bins", "points", "missing"})
             if extra:
-                raise ValueError(f"{at} has unknown keys {', '.join(extra)} (known: bins, points, missing)")
+                raise ValueError(_("{at} has unknown keys {keys} (known: bins, points, missing)").format(
+                    at=at, keys=", ".join(extra)))
             bins, points, missing = spec.get("bins"), spec.get("points"), spec.get("missing")
             if not isinstance(bins, list) or not bins or not all(_number(b) for b in bins):
-                raise ValueError(f"{at} bins must be a non-empty list of finite numbers")
+                raise ValueError(_("{at} bins must be a non-empty list of finite numbers").format(at=at))
             if any(a >= b for a, b in zip(bins[:-1], bins[1:])):
-                raise ValueError(f"{at} bins {bins} must be strictly increasing")
+                raise ValueError(_("{at} bins {bins} must be strictly increasing").format(at=at, bins=bins))
             if not isinstance(points, list) or len(points) != len(bins) + 1 or not all(
                     _number(p) and 0 <= p <= MAX_POINTS for p in points):
-                raise ValueError(f"{at} points must be {len(bins) + 1} numbers from 0 to {MAX_POINTS:g} "
-                                 "(one more than bins)")
+                raise ValueError(_("{at} points must be {n} numbers from 0 to {max} (one more than bins)").format(
+                    at=at, n=len(bins) + 1, max=f"{MAX_POINTS:g}"))
             if not _number(missing) or not 0 <= missing <= MAX_POINTS:
-                raise ValueError(f"{at} missing must be points from 0 to {MAX_POINTS:g}")
+                raise ValueError(_("{at} missing must be points from 0 to {max}").format(at=at, max=f"{MAX_POINTS:g}"))
             chars.append(Characteristic(char_name, tuple(float(b) for b in bins), tuple(float(p) for p in points),
                                         float(missing)))
         dims.append(Dimension(dim_name, float(weight), tuple(chars)))
     total = sum(d.weight_pct for d in dims)
     if abs(total - 100.0) > 1e-9:
-        raise ValueError(f"[{name}] weights add up to {total:g} %, not 100 %")
+        raise ValueError(_("[{name}] weights add up to {total} %, not 100 %").format(name=name, total=f"{total:g}"))
     graded = [g for g in scale if g != scale[-1]]
     if not isinstance(grade_bounds, dict) or list(grade_bounds) != graded:
-        raise ValueError(f"[scoring] grade_lower_scores must give, best first, every grade but the default: "
-                         f"{', '.join(graded)}")
+        raise ValueError(_("[scoring] grade_lower_scores must give, best first, every grade but the default: "
+                           "{grades}").format(grades=", ".join(graded)))
     if not all(_number(v) for v in grade_bounds.values()):
-        raise ValueError("[scoring] grade_lower_scores must be finite numbers")
+        raise ValueError(_("[scoring] grade_lower_scores must be finite numbers"))
     try:
         master = MasterScale(tuple(graded), tuple(float(grade_bounds[g]) for g in graded),
                              tuple(pd_pct[g] / 100 for g in graded))

@@ -22,7 +22,10 @@ Published formulas and where they come from:
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,14 +33,40 @@ import polars as pl
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
+from analytics.i18n import N_, _
+
 # Information value bands (Siddiqi 2006): below 0.02 useless, up to 0.1 weak, up to 0.3
 # medium, above strong.
-IV_BANDS = ((0.02, "useless"), (0.1, "weak"), (0.3, "medium"), (math.inf, "strong"))
+IV_BANDS = ((0.02, N_("useless")), (0.1, N_("weak")), (0.3, N_("medium")), (math.inf, N_("strong")))
 # PSI bands: below 0.1 stable, up to 0.25 watch, above shifted.
-PSI_BANDS = ((0.1, "stable"), (0.25, "watch"), (math.inf, "shifted"))
+PSI_BANDS = ((0.1, N_("stable")), (0.25, N_("watch")), (math.inf, N_("shifted")))
 # A bin with no goods or no bads has no finite WoE: half a case is added to each count of
 # such a bin (the usual continuity correction), so it is a strong value, never infinite.
 EMPTY_CELL_ADJUSTMENT = 0.5
+
+
+def stored_text(text: str | None, templates: tuple[str, ...] | list[str],
+                fields: dict[str, Callable[[str], str]] | None = None) -> str:
+    """A sentence the rating run wrote to the warehouse in English (one of `templates`, N_()
+    texts with {named} placeholders, filled in) in the current language: the template
+    translated, its values put back (through `fields[name]` where given, e.g. a
+    characteristic's label or a nested stored sentence). Any other text is passed through
+    _() (a marked word such as "trained" is translated, anything else shown as written)."""
+    if text is None:
+        return "—"
+    for template in templates:
+        match = _pattern(template).fullmatch(text)
+        if match:
+            values = {k: (fields or {}).get(k, lambda v: v)(v) for k, v in match.groupdict().items()}
+            return _(template).format(**values)
+    return _(text)
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{([a-z_]+)\}", template)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(regex, re.S)
 
 
 def grade_rank(scale: tuple[str, ...] | list[str]) -> dict[str, int]:
@@ -65,7 +94,7 @@ class PointsScaling:
 
     def __post_init__(self) -> None:
         if self.base_odds <= 0 or self.pdo <= 0:
-            raise ValueError("points scaling: base odds and points to double the odds must be positive")
+            raise ValueError(_("points scaling: base odds and points to double the odds must be positive"))
 
     @property
     def factor(self) -> float:
@@ -105,7 +134,7 @@ def woe_iv(counts: pl.DataFrame) -> pl.DataFrame:
     good_total = float(counts["good"].sum())
     bad_total = float(counts["bad"].sum())
     if good_total <= 0 or bad_total <= 0:
-        raise ValueError("WoE needs at least one good and one bad")
+        raise ValueError(_("WoE needs at least one good and one bad"))
     empty = (pl.col("good") == 0) | (pl.col("bad") == 0)
     adj = pl.when(empty).then(EMPTY_CELL_ADJUSTMENT).otherwise(0.0)
     return counts.with_columns(
@@ -129,7 +158,7 @@ def psi(expected: np.ndarray, actual: np.ndarray, floor: float = 1e-4) -> float:
     e = np.asarray(expected, dtype=float)
     a = np.asarray(actual, dtype=float)
     if e.shape != a.shape or e.sum() <= 0 or a.sum() <= 0:
-        raise ValueError("PSI needs two non-empty distributions over the same bins")
+        raise ValueError(_("PSI needs two non-empty distributions over the same bins"))
     e = np.maximum(e / e.sum(), floor)
     a = np.maximum(a / a.sum(), floor)
     return float(np.sum((a - e) * np.log(a / e)))
@@ -156,7 +185,7 @@ def discrimination(score: np.ndarray, bad: np.ndarray) -> Discrimination:
     y = np.asarray(bad, dtype=bool)
     goods, bads = int((~y).sum()), int(y.sum())
     if goods == 0 or bads == 0:
-        raise ValueError("discrimination needs both goods and bads")
+        raise ValueError(_("discrimination needs both goods and bads"))
     auroc = float(roc_auc_score(~y, s))
     values = np.unique(s)
     f_bad = np.searchsorted(np.sort(s[y]), values, side="right") / bads
@@ -169,7 +198,7 @@ def jeffreys_interval(defaults: int, n: int, confidence: float = 0.95) -> tuple[
     (1 − confidence) / 2 and (1 + confidence) / 2; the lower bound is 0 when d = 0 and the
     upper 1 when d = n."""
     if n <= 0 or not 0 <= defaults <= n:
-        raise ValueError("Jeffreys interval: need 0 <= defaults <= n and n > 0")
+        raise ValueError(_("Jeffreys interval: need 0 <= defaults <= n and n > 0"))
     tail = (1 - confidence) / 2
     dist = stats.beta(defaults + 0.5, n - defaults + 0.5)
     low = 0.0 if defaults == 0 else float(dist.ppf(tail))
@@ -182,7 +211,7 @@ def jeffreys_p_value(defaults: int, n: int, pd: float) -> float:
     Beta(d + ½, n − d + ½) of a default rate at or below the assigned PD. A small value
     means the observed defaults are too many for that PD (the PD is too low)."""
     if n <= 0 or not 0 <= defaults <= n:
-        raise ValueError("Jeffreys test: need 0 <= defaults <= n and n > 0")
+        raise ValueError(_("Jeffreys test: need 0 <= defaults <= n and n > 0"))
     return float(stats.beta(defaults + 0.5, n - defaults + 0.5).cdf(pd))
 
 
@@ -220,13 +249,13 @@ class MasterScale:
 
     def __post_init__(self) -> None:
         if not (len(self.grades) == len(self.lower_bounds) == len(self.pd_frac)) or not self.grades:
-            raise ValueError("master scale: one lower bound and one PD per grade")
+            raise ValueError(_("master scale: one lower bound and one PD per grade"))
         if any(a <= b for a, b in zip(self.lower_bounds[:-1], self.lower_bounds[1:])):
-            raise ValueError("master scale: lower score bounds must fall strictly from the best grade down")
+            raise ValueError(_("master scale: lower score bounds must fall strictly from the best grade down"))
         if any(a >= b for a, b in zip(self.pd_frac[:-1], self.pd_frac[1:])):
-            raise ValueError("master scale: PDs must rise strictly from the best grade down")
+            raise ValueError(_("master scale: PDs must rise strictly from the best grade down"))
         if not all(0 < p <= 1 for p in self.pd_frac):
-            raise ValueError("master scale: PDs are fractions in (0, 1]")
+            raise ValueError(_("master scale: PDs are fractions in (0, 1]"))
 
     def grade_index(self, score: np.ndarray) -> np.ndarray:
         """The grade index of each score (0 = best); a score below every bound takes the

@@ -23,12 +23,50 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from analytics.risk.scoring import PointsScaling
+from analytics.i18n import N_, _
+from analytics.risk.scoring import PointsScaling, stored_text
+
+# Why a candidate characteristic left the model: written to the warehouse in English
+# (model_terms.note), shown in the reader's language by dropped_text().
+IV_TOO_LOW = N_("IV {iv} below {min_iv}")
+CORRELATED = N_("WoE correlates {correlation} with {other}")
+BEYOND_STRONGEST = N_("beyond the {n} strongest")
+AGAINST_ITS_BINS = N_("coefficient {coefficient} against its bins")
+P_VALUE_TOO_HIGH = N_("p-value {p_value} above {max_p_value}")
+DROPPED = (IV_TOO_LOW, CORRELATED, BEYOND_STRONGEST, AGAINST_ITS_BINS, P_VALUE_TOO_HIGH)
+# Why the model could not be trained (a run's status: "not trained: ...").
+NEEDS_BOTH = N_("the development sample needs both defaults and non-defaults")
+NO_INFORMATION = N_("no characteristic carries information (IV) about defaults in this sample")
+NO_SIGNIFICANT = N_("no characteristic keeps a significant coefficient of the right sign")
+UNTRAINED = (NEEDS_BOTH, NO_INFORMATION, NO_SIGNIFICANT)
+# The words of a bin's label (BinnedCharacteristic.labels): the value range, any value, missing.
+BIN_WORDS = {"any": N_("any value"), "missing": N_("missing")}
+
+
+def dropped_text(note: str | None, name_of: Callable[[str], str] | None = None) -> str:
+    """Why a characteristic left the model (model_terms.note), in the current language; the
+    characteristic it correlates with through `name_of` (its label)."""
+    if not note:
+        return ""
+    return stored_text(note, DROPPED, {"other": name_of} if name_of else None)
+
+
+def bin_text(label: str | None) -> str:
+    """A bin's label (model_bins.bin) in the current language: '[1, 5)', '< 1', '≥ 5', any
+    value, missing."""
+    if label is None:
+        return "—"
+    if label in BIN_WORDS:
+        return _(BIN_WORDS[label])
+    if label.endswith(", inf)"):  # written by an older version
+        return "≥ " + label[1:-len(", inf)")]
+    return label
 
 
 @dataclass(frozen=True)
@@ -64,7 +102,8 @@ class BinnedCharacteristic:
 
     def labels(self) -> list[str]:
         edges = [-math.inf, *self.splits, math.inf]
-        return [f"[{a:,.4g}, {b:,.4g})" if math.isfinite(a) else f"< {b:,.4g}" if math.isfinite(b) else "any"
+        return [f"[{a:,.4g}, {b:,.4g})" if math.isfinite(a) and math.isfinite(b) else f"< {b:,.4g}"
+                if math.isfinite(b) else f"≥ {a:,.4g}" if math.isfinite(a) else "any"
                 for a, b in zip(edges[:-1], edges[1:])] + ["missing"]
 
     def table(self) -> pl.DataFrame:
@@ -235,13 +274,13 @@ def train_statistical(frame: pl.DataFrame, bad: np.ndarray, names: list[str],
     goods and bads, or when no characteristic carries information."""
     y = np.asarray(bad, dtype=bool)
     if y.sum() == 0 or y.sum() == y.size:
-        raise ValueError("the development sample needs both defaults and non-defaults")
+        raise ValueError(NEEDS_BOTH)
     binned = [b for n in names if (b := bin_characteristic(n, _values(frame, n), y, settings)) is not None]
     dropped: list[tuple[str, str]] = []
     keep = []
     for b in sorted(binned, key=lambda b: -b.iv):
         if b.iv < settings.min_iv:
-            dropped.append((b.name, f"IV {b.iv:.3f} below {settings.min_iv:g}"))
+            dropped.append((b.name, IV_TOO_LOW.format(iv=f"{b.iv:.3f}", min_iv=f"{settings.min_iv:g}")))
         else:
             keep.append(b)
     woe = {b.name: b.woe_of(_values(frame, b.name)) for b in keep}
@@ -249,14 +288,15 @@ def train_statistical(frame: pl.DataFrame, bad: np.ndarray, names: list[str],
     for b in keep:  # highest IV first
         clash = next((c for c in chosen if abs(_corr(woe[b.name], woe[c.name])) > settings.max_correlation), None)
         if clash is not None:
-            dropped.append((b.name, f"WoE correlates {_corr(woe[b.name], woe[clash.name]):.2f} with {clash.name}"))
+            dropped.append((b.name, CORRELATED.format(correlation=f"{_corr(woe[b.name], woe[clash.name]):.2f}",
+                                                     other=clash.name)))
         else:
             chosen.append(b)
     while len(chosen) > settings.max_characteristics:
         gone = chosen.pop()  # the lowest IV
-        dropped.append((gone.name, f"beyond the {settings.max_characteristics} strongest"))
+        dropped.append((gone.name, BEYOND_STRONGEST.format(n=settings.max_characteristics)))
     if not chosen:
-        raise ValueError("no characteristic carries information (IV) about defaults in this sample")
+        raise ValueError(NO_INFORMATION)
     y_good = (~y).astype(float)
     while True:
         fit = _logit(y_good, np.column_stack([woe[c.name] for c in chosen]))
@@ -265,15 +305,16 @@ def train_statistical(frame: pl.DataFrame, bad: np.ndarray, names: list[str],
         bad_sign = [i for i in range(len(chosen)) if params[i + 1] <= 0]
         if bad_sign:
             i = max(bad_sign, key=lambda i: pvals[i + 1])
-            dropped.append((chosen[i].name, f"coefficient {params[i + 1]:.3f} against its bins"))
+            dropped.append((chosen[i].name, AGAINST_ITS_BINS.format(coefficient=f"{params[i + 1]:.3f}")))
         elif len(chosen) > 1 and np.nanmax(pvals[1:]) > settings.max_p_value:
             i = int(np.nanargmax(pvals[1:]))
-            dropped.append((chosen[i].name, f"p-value {pvals[i + 1]:.3f} above {settings.max_p_value:g}"))
+            dropped.append((chosen[i].name, P_VALUE_TOO_HIGH.format(p_value=f"{pvals[i + 1]:.3f}",
+                                                                      max_p_value=f"{settings.max_p_value:g}")))
         else:
             break
         chosen.pop(i)
         if not chosen:
-            raise ValueError("no characteristic keeps a significant coefficient of the right sign")
+            raise ValueError(NO_SIGNIFICANT)
     se = np.asarray(fit.bse)
     return StatisticalModel(
         characteristics=tuple(chosen), intercept=float(params[0]),

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_curve
 
+from analytics.i18n import N_
 from analytics.risk.scoring import calibration, discrimination, psi
 
 TARGET = "is_default_within_horizon"
@@ -81,7 +82,7 @@ def split_sample(observations: pl.DataFrame, out_of_time_months: int, max_observ
 def roc_points(score: np.ndarray, bad: np.ndarray, max_points: int = 101) -> pl.DataFrame:
     """The ROC curve of a score (a lower score flags a bad): false-positive rate (goods
     flagged) against true-positive rate (bads flagged), thinned to about max_points points."""
-    fpr, tpr, _ = roc_curve(np.asarray(bad, dtype=int), -np.asarray(score, dtype=float), drop_intermediate=True)
+    fpr, tpr, _thresholds = roc_curve(np.asarray(bad, dtype=int), -np.asarray(score, dtype=float), drop_intermediate=True)
     keep = np.unique(np.linspace(0, fpr.size - 1, min(max_points, fpr.size)).round().astype(int))
     return pl.DataFrame({"false_positive_frac": fpr[keep], "true_positive_frac": tpr[keep]})
 
@@ -144,8 +145,8 @@ def stability(development: dict[str, np.ndarray], latest: dict[str, np.ndarray],
         e, a = binned_counts(dev_values, cuts), binned_counts(latest[name], cuts)
         value = psi(e, a) if e.sum() > 0 and a.sum() > 0 else None
         rows.append({"variable": name, "psi": value,
-                     "reading": None if value is None else "stable" if value < 0.1 else "watch" if value <= 0.25
-                     else "shifted"})
+                     "reading": None if value is None else N_("stable") if value < 0.1
+                     else N_("watch") if value <= 0.25 else N_("shifted")})
     return pl.DataFrame(rows, schema={"variable": pl.String, "psi": pl.Float64, "reading": pl.String})
 
 

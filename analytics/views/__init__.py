@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from analytics.i18n import _
 from analytics.risk import aging
 
 from analytics.risk import credit_file
@@ -80,11 +81,12 @@ class SnapshotCalendar:
         if self.is_snapshot(day) or self.first_date <= day <= self.extracted_on:
             return
         if day > self.extracted_on:
-            raise InvalidRequest(
-                f"{day} is after the extraction date {self.extracted_on} (the data was taken then): choose a date "
-                f"up to {self.extracted_on}, or the month-end {self.last}")
-        raise InvalidRequest(f"{day} is before the first document ({self.first_date}): choose a date from "
-                             f"{self.first_date} to {self.extracted_on}")
+            # dates as a link or the CLI's --as-of takes them (YYYY-MM-DD)
+            raise InvalidRequest(_(
+                "{day} is after the extraction date {extracted} (the data was taken then): choose a date up to "
+                "{extracted}, or the month-end {last}").format(day=day, extracted=self.extracted_on, last=self.last))
+        raise InvalidRequest(_("{day} is before the first document ({first}): choose a date from {first} to "
+                               "{extracted}").format(day=day, first=self.first_date, extracted=self.extracted_on))
 
     def resolve(self, text: str | None) -> date:
         """Parse an ISO date the user gave and check it (empty: the extraction date)."""
@@ -93,7 +95,7 @@ class SnapshotCalendar:
         try:
             wanted = date.fromisoformat(str(text).strip())
         except ValueError:
-            raise InvalidRequest(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+            raise InvalidRequest(_("{text} is not a date (use YYYY-MM-DD)").format(text=repr(text))) from None
         self.check(wanted)
         return wanted
 
@@ -174,6 +176,51 @@ def aging_distribution(wh: Warehouse, as_of: date, filters: Filters, policy: Pol
 
 
 @dataclass(frozen=True)
+class CustomerSearch:
+    """The credit-file picker's search: the first matches (exact id first, then by name), how
+    many customers match in all, and the customer whose id the text is (Enter opens it)."""
+
+    text: str
+    matches: pl.DataFrame  # customer_id, name, label; at most `limit` rows
+    total: int  # every customer whose id or name contains the text
+    exact_id: str | None  # the customer whose id equals the text (case-insensitive), if any
+
+    @property
+    def is_capped(self) -> bool:
+        return self.total > self.matches.height
+
+
+def customer_search(wh: Warehouse, text: str, limit: int = 50) -> CustomerSearch:
+    """Customers whose id or name contains `text` (case-insensitive): the first `limit`, their
+    true number, and the one whose id it is."""
+    text = text.strip()
+    matches = wh.query("customer_search", text=text, max_rows=limit)
+    count = wh.query("customer_search_count", text=text).row(0, named=True)
+    return CustomerSearch(text, matches, int(count["matches"] or 0), count["exact_id"])
+
+
+def _first(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`frame` with `columns` (those it has) first, in that order: what a reader looks at
+    first (amounts, days past due, grades) right after the row's name."""
+    ahead = [c for c in columns if c in frame.columns]
+    return frame.select(*ahead, *[c for c in frame.columns if c not in ahead])
+
+
+# each credit-file table's columns that come first
+FIRST_COLUMNS: dict[str, tuple[str, ...]] = {
+    "group_members": ("customer_id", "name", "gross_exposure_amt", "limit_amt", "grade", "net_exposure_amt"),
+    "history": ("snapshot_date", "gross_exposure_amt", "limit_amt", "overdue_amt", "grade"),
+    "open_items": ("invoice_id", "outstanding_amt", "days_past_due", "due_date", "is_disputed", "invoice_date"),
+    "ratings": ("rated_on", "grade", "pd_pct", "score"),
+    "payments": ("payment_date", "amount_amt", "invoice_id", "method"),
+    "collateral": ("collateral_type", "amount_amt", "valid_to", "days_to_expiry", "is_valid", "provider"),
+    "limits": ("effective_from", "limit_amt", "expires_on", "approval_level"),
+    "credits": ("dated_on", "amount_amt", "reason"),
+    "post_dated": ("dated_on", "document", "amount_doc_ccy", "currency"),
+}
+
+
+@dataclass(frozen=True)
 class CustomerFile:
     """The credit file of one customer at one date: everything known about it up to that date."""
 
@@ -212,26 +259,32 @@ def customer_file(wh: Warehouse, customer_id: str, as_of: date, policy: Policy) 
 
     profile = wh.query("customer_profile", customer_id=customer_id)
     if profile.height == 0:
-        raise InvalidRequest(f"unknown customer {customer_id!r}")
+        raise InvalidRequest(_("unknown customer {customer}").format(customer=repr(customer_id)))
     wh = dated(wh, as_of)
     extracted_on = calendar(wh).extracted_on
     prof = profile.row(0, named=True)
     snap = wh.query("customer_snapshot_one", customer_id=customer_id, as_of=as_of)
     snapshot = enrich(snap, policy).row(0, named=True) if snap.height else None
-    return CustomerFile(
-        profile=prof,
-        snapshot=snapshot,
+    open_items = wh.query("customer_open_items", customer_id=customer_id, as_of=as_of)
+    if "days_past_due" in open_items.columns:  # an item not yet due is 0 days past due, never negative
+        open_items = open_items.with_columns(pl.col("days_past_due").clip(lower_bound=0))
+    parts = dict(
         group_members=wh.query("group_exposure", group_id=prof["group_id"], as_of=as_of),
         history=wh.query("customer_history", customer_id=customer_id, as_of=as_of),
         limits=wh.query("customer_limits", customer_id=customer_id),
-        open_items=wh.query("customer_open_items", customer_id=customer_id, as_of=as_of),
+        open_items=open_items,
         ratings=wh.query("customer_ratings", customer_id=customer_id).filter(pl.col("rated_on") <= as_of),
-        behaviour=credit_file.payment_behaviour(wh.query("customer_activity", customer_id=customer_id, as_of=as_of)),
         payments=wh.query("customer_payments", customer_id=customer_id, as_of=as_of),
-        ratios=credit_file.financial_ratios(wh.query("customer_financials", customer_id=customer_id, as_of=as_of)),
-        events=wh.query("customer_events", customer_id=customer_id, as_of=as_of),
         collateral=wh.query("customer_collateral", customer_id=customer_id, as_of=as_of),
         credits=wh.query("customer_credits", customer_id=customer_id, as_of=as_of),
         post_dated=wh.query("customer_post_dated", customer_id=customer_id, extracted_on=extracted_on),
+    )
+    return CustomerFile(
+        profile=prof,
+        snapshot=snapshot,
+        **{name: _first(frame, FIRST_COLUMNS.get(name, ())) for name, frame in parts.items()},
+        behaviour=credit_file.payment_behaviour(wh.query("customer_activity", customer_id=customer_id, as_of=as_of)),
+        ratios=credit_file.financial_ratios(wh.query("customer_financials", customer_id=customer_id, as_of=as_of)),
+        events=wh.query("customer_events", customer_id=customer_id, as_of=as_of),
         scores=wh.query("customer_model_scores", customer_id=customer_id, as_of=as_of),
     )

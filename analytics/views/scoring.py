@@ -10,8 +10,11 @@ import polars as pl
 
 from analytics.data.warehouse import Warehouse
 from analytics.policy import Policy
-from analytics.risk.scorecard import CHARACTERISTICS, ExpertScorecard, score_customers  # noqa: F401 - named by pages
-from analytics.risk.scoring import notches_between
+from analytics.formats import fmt_date, fmt_int, fmt_number
+from analytics.i18n import N_, _
+from analytics.risk.scorecard import (CHARACTERISTICS, Characteristic, ExpertScorecard, characteristic_label,  # noqa: F401
+                                      dimension_label, score_customers)
+from analytics.risk.scoring import notches_between, stored_text
 from analytics.views import Filters, calendar
 
 EMPTY_SCHEMA = {"customer_id": pl.String, "score": pl.Float64, "grade": pl.String, "pd_pct": pl.Float64,
@@ -22,6 +25,19 @@ EMPTY_SCHEMA = {"customer_id": pl.String, "score": pl.Float64, "grade": pl.Strin
 SCORE_COLUMNS = ["customer_id", "score", "grade", "pd_pct", "model_pd_pct", "scorecard", "imported_grade",
                  "notches_vs_imported",
                  "reason_1", "reason_2", "reason_3", "segment", "industry", "gross_exposure_amt"]
+
+
+# The views' notes, written in English (views are cached for every reader) and shown in the
+# reader's language by note_text().
+NO_MONTH_END = N_("No month-end on or before {date} to score.")
+NO_CUSTOMERS = N_("No customers in scope at this month-end.")
+SCORED_EARLIER = N_("Scored on the characteristics of {scored_at}, the last complete month-end on or before {date}.")
+NOTES = (NO_MONTH_END, NO_CUSTOMERS, SCORED_EARLIER)
+
+
+def note_text(note: str) -> str:
+    """A scores view's note in the current language, its dates in the locale's form."""
+    return stored_text(note, NOTES, {"date": fmt_date, "scored_at": fmt_date})
 
 
 @dataclass(frozen=True)
@@ -134,9 +150,9 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
     empty = ScoresView(as_of, scored_at, pl.DataFrame(schema=EMPTY_SCHEMA), pl.DataFrame(), pl.DataFrame(), [],
                        max_notches)
     if scored_at is None:
-        return replace(empty, notes=[f"No month-end on or before {as_of} to score."])
+        return replace(empty, notes=[NO_MONTH_END.format(date=as_of)])
     if frame.height == 0:
-        return replace(empty, notes=["No customers in scope at this month-end."])
+        return replace(empty, notes=[NO_CUSTOMERS])
     # pd_pct: the grade's PD on the master scale (what EL and limits use); model_pd_pct: the
     # model's own estimate (the expert scorecard has none beyond its grade's)
     grade_pd = grade_pd or {g: policy.pd_pct[g] for g in policy.scale}
@@ -159,29 +175,41 @@ def scores_frame_view(as_of: date, scored_at: date | None, frame: pl.DataFrame, 
     # a customer imported in default is not a model difference: a default is observed, never scored
     differences = frame.filter((pl.col("notches_vs_imported").abs() > max_notches)
                                & (pl.col("imported_grade") != policy.default_grade)).select(
-        "customer_id", "imported_grade", "grade", "notches_vs_imported", "score", "reason_1", "gross_exposure_amt")
+        "customer_id", "grade", "imported_grade", "notches_vs_imported", "score", "gross_exposure_amt", "reason_1")
     notes = []
     if scored_at != as_of:
-        notes.append(f"Scored on the characteristics of {scored_at}, the last complete month-end on or before "
-                     f"{as_of}.")
+        notes.append(SCORED_EARLIER.format(scored_at=scored_at, date=as_of))
     return ScoresView(as_of, scored_at, frame, by_grade, differences, notes, max_notches)
 
 
 def with_reason_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """The reason columns as the field reads them (CHARACTERISTICS), "—" where none."""
-    return frame.with_columns(pl.col(f"reason_{i}").replace_strict(CHARACTERISTICS, default=None).fill_null("—")
-                              for i in (1, 2, 3) if f"reason_{i}" in frame.columns)
+    """The reason columns as the field reads them (CHARACTERISTICS, in the current language), "—" where none."""
+    out = frame
+    for col in (f"reason_{i}" for i in (1, 2, 3) if f"reason_{i}" in frame.columns):
+        # each distinct reason translated here, in the reader's thread (not per row on polars' threads)
+        words = {v: characteristic_label(v) for v in frame[col].drop_nulls().unique().to_list()}
+        out = out.with_columns(pl.col(col).replace_strict(words, default=None, return_dtype=pl.String)
+                               .fill_null("—"))
+    return out
+
+
+def _bound(value: float) -> str:
+    """A bin's bound or points as the reader writes it: '1,000,000', '2.5', '-5'."""
+    return fmt_int(value) if float(value).is_integer() else fmt_number(value, 3).rstrip("0").rstrip(".")
 
 
 def scorecard_table(card: ExpertScorecard) -> pl.DataFrame:
     """The scorecard as a table: one row per characteristic with its dimension and weight,
-    its bins and their points, and the points of a missing value."""
+    its bins and their points, and the points of a missing value (in the current language)."""
     rows = []
     for dim in card.dimensions:
         for ch in dim.characteristics:
-            edges = [f"≤ {b:g}" for b in ch.upper_bounds] + [f"> {ch.upper_bounds[-1]:g}"]
-            rows.append({"dimension": dim.name.replace("_", " "), "weight_pct": dim.weight_pct,
-                         "characteristic": CHARACTERISTICS[ch.name],
-                         "bins_points": " · ".join(f"{e}: {p:g}" for e, p in zip(edges, ch.points)),
+            if isinstance(ch, Characteristic):
+                edges = [f"≤ {_bound(b)}" for b in ch.upper_bounds] + [f"> {_bound(ch.upper_bounds[-1])}"]
+            else:  # a text characteristic: points per category, then any other value
+                edges = [plain_value for plain_value, _points in ch.categories] + [_("other")]
+            rows.append({"dimension": dimension_label(dim.name), "weight_pct": dim.weight_pct,
+                         "characteristic": characteristic_label(ch.name),
+                         "bins_points": " · ".join(f"{e}: {_bound(p)}" for e, p in zip(edges, ch.points)),
                          "missing_points": ch.missing_points})
     return pl.DataFrame(rows)

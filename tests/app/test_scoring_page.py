@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app.conftest import assert_clean, metric
+from tests.app.conftest import assert_clean, metric, shown
 
 
 def open_page(app, widgets: dict[str, object] | None = None, **params: str):
@@ -73,7 +73,8 @@ def test_each_trained_model_shows_its_grades_and_validation(scored_app, scored_w
 
 def test_a_nonsense_model_in_the_link_gets_a_message(scored_app):
     at = open_page(scored_app, model="neural-net")
-    assert any("neural-net" in w.value and "one of expert, statistical, ml" in w.value for w in at.warning)
+    # the link's text is escaped (it is shown as written, never read as Markdown)
+    assert any("neural-net" in shown(w.value) and "one of expert, statistical, ml" in w.value for w in at.warning)
     assert at.segmented_control(key="sc_model").value == "expert"  # the model in force
 
 

@@ -69,6 +69,7 @@ def test_model_validation_report_and_card(capsys, scored_warehouse, tmp_path):
     assert code == 0
     doc = json.loads(out)
     assert doc["model"] == "statistical" and doc["run"]["status"] == "trained"
+    assert doc["run"]["target"].startswith("default within 12 months: more than 90 days past due")
     samples = {r["sample"]: r for r in doc["discrimination"]}
     assert set(samples) == {"development", "out_of_time"}
     for r in samples.values():

@@ -46,3 +46,36 @@ def test_payment_behaviour_weighted_days():
     assert b["snapshot_date"].to_list() == [date(2024, 1, 31), date(2024, 2, 29)]
     assert b["avg_days_to_pay"].to_list() == [None, 45.0]
     assert b["days_beyond_terms"].to_list() == [None, 15.0]
+
+
+class _Customers:
+    """A warehouse of only a customers table (the search's queries read nothing else)."""
+
+    def __init__(self, ids_and_names: list[tuple[str, str]]):
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.con.execute("create table customers (customer_id varchar, name varchar)")
+        self.con.executemany("insert into customers values (?, ?)", ids_and_names)
+
+    def query(self, name: str, **params: object) -> pl.DataFrame:
+        from analytics.data.warehouse import query
+
+        return query(self.con, name, **params)
+
+
+def test_the_search_counts_every_match_and_finds_the_exact_id_others_contain():
+    from analytics.views import customer_search
+
+    wh = _Customers([("C1", "Alpha"), ("C10", "Beta"), ("C100", "Gamma"), ("X7", "Delta C1 Trading")]
+                    + [(f"K{i:03d}", f"Kilo {i}") for i in range(120)])
+    found = customer_search(wh, " C1 ", limit=2)  # type: ignore[arg-type]
+    assert found.text == "C1" and found.total == 4 and found.exact_id == "C1"
+    assert found.matches["customer_id"].to_list()[0] == "C1"  # the exact id first
+    assert found.matches.height == 2 and found.is_capped
+    assert customer_search(wh, "c10", limit=50).exact_id == "C10"  # type: ignore[arg-type]
+    kilo = customer_search(wh, "kilo", limit=50)  # type: ignore[arg-type]
+    assert kilo.total == 120 and kilo.matches.height == 50 and kilo.exact_id is None
+    every = customer_search(wh, "", limit=50)  # type: ignore[arg-type]
+    assert every.total == 124 and every.exact_id is None
+    assert customer_search(wh, "nobody", limit=50).total == 0  # type: ignore[arg-type]

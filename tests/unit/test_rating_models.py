@@ -226,3 +226,29 @@ def test_master_scale_calibrated_to_observed_defaults_by_hand():
                                      floor_frac=0.0003)
     assert big["calibrated_pd_frac"][0] == pytest.approx(0.0003)
     assert np.all(np.diff(big["calibrated_pd_frac"].to_numpy()) >= 0)
+
+
+def test_what_a_run_writes_in_english_reads_in_chinese():
+    """Statuses, targets and why a characteristic left are written to the warehouse in English
+    (one text for every reader) and shown in the reader's language, values kept."""
+    from analytics.i18n import speaking
+    from analytics.risk.rating_models import (CANNOT_GRADE, GRADED_BY_EXPERT, NOT_TRAINED_BECAUSE, TARGET_TEXT,
+                                              TOO_FEW_DEFAULTS, status_text, target_text)
+    from analytics.risk.statistical import BinnedCharacteristic, CORRELATED, bin_text, dropped_text
+    from analytics.views.models import label
+
+    too_few = NOT_TRAINED_BECAUSE.format(reason=TOO_FEW_DEFAULTS.format(defaults=3, min_defaults=30))
+    note = GRADED_BY_EXPERT.format(reason=CANNOT_GRADE.format(model="statistical", status=too_few))
+    target = TARGET_TEXT.format(months=12, amount="1,000", currency="CNY", pct="5", grade="D")
+    why = CORRELATED.format(correlation="0.91", other="days_beyond_terms_6m_days")
+    assert status_text(too_few) == too_few and target_text(target) == target  # English as written
+    assert dropped_text(why, label) == "WoE correlates 0.91 with days paid beyond terms, amount-weighted, 6 months"
+    with speaking("zh"):
+        assert status_text(too_few) == "未训练：开发样本中只有 3 个违约，少于 `[scoring.training] min_defaults` = 30"
+        assert status_text(note).startswith("统计模型无法为该组合评级：未训练：开发样本中只有 3 个违约")
+        assert status_text("trained") == "已训练" and status_text("a company's own words") == "a company's own words"
+        assert target_text(target).startswith("12 个月内违约：至少 1,000 CNY")
+        assert dropped_text(why, label) == "WoE 与“超出账期付款天数（按金额加权），近 6 个月”的相关系数为 0.91"
+        assert bin_text("missing") == "缺失" and bin_text("[1, 5)") == "[1, 5)"
+    labels = BinnedCharacteristic("x", (1.0, 5.0), (0.0,) * 4, (), (), 0.0).labels()
+    assert labels == ["< 1", "[1, 5)", "≥ 5", "missing"]  # no 'inf' on screen
