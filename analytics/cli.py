@@ -44,7 +44,7 @@ from analytics.views import (
 from analytics.risk.migration import years_before
 from analytics.views.monitoring import migration_view, monitoring_inputs, review_view, watchlist_view
 from analytics.views.receivables import aging_view, collections_view, kpi_view, provision_view, reconciliation_view
-from analytics.views.models import MODEL_NAMES, model_card_markdown, model_scores_view, model_validation, rating_model
+from analytics.views.models import MODEL_NAMES, model_card_markdown, model_name, note_text, status_text, model_scores_view, model_validation, rating_model
 from analytics.views.scoring import scores_view
 from analytics.views.whatif import limit_recommendations, scenario_view, whatif_inputs
 from analytics.policy.levers import read_scenario_text
@@ -348,11 +348,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     for model, status in run.status.items():
         if model in auroc:
             print(_("{model}: {status}, out-of-time AUROC {auroc}").format(
-                model=_(MODEL_NAMES[model]), status=status, auroc=fmt_number(auroc[model], 3)))
+                model=model_name(model), status=status_text(status), auroc=fmt_number(auroc[model], 3)))
         else:
-            print(_("{model}: {status}").format(model=_(MODEL_NAMES[model]), status=status))
+            print(_("{model}: {status}").format(model=model_name(model), status=status_text(status)))
     for note in run.notes:
-        print(note)
+        print(note_text(note))
     written = (_("ratings with source = model from the {model} model ({n} rating dates; ruling: {ruling}) -> {path}")
                if run.rating_model else
                _("ratings with source = model from no model ({n} rating dates; ruling: {ruling}) -> {path}"))

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Callable
+
+import polars as pl
+
 from analytics.i18n import N_, _
 
 LABELS: dict[str, str] = {
@@ -424,3 +428,15 @@ def _words(name: str) -> str:
         text = text.removesuffix(suffix)
     text = text.removeprefix("is_").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def in_words(frame: pl.DataFrame, column: str, words: Callable[[object], str]) -> pl.Expr:
+    """`column` of `frame` through `words` (each distinct value once, in this thread, so in the
+    reader's language: polars may run a per-row function on threads of its own, where the
+    language is the default one)."""
+    values = frame[column].unique().to_list()
+    mapping = {v: words(v) for v in values if v is not None}
+    missing = words(None) if None in values else None
+    expr = pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String) if mapping \
+        else pl.lit(None, pl.String)
+    return (expr.fill_null(missing) if missing is not None else expr).alias(column)

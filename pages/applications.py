@@ -7,6 +7,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
+from analytics.labels import in_words
 from analytics.app.auth import current_actor, may
 from analytics.app.decision_widgets import (whole_number, decision_table, picture_details, picture_tiles, proposal_lines,
                                             run_action, show_done, show_lines)
@@ -318,7 +319,7 @@ else:
         st.info(_("No decision has set a limit yet."), icon=":material/inbox:")
     else:
         shown = limits.with_columns(
-            pl.col("approval_level").map_elements(level_label, return_dtype=pl.String),
+            in_words(limits, "approval_level", lambda v: level_label(v) if v else ""),
             pl.col("limit_scope").replace_strict({k: _(v) for k, v in LIMIT_SCOPES.items()}, default=pl.col("limit_scope")))
         table(shown, "decided_limits", "t_dec_limits", cur)
         st.download_button(_("ERP import file (CSV)"), lambda: erp_limits_csv(store), "decided_limits_erp_import.csv",

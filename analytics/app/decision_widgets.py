@@ -10,6 +10,7 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
+from analytics.labels import in_words
 from analytics.app.ui import fmt_amount, fmt_date, fmt_days, fmt_int, fmt_pct, kpi, plain
 from analytics.formats import fmt_pd
 from analytics.i18n import _, ngettext
@@ -109,8 +110,8 @@ def picture_details(picture: dict, currency: str) -> None:
         aging_rows = [r for r in facts.get("aging") or [] if r.get("outstanding_amt")]
         st.markdown("**{}**".format(_("Aging of the open items")))
         if aging_rows:
-            frame = pl.DataFrame(aging_rows).select(
-                pl.col("bucket").map_elements(bucket_label, return_dtype=pl.String), "outstanding_amt")
+            frame = pl.DataFrame(aging_rows)
+            frame = frame.select(in_words(frame, "bucket", lambda v: bucket_label(v) if v else ""), "outstanding_amt")
             st.dataframe(frame.to_arrow(), hide_index=True,
                          key=f"pic_aging_{id(picture)}", placeholder="",
                          column_config={"bucket": st.column_config.TextColumn(_("Aging bucket")),
@@ -168,7 +169,7 @@ def decision_table(frame: pl.DataFrame) -> pl.DataFrame:
         "application_id", "customer_name", pl.col("limit_amt").alias("decided_limit_amt"),
         pl.col("outcome").replace_strict(translated(OUTCOMES), default=pl.col("outcome")).alias("outcome"),
         pl.col("kind").replace_strict(translated(KINDS), default=pl.col("kind")).alias("kind"),
-        pl.col("level").map_elements(level_label, return_dtype=pl.String).alias("approval_level"), "decided_by",
+        in_words(frame, "level", lambda v: level_label(v) if v else "").alias("approval_level"), "decided_by",
         pl.col("decided_at").str.slice(0, 10).str.to_date().alias("decided_on"), "effective_from",
         pl.Series("votes", votes, dtype=pl.String), "reason").select(list(schema))
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from analytics.labels import in_words
 from analytics.data.warehouse import Warehouse
 from analytics.formats import MISSING, fmt_amount, fmt_date, fmt_days, fmt_int, fmt_number, fmt_pct, fmt_pd
 from analytics.i18n import N_, _, current
@@ -263,7 +264,7 @@ def labelled_applications(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("kind").replace_strict(translated(KINDS), default=pl.col("kind")).alias("kind_label"),
         pl.col("status").replace_strict(translated(STATUSES), default=pl.col("status")).alias("status_label"),
-        pl.col("required_level").map_elements(level_label, return_dtype=pl.String).alias("level_label"))
+        in_words(frame, "required_level", lambda v: level_label(v) if v else "").alias("level_label"))
 
 
 def votes_words(votes_for: object, votes_against: object, abstentions: object) -> str:

@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from analytics.labels import in_words  # noqa: F401 (one rule for values in words; pages import it from here)
+
 from analytics.data.warehouse import Warehouse
 from analytics.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_pd
 from analytics.i18n import N_, _, ngettext
@@ -356,18 +358,6 @@ _CHARACTERISTIC_COLUMNS = ("reason_1", "reason_2", "reason_3", "characteristic",
 def _monotonic(value: int | None) -> str:
     return {1: _("never less risk as it rises"), -1: _("never more risk as it rises"),
             0: _("free")}.get(value, MISSING) if value is not None else MISSING
-
-
-def in_words(frame: pl.DataFrame, column: str, words: Callable[[object], str]) -> pl.Expr:
-    """`column` of `frame` through `words` (each distinct value once, in this thread, so in the
-    reader's language: polars may run a per-row function on threads of its own, where the
-    language is the default one)."""
-    values = frame[column].unique().to_list()
-    mapping = {v: words(v) for v in values if v is not None}
-    missing = words(None) if None in values else None
-    expr = pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String) if mapping \
-        else pl.lit(None, pl.String)
-    return (expr.fill_null(missing) if missing is not None else expr).alias(column)
 
 
 def with_labels(frame: pl.DataFrame, columns: tuple[str, ...] = _CHARACTERISTIC_COLUMNS) -> pl.DataFrame:
