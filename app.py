@@ -90,8 +90,7 @@ FILTERS = {  # url key -> (Filters field, sidebar label, filter_options dimensio
 }
 SECTIONS = {
     _("Portfolio"): [
-        st.Page("pages/portfolio.py", title=_("Portfolio exposure"), icon=":material/donut_large:", default=True,
-                url_path="portfolio"),
+        st.Page("pages/portfolio.py", title=_("Portfolio exposure"), icon=":material/donut_large:", url_path="portfolio"),
         st.Page("pages/whatif.py", title=_("What-if: limits and stress"), icon=":material/tune:", url_path="whatif"),
         st.Page("pages/limits.py", title=_("Limit recommendations"), icon=":material/credit_score:", url_path="limits"),
     ],
@@ -126,6 +125,29 @@ SECTIONS = {
 ASKED = "_asked_link"  # (url path, query parameters) the session was opened with; None once opened
 PAGE_ACTIONS = {"applications": "view_decisions", "committee": "view_decisions", "audit": "audit"}  # else "view"
 PAGES = [page for pages in SECTIONS.values() for page in pages]
+
+
+def open_first_page() -> None:
+    """The root URL: opens the first page the user may see (the exposure page for most) at its
+    own URL, so /portfolio is a page of its own and a link to it opens it."""
+    first = st.session_state.get(FIRST_PAGE_KEY) or PAGES[0]
+    st.switch_page(first, query_params=st.query_params.to_dict())
+
+
+FIRST_PAGE_KEY = "_first_page"
+# the default (root) page: Streamlit gives the default page the root URL only, so it is a router
+# and every page of the navigation keeps its own URL
+HOME = st.Page(open_first_page, title=_("Credit portfolio risk"), url_path="home", default=True)
+
+
+def sidebar_navigation(allowed: dict[str, list], box: object) -> None:
+    """The navigation in the sidebar: the pages the user may see, by section, every one listed
+    (Streamlit's own menu folds after ten pages behind an English "View more")."""
+    with box:  # type: ignore[attr-defined]
+        for section, pages in allowed.items():
+            st.caption(section)
+            for nav_page in pages:
+                st.page_link(nav_page, label=nav_page.title, icon=nav_page.icon)
 OTHER_DAY = "other day"  # the as-of choice that opens a date picker (any day up to the extraction date)
 
 
@@ -276,11 +298,12 @@ def main() -> None:
         path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.session_state[ASKED] = (path, st.query_params.to_dict())
     st.html(FRAME_CSS)
+    nav_box = st.sidebar.container()  # the navigation, drawn once the user is known, above the rest
     ensure_sample_accounts()
     language_switch()
     actor = signed_in()
     if actor is None:  # the sign-in form is drawn; the page and link asked for are opened after signing in
-        st.navigation(SECTIONS, position="hidden")
+        st.navigation({**SECTIONS, "": [HOME]}, position="hidden")
         if FRAME_PARAM in st.query_params:  # a deep link routed past this script: open it after signing in
             path = st.query_params.get(FRAME_PARAM)
             del st.query_params[FRAME_PARAM]
@@ -295,7 +318,9 @@ def main() -> None:
             user=actor.label()), icon=":material/lock:")
         sidebar_account(actor)
         st.stop()
-    page = st.navigation(allowed, expanded=True)  # every page listed (no "View more" in English)
+    st.session_state[FIRST_PAGE_KEY] = next(iter(allowed.values()))[0]
+    page = st.navigation({**allowed, "": [HOME]}, position="hidden")
+    sidebar_navigation(allowed, nav_box)
     sidebar_account(actor)
     target = st.query_params.get(FRAME_PARAM)
     params = st.query_params.to_dict()
@@ -311,6 +336,8 @@ def main() -> None:
         wanted = next((p for pages in allowed.values() for p in pages if p.url_path == target), None)
         if wanted is not None and wanted.url_path != page.url_path:
             st.switch_page(wanted, query_params=params)
+    if page.url_path == "":  # the root URL: the first page the user may see, at its own URL
+        st.switch_page(st.session_state[FIRST_PAGE_KEY], query_params=params)
     ensure_warehouse()
     set_context(sidebar_state())
     try:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.app import charts
 from analytics.app.ui import (cached_watchlist_view, context, fmt_amount, fmt_date, fmt_int, fmt_number, get_policy,
-                              kpi, open_customer_on_select, table)
+                              keep_in_link, kpi, open_customer_on_select, table)
 from analytics.i18n import _, ngettext
 from analytics.views.monitoring import (HIT_COLUMNS, SEVERITIES, THRESHOLD_CONTROLS, Rule, in_words,
                                         rules_from_thresholds, severity_label, thresholds_token)
@@ -118,11 +118,7 @@ def board() -> None:
         rules = tuple(control(rule, cols[i % 4]) for i, rule in enumerate(policy.watch_rules))
         st.button(_("Reset to the policy"), on_click=reset, icon=":material/restart_alt:", key="wl_reset")
     token = thresholds_token(rules, policy.watch_rules, policy.scale)
-    if token != st.query_params.get(URL_KEY):
-        if token:
-            st.query_params[URL_KEY] = token
-        else:
-            st.query_params.pop(URL_KEY, None)
+    keep_in_link(URL_KEY, token)
     st.session_state.wl_url = token
     changed = [r.label for r in rules if r != DEFAULTS[r.key]]
     if changed:

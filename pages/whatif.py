@@ -16,7 +16,7 @@ import streamlit as st
 from analytics.app import charts
 from analytics.app.jobs import Cancelled
 from analytics.app.ui import (cached_scenario_view, cached_whatif_inputs, context, download_buttons, fmt_amount, fmt_int,
-                          fmt_pct, get_policy, kpi, monte_carlo_jobs, plain, table)
+                          fmt_pct, get_policy, keep_in_link, kpi, monte_carlo_jobs, plain, table)
 from analytics.i18n import N_, _, ngettext
 from analytics.labels import LABELS, label
 from analytics.views.whatif import (BASE_LABELS, BASES, LIMIT_LEVERS, MAX_INDIVIDUAL_NAMES, LeverError, Levers,
@@ -326,10 +326,7 @@ def workbench() -> None:
 
     token = levers.token(POLICY) if levers != TODAY else None
     if token != st.query_params.get(URL_KEY):
-        if token:
-            st.query_params[URL_KEY] = token
-        else:
-            st.query_params.pop(URL_KEY, None)
+        keep_in_link(URL_KEY, token)
         st.session_state.wi_url = token
 
     view = cached_scenario_view(ctx.version, ctx.as_of, ctx.filters, levers)

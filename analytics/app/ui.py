@@ -547,6 +547,16 @@ def table(frame: pl.DataFrame, name: str, key: str, currency: str, height: int |
     return event
 
 
+def keep_in_link(key: str, token: str | None) -> None:
+    """Keep `token` in the link's parameter `key` (none when token is empty), so a copied link
+    reproduces the view; the link is rewritten only when it changes."""
+    if token != st.query_params.get(key):
+        if token:
+            st.query_params[key] = token
+        else:
+            st.query_params.pop(key, None)
+
+
 def open_customer_on_select(event: object, frame: pl.DataFrame, as_of: date) -> None:
     """When a row of `frame` (with customer_id) is selected, open that customer's credit file."""
     rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import polars as pl
@@ -237,14 +237,17 @@ def _cell_width(value: object, kind: str) -> int:
     return _display_width(str(value))
 
 
-class _SheetNames:
-    """Unique Excel sheet names: at most 31 characters, none of []:*?/\\, unique regardless of case."""
+class SheetNames:
+    """Unique Excel sheet names: at most 31 characters, none of []:*?/\\, not starting or
+    ending with an apostrophe, unique regardless of case (as Excel compares them)."""
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: Iterable[str] = (), default: str = "Table") -> None:
+        self._taken = {name.casefold() for name in taken}
+        self._default = default
 
     def take(self, wanted: str) -> str:
-        base = re.sub(r"\s+", " ", SHEET_NAME_FORBIDDEN.sub(" ", wanted)).strip().strip("'").strip() or "Sheet"
+        base = SHEET_NAME_FORBIDDEN.sub(" ", wanted)
+        base = re.sub(r"\s+", " ", base).strip().strip("'").strip() or self._default
         if base.casefold() == "history":  # reserved by Excel
             base = "History table"
         name, n = base[:SHEET_NAME_MAX].rstrip(" '"), 1
@@ -254,6 +257,7 @@ class _SheetNames:
             name = base[: SHEET_NAME_MAX - len(tail)].rstrip(" '") + tail
         self._taken.add(name.casefold())
         return name
+
 
 
 def _write_sheet(workbook, sheet_name: str, frame: pl.DataFrame, header_texts: Sequence[str], header_fmt,
@@ -299,7 +303,7 @@ def to_xlsx_bytes(sheets: dict[str, pl.DataFrame], human: bool = False, currency
     import xlsxwriter
 
     buffer = io.BytesIO()
-    names = _SheetNames()
+    names = SheetNames(default="Sheet")
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False, "remove_timezone": True}
     shown = {name: (for_people(frame.select(display_order(frame))) if human else frame) for name, frame in sheets.items()}

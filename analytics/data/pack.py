@@ -42,6 +42,7 @@ import polars as pl
 from babel.numbers import format_decimal
 
 from analytics import labels as catalogue
+from analytics.data.export import SheetNames
 from analytics.formats import fmt_amount, fmt_date, fmt_int, fmt_number, fmt_pct
 from analytics.i18n import _, current
 
@@ -58,8 +59,6 @@ CHART_HALF_WIDTH_PX = 480
 CHART_MAX_HEIGHT_PX = 240
 COVER_CHART_MAX_HEIGHT_PX = 380
 HALF_PAGE_MM = 125  # a table estimated narrower than this leaves the cover's right half to its chart
-SHEET_NAME_MAX = 31
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 XLSX_MAX_COLUMN_WIDTH = 60
 
 
@@ -609,27 +608,6 @@ def render_pdf(pack: Pack) -> bytes:
 
 XLSX_NUMBER_FORMATS = {"amt": "#,##0", "int": "#,##0", "days": "#,##0", "pct": "0.0",
                        "float": "#,##0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
-
-
-class SheetNames:
-    """Unique Excel sheet names: at most 31 characters, none of []:*?/\\, not starting or
-    ending with an apostrophe, unique regardless of case (as Excel compares them)."""
-
-    def __init__(self, taken: Iterable[str] = ()) -> None:
-        self._taken = {name.casefold() for name in taken}
-
-    def take(self, wanted: str) -> str:
-        base = SHEET_NAME_FORBIDDEN.sub(" ", wanted)
-        base = re.sub(r"\s+", " ", base).strip().strip("'").strip() or "Table"
-        if base.casefold() == "history":  # reserved by Excel
-            base = "History table"
-        name, n = base[:SHEET_NAME_MAX].rstrip(" '"), 1
-        while name.casefold() in self._taken:
-            n += 1
-            tail = f" ({n})"
-            name = base[: SHEET_NAME_MAX - len(tail)].rstrip(" '") + tail
-        self._taken.add(name.casefold())
-        return name
 
 
 class _Styles:

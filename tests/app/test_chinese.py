@@ -36,7 +36,7 @@ STRIP = [
     re.compile(r"\b[A-Z]{1,3}\d{3,}\b|\b[A-Z]+-\d+\b"),  # ids such as C000123, APP-12
     re.compile(r"\d[\d,.]*\s?[KMB]\b"),            # compact numbers
 ]
-SKIP_FIELDS = {"id", "form_id", "deferred_file_id", "tag", "anchor", "icon", "url", "arrow_data", "spec", "columns", "key", "data", "type", "format",
+SKIP_FIELDS = {"id", "form_id", "deferred_file_id", "page", "tag", "anchor", "icon", "url", "arrow_data", "spec", "columns", "key", "data", "type", "format",
                "src", "deprecation", "theme", "page_script_hash", "page_name", "url_pathname", "value",
                "default", "set_value", "column_order", "selection_mode", "vega_lite_chart", "datasets"}
 PLOTLY_TEXT_KEYS = {"name", "hovertemplate", "texttemplate", "ticktext", "text", "labels"}

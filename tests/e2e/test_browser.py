@@ -208,7 +208,7 @@ def test_deep_link_on_a_fresh_server_opens_the_page_asked_for(generated_warehous
         settle(page)
         no_errors(page)
         assert page.get_by_role("heading", name="Customer credit file").count() == 1
-        assert "C000002 · as of 2025-06-30" in page.inner_text("body")
+        assert "C000002 · as of Jun 30, 2025" in page.inner_text("body")  # dates in the locale's form
         page.wait_for_url("**/customer?**customer=C000002**", timeout=10_000)
 
 
@@ -439,7 +439,7 @@ def test_cash_on_account_is_a_line_of_its_own_and_nobody_is_chased(case_server, 
         settle(page)
         no_errors(page)
         assert metric_value(page, "Open AR") == "CNY -500"
-        assert "Unapplied cash / credits: CNY -500 on 1 account(s) in credit" in page.inner_text("body")
+        assert "Unapplied cash / credits: CNY -500 on 1 account in credit" in page.inner_text("body")
         shot(page, f"aging_credits_{size}")
         page.goto(f"{case_server['05']}/collections?as_of=2024-03-31")
         settle(page)
@@ -449,7 +449,7 @@ def test_cash_on_account_is_a_line_of_its_own_and_nobody_is_chased(case_server, 
         settle(page)
         no_errors(page)
         body = page.inner_text("body")
-        assert "Reconciliation at 2024-03-31" in body and "The ledger and the aging tie in CNY" in body
+        assert "Reconciliation at Mar 31, 2024" in body and "The ledger and the aging tie in CNY" in body
         shot(page, f"data_reconciliation_{size}")
     finally:
         ctx.close()
@@ -470,7 +470,7 @@ def test_any_day_from_the_sidebar_and_from_a_link(server, page, generated_wareho
     page.goto(f"{server}/aging?as_of={day.isoformat()}")
     settle(page)
     no_errors(page)
-    assert f"As of {day.isoformat()}" in page.inner_text("body")
+    assert f"As of {day:%b} {day.day}, {day.year}" in page.inner_text("body")  # the locale's form
     assert "Another day" in page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first.input_value()
     shot(page, "aging_on_demand_day")
     other = date.fromordinal(day.toordinal() - 20)
@@ -481,7 +481,7 @@ def test_any_day_from_the_sidebar_and_from_a_link(server, page, generated_wareho
     page.wait_for_function(f"location.search.includes('as_of={other.isoformat()}')", timeout=60_000)
     settle(page)
     no_errors(page)
-    assert f"As of {other.isoformat()}" in page.inner_text("body")
+    assert f"As of {other:%b} {other.day}, {other.year}" in page.inner_text("body")
 
 
 # ----------------------------------------------------------------------------- issue 11: nothing harmful out

@@ -27,8 +27,8 @@ TABLE_HEADERS = """() => [...document.querySelectorAll('[data-testid="stDataFram
 SMALL_CHART_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot svg text')].filter(t =>
   t.textContent.trim() && t.getBoundingClientRect().width > 0 && parseFloat(getComputedStyle(t).fontSize) < 12
 ).map(t => t.textContent + ' ' + getComputedStyle(t).fontSize).slice(0, 10)"""
-NAV = """() => [...document.querySelectorAll('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]')]
-  .map(a => a.innerText).filter(t => t.trim())"""
+NAV = """() => [...document.querySelectorAll('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')]
+  .map(a => a.innerText.trim().split('\\n').pop()).filter(t => t.trim())"""  # the icon's ligature name comes first
 MATTERS = re.compile(r"\((CNY|USD|EUR)\)|days past due|逾期天数|Score|评分|Stage|阶段|Grade|等级")
 
 
@@ -65,6 +65,8 @@ def test_every_page_fits_the_screen(layout_server, screen, path, query):
     small = page.evaluate(SMALL_CHART_TEXT)
     assert not small, f"{path} ({lang}): chart text below 12 px: {small}"
     nav = page.evaluate(NAV)
+    assert len(nav) == len(PAGES), f"the navigation lists {len(nav)} pages: {nav}"  # every page, none folded away
+    assert page.get_by_text("Page not found").count() == 0  # every page has its own URL (/portfolio too)
     if lang == "zh":
         english = [t for t in nav if re.search(r"[A-Za-z]{3,}", re.sub(r"\b(KPI|CEI|DSO)\b", "", t))]
         assert not english, f"navigation not in Chinese: {english}"

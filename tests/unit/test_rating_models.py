@@ -244,7 +244,7 @@ def test_what_a_run_writes_in_english_reads_in_chinese():
     assert status_text(too_few) == too_few and target_text(target) == target  # English as written
     assert dropped_text(why, label) == "WoE correlates 0.91 with days paid beyond terms, amount-weighted, 6 months"
     with speaking("zh"):
-        assert status_text(too_few) == "未训练：开发样本中只有 3 个违约，少于 `[scoring.training] min_defaults` = 30"
+        assert status_text(too_few) == "未训练：开发样本中只有 3 个违约，少于 [scoring.training] min_defaults = 30"
         assert status_text(note).startswith("统计模型无法为该组合评级：未训练：开发样本中只有 3 个违约")
         assert status_text("trained") == "已训练" and status_text("a company's own words") == "a company's own words"
         assert target_text(target).startswith("12 个月内违约：至少 1,000 CNY")
