@@ -144,6 +144,7 @@ def sidebar_navigation(allowed: dict[str, list], box: object) -> None:
     """The navigation in the sidebar: the pages the user may see, by section, every one listed
     (Streamlit's own menu folds after ten pages behind an English "View more")."""
     with box:  # type: ignore[attr-defined]
+        st.markdown("### " + _("Credit portfolio risk"))
         for section, pages in allowed.items():
             st.caption(section)
             for nav_page in pages:
@@ -250,7 +251,6 @@ def sidebar_state() -> AppContext:
         return fmt_date(d)  # type: ignore[arg-type]
 
     with st.sidebar:
-        st.markdown("### " + _("Credit portfolio risk"))
         st.selectbox(
             _("As-of date"), [*cal.dates, OTHER_DAY], key="as_of_widget", format_func=date_label,
             help=_("Month-ends and the extraction date {date} (the day the data was taken) are ready at once; "
