@@ -209,9 +209,9 @@ if meeting is not None and st.query_params.get("present") is not None:
                on_click=go, args=(position - 1,), key="present_prev")
     nav.button(_("Next"), icon=":material/arrow_forward:", shortcut="ArrowRight", disabled=position > total,
                on_click=go, args=(position + 1,), key="present_next")
-    where = _("summary") if position > total else _("item {position} of {total}").format(position=position,
+    position_text = _("summary") if position > total else _("item {position} of {total}").format(position=position,
                                                                                           total=total)
-    nav.markdown(f"**{plain(meeting['title'])}** · {plain(fmt_date(meeting['meeting_on']))} · {plain(where)}",
+    nav.markdown(f"**{plain(meeting['title'])}** · {plain(fmt_date(meeting['meeting_on']))} · {plain(position_text)}",
                  width="stretch")
     nav.button(_("Leave"), icon=":material/close:", key="present_leave",
                on_click=lambda: st.query_params.pop("present", None))

@@ -260,6 +260,22 @@ class SheetNames:
 
 
 
+def write_cell(sheet, row: int, col: int, value: object, kind: str, fmt: object = None) -> None:
+    """One XLSX cell as a real value: a number (in the column's number format), a date, a
+    boolean, or text written as text (never a formula or a link); a missing value is blank."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        if fmt is not None:
+            sheet.write_blank(row, col, None, fmt)
+    elif kind in NUMERIC_KINDS:
+        sheet.write_number(row, col, float(value), fmt)
+    elif kind in ("date", "datetime"):
+        sheet.write_datetime(row, col, value, fmt)
+    elif kind == "bool":
+        sheet.write_boolean(row, col, bool(value))
+    else:
+        sheet.write_string(row, col, str(value))
+
+
 def _write_sheet(workbook, sheet_name: str, frame: pl.DataFrame, header_texts: Sequence[str], header_fmt,
                  formats: dict[str, object]) -> None:
     sheet = workbook.add_worksheet(sheet_name)
@@ -273,17 +289,7 @@ def _write_sheet(workbook, sheet_name: str, frame: pl.DataFrame, header_texts: S
         width = _display_width(header) + 3  # room for the filter button
         values = frame[name].to_list()
         for row, value in enumerate(values, start=1):
-            if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                if cell_fmt is not None:
-                    sheet.write_blank(row, col, None, cell_fmt)
-            elif kind in NUMERIC_KINDS:
-                sheet.write_number(row, col, float(value), cell_fmt)
-            elif kind in ("date", "datetime"):
-                sheet.write_datetime(row, col, value, cell_fmt)
-            elif kind == "bool":
-                sheet.write_boolean(row, col, bool(value))
-            else:
-                sheet.write_string(row, col, str(value))
+            write_cell(sheet, row, col, value, kind, cell_fmt)
             if row <= WIDTH_SAMPLE_ROWS:
                 width = max(width, _cell_width(value, kind) + 2)
         sheet.set_column(col, col, min(width, MAX_COLUMN_WIDTH))

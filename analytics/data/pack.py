@@ -42,7 +42,7 @@ import polars as pl
 from babel.numbers import format_decimal
 
 from analytics import labels as catalogue
-from analytics.data.export import SheetNames
+from analytics.data.export import SheetNames, write_cell
 from analytics.formats import fmt_amount, fmt_date, fmt_int, fmt_number, fmt_pct
 from analytics.i18n import _, current
 
@@ -622,16 +622,7 @@ def _write_value(sheet, row: int, col: int, value: object, kind: str, styles: _S
     """A cell as a real value: numbers (with the column's number format), dates, booleans, or
     text written as text (never a formula or a link)."""
     fmt = styles.kind.get(kind)
-    if _is_missing(value):
-        sheet.write_blank(row, col, None, fmt)
-    elif kind in NUMERIC_KINDS:
-        sheet.write_number(row, col, float(value), fmt)
-    elif kind in ("date", "datetime"):
-        sheet.write_datetime(row, col, value, fmt)
-    elif kind == "bool":
-        sheet.write_boolean(row, col, bool(value))
-    else:
-        sheet.write_string(row, col, str(value))
+    write_cell(sheet, row, col, None if _is_missing(value) else value, kind, fmt)
 
 
 def _write_table(sheet, table: PackTable, currency: str, first_row: int, styles: _Styles,
